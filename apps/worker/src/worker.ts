@@ -1,1 +1,71 @@
-export {}
+import { jobDefinitions, type JobKind } from '@crosstrust/jobs'
+import { withContext, type Logger } from '@crosstrust/logger'
+import { Worker, type ConnectionOptions } from 'bullmq'
+import type { Processor, ProcessorRegistry, QueueTuning } from './registry.ts'
+
+export type { JobContext, Processor, ProcessorRegistry, QueueTuning } from './registry.ts'
+
+export interface WorkerSet {
+  workers: Worker[]
+  /** Stops taking jobs, lets active ones finish (or return to the queue after the lock expires), then closes. */
+  close(): Promise<void>
+}
+
+export function startWorkers(opts: {
+  connection: ConnectionOptions
+  prefix: string
+  registry: ProcessorRegistry
+  logger: Logger
+  tuning: (kind: JobKind) => QueueTuning
+  shutdownGraceMs?: number
+}): WorkerSet {
+  const shutdown = new AbortController()
+  const workers = (Object.keys(opts.registry) as JobKind[]).map((kind) => {
+    const processor = opts.registry[kind] as Processor<JobKind>
+    const schema = jobDefinitions[kind].payload
+    const tuning = opts.tuning(kind)
+    const worker = new Worker(
+      jobDefinitions[kind].queue,
+      async (job) => {
+        const payload = schema.parse(job.data)
+        const logger = withContext(opts.logger, {
+          jobId: job.id ?? 'unknown',
+          customerId: 'customerId' in payload ? payload.customerId : undefined,
+        })
+        return processor(payload, {
+          jobId: job.id ?? 'unknown',
+          attempt: job.attemptsMade + 1,
+          logger,
+          signal: shutdown.signal,
+        })
+      },
+      {
+        connection: opts.connection,
+        prefix: opts.prefix,
+        concurrency: tuning.concurrency,
+        lockDuration: tuning.lockDurationMs ?? 120_000,
+        autorun: true,
+      },
+    )
+    worker.on('failed', (job, err) => {
+      opts.logger.warn({ kind, jobId: job?.id, err: { message: err.message, name: err.name } }, 'job failed')
+    })
+    worker.on('error', (err) => {
+      opts.logger.error({ kind, err: { message: err.message } }, 'worker error')
+    })
+    return worker
+  })
+  opts.logger.info({ kinds: Object.keys(opts.registry) }, 'workers started')
+  return {
+    workers,
+    close: async () => {
+      // Give active jobs a grace period to finish; then abort their waits so they fail fast and BullMQ
+      // hands them to another worker (jobs are idempotent, so a re-run is safe).
+      const grace = setTimeout(() => {
+        shutdown.abort()
+      }, opts.shutdownGraceMs ?? 10_000)
+      await Promise.all(workers.map((w) => w.close()))
+      clearTimeout(grace)
+    },
+  }
+}

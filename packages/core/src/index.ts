@@ -1,1 +1,10 @@
-export {}
+// @crosstrust/core: the pure domain. No I/O, no framework, no process.env: callers pass data and time in.
+export * from './policy/index.ts'
+export * from './onboarding/index.ts'
+export * from './monitoring/index.ts'
+export * from './notifications/index.ts'
+export * from './errors.ts'
+export * from './tokens.ts'
+export type { GraphErrorKind } from './graph-error-kind.ts'
+export { GRAPH_ERROR_KINDS } from './graph-error-kind.ts'
+export { canonicalJson, sha256Hex } from './canonical-json.ts'

@@ -1,1 +1,47 @@
-export {}
+// @crosstrust/microsoft: the only code that talks to Microsoft (identity platform + Graph).
+export * from './errors.ts'
+export { buildAdminConsentUrl, type AdminConsentUrlOptions } from './admin-consent-url.ts'
+export { parseRetryAfter } from './retry-after.ts'
+export { backoffDelay, sleepAtLeast, type BackoffOptions } from './backoff.ts'
+export { classifyTokenError, CONSENT_PENDING_CODES, CONFIGURATION_CODES } from './classify-token-error.ts'
+export { classifyGraphError, type GraphFailure } from './classify-graph-error.ts'
+export {
+  createTokenProvider,
+  GRAPH_DEFAULT_SCOPE,
+  POLICY_WRITE_ROLE,
+  type AppToken,
+  type ClientCredential,
+  type TokenProvider,
+  type TokenProviderOptions,
+  type TokenProviderStats,
+} from './token-provider.ts'
+export {
+  createGraphGateway,
+  type CallOptions,
+  type GraphGateway,
+  type GraphGatewayOptions,
+  type GraphPartner,
+  type GraphPartnerBody,
+  type GraphResult,
+  type Organization,
+} from './graph-gateway.ts'
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './graph-middleware.ts'
+export {
+  summarizeLicences,
+  type EntraLicenceLevel,
+  type LicenceSummary,
+  type SubscribedSku,
+} from './licences.ts'
+export { resolveTenant, type ResolvedTenant } from './resolve-tenant.ts'
+export {
+  readBackUntil,
+  upsertPartnerPolicy,
+  type LagRetry,
+  type PartnerPolicyGateway,
+  type ReadBackOptions,
+  type ReadBackResult,
+  type UpsertPartnerPolicyOptions,
+  type UpsertPartnerPolicyResult,
+} from './upsert-partner-policy.ts'
+export { LruMap } from './lru-map.ts'
+export type { MicrosoftLogger, MicrosoftMetrics } from './logger.ts'

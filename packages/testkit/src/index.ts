@@ -1,1 +1,2 @@
-export {}
+export { createTestDatabase, type TestDatabase } from './db.ts'
+export { createTemplateDatabase, dropTemplateDatabase } from './template-db.ts'

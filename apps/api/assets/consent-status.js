@@ -1,0 +1,70 @@
+// Progressive enhancement for the consent result page: polls the status endpoint and updates the steps
+// in place (text only, never innerHTML). Without JavaScript the page refreshes itself instead.
+;(function () {
+  var live = document.getElementById('live')
+  if (!live) return
+  var url = live.getAttribute('data-status-url')
+  var labels = {
+    link_issued: 'Consent link issued',
+    consent_received: 'Admin consent granted',
+    access_verified: 'Access to your tenant verified',
+    prerequisites_checked: 'Tenant and licences checked',
+    policy_applied: 'Cross-tenant access settings applied',
+    verified: 'Settings verified',
+  }
+  var icons = { succeeded: '✓', failed: '!', running: '…', pending: '', skipped: '–' }
+  var badge = { succeeded: 'ok', failed: 'bad', running: 'info' }
+
+  function render(status) {
+    var list = document.getElementById('steps')
+    if (!list) return
+    list.textContent = ''
+    status.steps.forEach(function (s) {
+      var li = document.createElement('li')
+      li.className = s.status
+      li.setAttribute('data-step', s.step)
+      var icon = document.createElement('span')
+      icon.className = 'icon'
+      icon.setAttribute('aria-hidden', 'true')
+      icon.textContent = icons[s.status] || ''
+      var text = document.createElement('span')
+      var strong = document.createElement('strong')
+      strong.textContent = labels[s.step] || s.step
+      text.appendChild(strong)
+      if (s.message) {
+        text.appendChild(document.createElement('br'))
+        var msg = document.createElement('span')
+        msg.className = 'message'
+        msg.textContent = s.message
+        text.appendChild(msg)
+      }
+      var b = document.createElement('span')
+      b.className = 'badge ' + (badge[s.status] || '')
+      b.textContent = s.status
+      li.appendChild(icon)
+      li.appendChild(text)
+      li.appendChild(b)
+      list.appendChild(li)
+    })
+  }
+
+  function poll() {
+    fetch(url, { headers: { accept: 'application/json' } })
+      .then(function (r) {
+        return r.ok ? r.json() : null
+      })
+      .then(function (status) {
+        if (!status) return setTimeout(poll, 4000)
+        render(status)
+        if (status.partnerConfigured || status.failed) {
+          window.location.reload()
+          return
+        }
+        setTimeout(poll, 2000)
+      })
+      .catch(function () {
+        setTimeout(poll, 4000)
+      })
+  }
+  setTimeout(poll, 1500)
+})()

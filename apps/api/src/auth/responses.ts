@@ -1,0 +1,93 @@
+// How a refused request is answered: the JSON API (and any non-browser client) gets RFC 9457
+// problem+json; a browser on the dashboard gets a redirect to sign-in or a small HTML page.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { sendProblem } from '../plugins/problem.ts'
+import type { Role } from './roles.ts'
+
+export function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;')
+}
+
+/** A dashboard page request from a browser (not the JSON API, and the client accepts HTML). */
+export function wantsHtml(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return false
+  const accept = request.headers.accept ?? ''
+  return accept.includes('text/html')
+}
+
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Crosstrust</title></head>
+<body><main>${body}</main></body></html>`
+}
+
+export function unauthenticated(request: FastifyRequest, reply: FastifyReply, invalidToken: boolean) {
+  if (wantsHtml(request) && (request.method === 'GET' || request.method === 'HEAD')) {
+    return reply.redirect(`/auth/sign-in?returnTo=${encodeURIComponent(request.url)}`, 302)
+  }
+  // RFC 6750: say which scheme, and that the presented token (if any) is the problem.
+  reply.header('www-authenticate', invalidToken ? 'Bearer error="invalid_token"' : 'Bearer')
+  if (wantsHtml(request)) {
+    return reply
+      .status(401)
+      .type('text/html; charset=utf-8')
+      .send(
+        htmlPage('Sign in required', `<h1>Sign in required</h1><p><a href="/auth/sign-in">Sign in</a></p>`),
+      )
+  }
+  return sendProblem(reply, request, {
+    type: 'https://crosstrust.dev/problems/unauthenticated',
+    title: 'Unauthenticated',
+    status: 401,
+    code: invalidToken ? 'invalid_token' : 'unauthenticated',
+    detail: invalidToken ? 'The bearer token is not valid.' : 'Sign in or send a bearer token.',
+  })
+}
+
+export function forbidden(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: 'insufficient_role' | 'csrf_failed',
+  required?: Role,
+) {
+  const detail =
+    code === 'csrf_failed'
+      ? 'The form is missing a valid CSRF token. Reload the page and try again.'
+      : `This needs the ${required ?? 'required'} role.`
+  if (wantsHtml(request)) {
+    return reply
+      .status(403)
+      .type('text/html; charset=utf-8')
+      .send(
+        htmlPage(
+          'Forbidden',
+          `<h1>Forbidden</h1><p>${escapeHtml(detail)}</p><p><a href="/">Back to the overview</a></p>`,
+        ),
+      )
+  }
+  return sendProblem(reply, request, {
+    type: `https://crosstrust.dev/problems/${code}`,
+    title: 'Forbidden',
+    status: 403,
+    code,
+    detail,
+    ...(required ? { requiredRole: required } : {}),
+  })
+}
+
+export function unavailable(request: FastifyRequest, reply: FastifyReply) {
+  reply.header('retry-after', '5')
+  return sendProblem(reply, request, {
+    type: 'https://crosstrust.dev/problems/identity_provider_unavailable',
+    title: 'Identity provider unavailable',
+    status: 503,
+    code: 'identity_provider_unavailable',
+    detail: 'Tokens cannot be checked right now. Try again shortly.',
+  })
+}

@@ -1,0 +1,33 @@
+import type { Config } from '@crosstrust/config'
+import { resolveTenant } from '@crosstrust/microsoft'
+import type { ServiceContext } from '@crosstrust/services'
+import type { AppDeps } from './app.ts'
+import type { Infrastructure } from './infrastructure.ts'
+
+/** Wires configuration and infrastructure into the route groups (the API's composition root). */
+export function composeRoutes(
+  config: Config,
+  infra: Pick<Infrastructure, 'prisma' | 'queues'>,
+): Pick<AppDeps, 'consent' | 'staffApi'> {
+  const ctx: ServiceContext = {
+    db: infra.prisma,
+    now: () => new Date(),
+    enqueue: (kind, payload) => infra.queues.enqueue(kind, payload),
+  }
+  return {
+    consent: {
+      ctx,
+      partner: { name: config.PARTNER_NAME, tenantId: config.PARTNER_TENANT_ID },
+      consent: {
+        loginUrl: config.MS_LOGIN_URL,
+        clientId: config.APP_CLIENT_ID,
+        redirectUri: `${config.PUBLIC_BASE_URL}/consent/callback`,
+      },
+    },
+    staffApi: {
+      ctx,
+      resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
+      links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
+    },
+  }
+}

@@ -1,0 +1,7 @@
+import type { ConsentSettings, ServiceContext } from '@crosstrust/services'
+
+export interface ConsentRouteDeps {
+  ctx: ServiceContext
+  consent: ConsentSettings
+  partner: { name: string; tenantId: string }
+}

@@ -1,0 +1,123 @@
+import {
+  beginConsent,
+  completeConsent,
+  consentAttemptStatus,
+  consentCallbackQuery,
+  currentPolicy,
+  inspectConsentLink,
+  retryConsent,
+  type Actor,
+} from '@crosstrust/services'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { ConsentRouteDeps } from './deps.ts'
+import { declinedPage, invalidStatePage, landingPage, linkProblemPage, resultPage } from './pages.ts'
+
+const tokenParams = z.object({ token: z.string().max(256) })
+const attemptParams = z.object({ attemptId: z.string().max(64) })
+
+function customerAdmin(request: FastifyRequest): Actor {
+  return { type: 'customer_admin', name: 'customer administrator', requestId: request.id, ip: request.ip }
+}
+
+/** Public pages a customer's administrator sees. Rate limited; every reflected value is escaped. */
+export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
+  const { ctx, partner } = deps
+  const limited = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } })
+  // Consent pages must never be cached or leak the token through Referer.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/consent')) reply.header('cache-control', 'no-store')
+  })
+
+  app.get(
+    '/consent/:token',
+    { schema: { params: tokenParams }, config: limited(60) },
+    async (request, reply) => {
+      const { token } = request.params as z.infer<typeof tokenParams>
+      const inspection = await inspectConsentLink(ctx, token)
+      reply.type('text/html; charset=utf-8')
+      if (inspection.status !== 'valid') {
+        return reply
+          .status(inspection.status === 'completed' ? 200 : 404)
+          .send(linkProblemPage(inspection.status, partner))
+      }
+      const policy = await currentPolicy(ctx.db)
+      return landingPage({
+        token,
+        customerName: inspection.customer.name,
+        partner,
+        policy,
+        expiresAt: inspection.link.expiresAt,
+      })
+    },
+  )
+
+  app.post(
+    '/consent/:token/start',
+    { schema: { params: tokenParams }, config: limited(20) },
+    async (request, reply) => {
+      const { token } = request.params as z.infer<typeof tokenParams>
+      const result = await beginConsent(ctx, deps.consent, token, customerAdmin(request))
+      if ('redirectUrl' in result) return reply.redirect(result.redirectUrl, 303)
+      return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+    },
+  )
+
+  app.get(
+    '/consent/callback',
+    { schema: { querystring: consentCallbackQuery }, config: limited(30) },
+    async (request, reply) => {
+      const query = request.query as z.infer<typeof consentCallbackQuery>
+      const result = await completeConsent(ctx, query, customerAdmin(request))
+      reply.type('text/html; charset=utf-8')
+      switch (result.kind) {
+        case 'invalid_state':
+          return reply.status(400).send(invalidStatePage(result.reason, partner))
+        case 'link_unusable':
+          return reply.status(409).send(linkProblemPage('unusable', partner))
+        case 'declined':
+          return reply.status(200).send(declinedPage(result))
+        case 'granted':
+          return reply.redirect(`/consent/result/${result.attemptId}`, 303)
+      }
+    },
+  )
+
+  app.get(
+    '/consent/result/:attemptId',
+    { schema: { params: attemptParams }, config: limited(120) },
+    async (request, reply) => {
+      const { attemptId } = request.params as z.infer<typeof attemptParams>
+      const status = await consentAttemptStatus(ctx, attemptId)
+      reply.type('text/html; charset=utf-8')
+      if (!status) return reply.status(404).send(linkProblemPage('unknown', partner))
+      return resultPage(attemptId, status, partner)
+    },
+  )
+
+  app.post(
+    '/consent/result/:attemptId/retry',
+    { schema: { params: attemptParams }, config: limited(20) },
+    async (request, reply) => {
+      const { attemptId } = request.params as z.infer<typeof attemptParams>
+      const result = await retryConsent(ctx, deps.consent, attemptId, customerAdmin(request))
+      if ('redirectUrl' in result) return reply.redirect(result.redirectUrl, 303)
+      return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+    },
+  )
+
+  app.get(
+    '/consent/status/:attemptId',
+    { schema: { params: attemptParams }, config: limited(240) },
+    async (request, reply) => {
+      const { attemptId } = request.params as z.infer<typeof attemptParams>
+      const status = await consentAttemptStatus(ctx, attemptId)
+      if (!status)
+        return reply
+          .status(404)
+          .type('application/problem+json')
+          .send({ type: 'about:blank', title: 'Not Found', status: 404 })
+      return status
+    },
+  )
+}

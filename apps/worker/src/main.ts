@@ -1,0 +1,42 @@
+import { loadConfigOrExit } from '@crosstrust/config'
+import { createPrismaClient } from '@crosstrust/db'
+import { JobQueues, createRedis } from '@crosstrust/jobs'
+import { createLogger } from '@crosstrust/logger'
+import { createMicrosoftClients } from './microsoft.ts'
+import { buildRegistry } from './processors.ts'
+import { startWorkers } from './worker.ts'
+
+const config = loadConfigOrExit()
+const logger = createLogger({
+  name: 'worker',
+  level: config.LOG_LEVEL,
+  pretty: config.NODE_ENV === 'development',
+})
+const db = createPrismaClient(config.DATABASE_URL, { poolSize: Math.min(config.WORKER_CONCURRENCY + 5, 50) })
+const connection = createRedis(config.REDIS_URL)
+const queues = new JobQueues(connection, config.QUEUE_PREFIX)
+const { tokens, graph } = createMicrosoftClients(config, logger)
+
+const workers = startWorkers({
+  connection,
+  prefix: config.QUEUE_PREFIX,
+  registry: buildRegistry({ config, db, queues, tokens, graph, logger }),
+  logger,
+  tuning: () => ({ concurrency: config.WORKER_CONCURRENCY }),
+})
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  logger.info({ signal }, 'shutting down: letting active jobs finish')
+  setTimeout(() => process.exit(1), 30_000).unref()
+  await workers.close()
+  await queues.close()
+  connection.disconnect()
+  await db.$disconnect()
+  logger.info('stopped')
+  process.exit(0)
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'))
+process.once('SIGINT', () => void shutdown('SIGINT'))

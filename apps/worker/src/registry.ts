@@ -1,0 +1,21 @@
+import type { JobKind, JobPayload } from '@crosstrust/jobs'
+import type { Logger } from '@crosstrust/logger'
+
+export interface JobContext {
+  jobId: string
+  attempt: number
+  logger: Logger
+  /** Aborted when the worker is shutting down; long waits (retry sleeps) should honour it. */
+  signal: AbortSignal
+}
+
+export type Processor<K extends JobKind> = (payload: JobPayload<K>, ctx: JobContext) => Promise<unknown>
+
+/** Which job kinds this worker process handles, each with its typed processor. */
+export type ProcessorRegistry = { [K in JobKind]?: Processor<K> }
+
+export interface QueueTuning {
+  concurrency: number
+  /** Long Graph retries must not be mistaken for stalled jobs. */
+  lockDurationMs?: number
+}

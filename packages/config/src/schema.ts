@@ -1,0 +1,65 @@
+import { z } from 'zod'
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const httpsOrHttpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''))
+const httpsUrl = z.url({
+  protocol: /^https$/,
+  error: 'must be an https:// URL (MSAL rejects http authorities)',
+})
+const guid = z
+  .string()
+  .regex(GUID, 'must be a tenant ID (GUID)')
+  .transform((s) => s.toLowerCase())
+const positiveInt = z.coerce.number().int().positive()
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+/**
+ * The configuration contract (DESIGN.md section 7) plus operational knobs with safe defaults.
+ * Every process validates it once at start; nothing else reads process.env.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection string' }),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// connection string' }),
+    PUBLIC_BASE_URL: httpsOrHttpUrl,
+    MS_LOGIN_URL: httpsUrl
+      .default('https://login.microsoftonline.com')
+      .transform((u) => u.replace(/\/+$/, '')),
+    MS_GRAPH_URL: httpsUrl.default('https://graph.microsoft.com').transform((u) => u.replace(/\/+$/, '')),
+    APP_CLIENT_ID: guid,
+    APP_CLIENT_SECRET: z.string().min(1).optional(),
+    APP_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+    PARTNER_TENANT_ID: guid,
+    PARTNER_NAME: z.string().min(1).max(256),
+    STAFF_TENANT_ID: guid.optional(),
+    STAFF_CLIENT_ID: guid.optional(),
+    STAFF_CLIENT_SECRET: z.string().min(1).optional(),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i)
+      .default('crosstrust'),
+    WORKER_CONCURRENCY: positiveInt.max(1000).default(20),
+    DEFAULT_MODE: z.enum(['report', 'alert', 'remediate']).default('alert'),
+    CHECK_INTERVAL_SECONDS: positiveInt.default(6 * 3600),
+    CONSENT_LINK_TTL_DAYS: positiveInt.max(365).default(14),
+    CONSENT_RETRY_WINDOW_SECONDS: positiveInt.default(300),
+    TRUST_PROXY: bool.default(false),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.APP_CLIENT_SECRET && !c.APP_CLIENT_CERTIFICATE_PATH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_CLIENT_SECRET'],
+        message: 'set APP_CLIENT_SECRET or APP_CLIENT_CERTIFICATE_PATH (the partner app credential)',
+      })
+    }
+  })
+  .transform((c) => ({ ...c, STAFF_TENANT_ID: c.STAFF_TENANT_ID ?? c.PARTNER_TENANT_ID }))
+
+export type Config = z.output<typeof configSchema>

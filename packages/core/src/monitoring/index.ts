@@ -1,0 +1,6 @@
+export type { CheckClassification, CheckInput, CheckOutcome, RemovalKind } from './classify.ts'
+export { classifyCheck, removedByCustomer } from './classify.ts'
+export type { CheckAction, MonitoringMode } from './decide-action.ts'
+export { DEFAULT_MONITORING_MODE, MONITORING_MODES, decideAction } from './decide-action.ts'
+export type { BackoffOptions, JitterOptions } from './schedule.ts'
+export { backoffSeconds, backoffUntil, nextCheckAt, spreadWithin, unitFromHash } from './schedule.ts'

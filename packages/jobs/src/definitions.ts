@@ -1,0 +1,68 @@
+import { z } from 'zod'
+
+/**
+ * The queue contract shared by producers (api, scheduler) and consumers (worker).
+ * One queue per job kind so concurrency and priorities can be tuned per kind.
+ */
+const customerJob = z.object({ customerId: z.uuid() })
+
+export const jobDefinitions = {
+  onboard: {
+    queue: 'onboard',
+    payload: customerJob.extend({ consentReceivedAt: z.iso.datetime() }),
+  },
+  check: {
+    queue: 'check',
+    payload: customerJob.extend({
+      trigger: z.enum(['schedule', 'staff', 'rollout', 'system']),
+      /** The due time the scheduler selected; part of the job id so a due check is enqueued once. */
+      dueAt: z.iso.datetime(),
+    }),
+  },
+  apply: {
+    queue: 'apply',
+    payload: customerJob.extend({
+      trigger: z.enum(['staff', 'rollout', 'system']),
+      requestedAt: z.iso.datetime(),
+    }),
+  },
+  offboard: {
+    queue: 'offboard',
+    payload: customerJob.extend({ requestedAt: z.iso.datetime(), actor: z.string().min(1) }),
+  },
+  notify: {
+    queue: 'notify',
+    payload: z.object({ deliveryId: z.uuid() }),
+  },
+  sweep: {
+    queue: 'sweep',
+    payload: z.object({}),
+  },
+} as const
+
+export type JobKind = keyof typeof jobDefinitions
+export type JobPayload<K extends JobKind> = z.output<(typeof jobDefinitions)[K]['payload']>
+
+export const JOB_KINDS = Object.keys(jobDefinitions) as JobKind[]
+
+/**
+ * Deterministic job ids make enqueueing idempotent: the same logical work enqueued twice (a retried
+ * request, a sweep racing another sweep) collapses into one BullMQ job.
+ */
+export function jobIdFor<K extends JobKind>(kind: K, payload: JobPayload<K>): string {
+  const p = payload as Record<string, unknown>
+  switch (kind) {
+    case 'onboard':
+      return `onboard-${String(p.customerId)}-${Date.parse(String(p.consentReceivedAt))}`
+    case 'check':
+      return `check-${String(p.customerId)}-${Date.parse(String(p.dueAt))}`
+    case 'apply':
+      return `apply-${String(p.customerId)}-${Date.parse(String(p.requestedAt))}`
+    case 'offboard':
+      return `offboard-${String(p.customerId)}`
+    case 'notify':
+      return `notify-${String(p.deliveryId)}`
+    default:
+      return `sweep-${Date.now()}`
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Paths pino censors before a line is written. Secrets must never reach a log, whatever the caller passes:
+ * credentials, OAuth tokens, consent tokens and OAuth `state`, cookies and authorization headers.
+ */
+export const REDACT_PATHS = [
+  'password',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'client_assertion',
+  'accessToken',
+  'access_token',
+  'idToken',
+  'id_token',
+  'refreshToken',
+  'refresh_token',
+  'token',
+  'consentToken',
+  'state',
+  'code',
+  'code_verifier',
+  'privateKey',
+  'sessionSecret',
+  'APP_CLIENT_SECRET',
+  'SESSION_SECRET',
+  'STAFF_CLIENT_SECRET',
+  'authorization',
+  'cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'config.APP_CLIENT_SECRET',
+  'config.SESSION_SECRET',
+  'config.STAFF_CLIENT_SECRET',
+  '*.password',
+  '*.secret',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.accessToken',
+  '*.access_token',
+  '*.idToken',
+  '*.refreshToken',
+  '*.token',
+  '*.consentToken',
+  '*.privateKey',
+  '*.authorization',
+  '*.cookie',
+]
+
+/** Consent links carry the raw token in the path (`/consent/<token>`) and OAuth values in the query. */
+const SENSITIVE_URL =
+  /(\/consent\/)(?!callback\b|status\b)[^/?#\s]+|([?&](?:state|code|token|client_secret|access_token)=)[^&#\s]+/gi
+
+export function redactUrl(url: string): string {
+  return url.replace(SENSITIVE_URL, (_m, consent: string | undefined, query: string | undefined) =>
+    consent ? `${consent}[Redacted]` : `${query ?? ''}[Redacted]`,
+  )
+}

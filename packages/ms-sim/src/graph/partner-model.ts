@@ -1,0 +1,270 @@
+// The crossTenantAccessPolicyConfigurationPartner resource as Graph v1.0 stores and returns it, and the
+// request-body validation that yields Microsoft's 400 Request_BadRequest "Invalid property 'x'" for unknown
+// or miscased property names (JSON property names are case-sensitive).
+type Json = Record<string, unknown>
+
+export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Every property of a partner with its "inherited" value, in the order Microsoft's docs show them. */
+export function emptyPartner(tenantId: string): Json {
+  return {
+    tenantId,
+    inboundTrust: null,
+    isInMultiTenantOrganization: false,
+    isServiceProvider: null,
+    automaticUserConsentSettings: { inboundAllowed: null, outboundAllowed: null },
+    b2bCollaborationInbound: null,
+    b2bCollaborationOutbound: null,
+    b2bDirectConnectOutbound: null,
+    b2bDirectConnectInbound: null,
+    tenantRestrictions: null,
+    m365CollaborationInbound: null,
+    m365CollaborationOutbound: null,
+    appServiceConnectInbound: null,
+  }
+}
+
+/** Properties real responses carry that are not in the v1.0 docs (seen in a PowerShell dump); clients must ignore them. */
+export const UNDOCUMENTED_EXTRAS: Json = {
+  crossCloudMeetingConfiguration: { inboundAllowed: null, outboundAllowed: null },
+  protectedContentSharing: { inboundAllowed: null, outboundAllowed: null },
+}
+
+const allowedAll = (target: string, targetType: string, accessType = 'allowed'): Json => ({
+  accessType,
+  targets: [{ target, targetType }],
+})
+
+/** The service default cross-tenant access policy (B2B collaboration allowed, direct connect blocked). */
+export function serviceDefaultPolicy(): Json {
+  return {
+    id: 'a1c5d3e2-0000-4000-8000-000000000000',
+    displayName: 'CrossTenantAccessPolicyConfigurationDefault',
+    isServiceDefault: true,
+    inboundTrust: {
+      isMfaAccepted: false,
+      isCompliantDeviceAccepted: false,
+      isHybridAzureADJoinedDeviceAccepted: false,
+    },
+    automaticUserConsentSettings: { inboundAllowed: false, outboundAllowed: false },
+    b2bCollaborationOutbound: {
+      usersAndGroups: allowedAll('AllUsers', 'user'),
+      applications: allowedAll('AllApplications', 'application'),
+    },
+    b2bCollaborationInbound: {
+      usersAndGroups: allowedAll('AllUsers', 'user'),
+      applications: allowedAll('AllApplications', 'application'),
+    },
+    b2bDirectConnectOutbound: {
+      usersAndGroups: allowedAll('AllUsers', 'user', 'blocked'),
+      applications: allowedAll('AllApplications', 'application', 'blocked'),
+    },
+    b2bDirectConnectInbound: {
+      usersAndGroups: allowedAll('AllUsers', 'user', 'blocked'),
+      applications: allowedAll('AllApplications', 'application', 'blocked'),
+    },
+    tenantRestrictions: {
+      devices: null,
+      usersAndGroups: allowedAll('AllUsers', 'user', 'blocked'),
+      applications: allowedAll('AllApplications', 'application', 'blocked'),
+    },
+  }
+}
+
+export interface BodyError {
+  status: number
+  code: string
+  message: string
+}
+
+type Check = (v: unknown, path: string) => BodyError | null
+
+const bad = (message: string, status = 400, code = 'Request_BadRequest'): BodyError => ({
+  status,
+  code,
+  message,
+})
+
+const nullable =
+  (inner: Check): Check =>
+  (v, p) =>
+    v === null ? null : inner(v, p)
+
+const bool: Check = (v) =>
+  typeof v === 'boolean'
+    ? null
+    : bad(`Cannot convert the literal '${JSON.stringify(v)}' to the expected type 'Edm.Boolean'.`)
+
+const str: Check = (v) =>
+  typeof v === 'string'
+    ? null
+    : bad(`Cannot convert the literal '${JSON.stringify(v)}' to the expected type 'Edm.String'.`)
+
+const enumOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? null : bad(`Requested value '${String(v)}' was not found.`)
+
+const arrayOf =
+  (inner: Check): Check =>
+  (v, p) => {
+    if (!Array.isArray(v)) return bad(`Invalid value for property '${p}': a collection was expected.`)
+    for (const item of v) {
+      const e = inner(item, p)
+      if (e) return e
+    }
+    return null
+  }
+
+/** An object whose properties must all be known (exact case); `@odata.*` annotations are tolerated. */
+const object =
+  (shape: Record<string, Check>): Check =>
+  (v, p) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return bad(`Invalid value for property '${p}': an object was expected.`)
+    for (const [k, val] of Object.entries(v as Json)) {
+      if (k.startsWith('@odata.')) continue
+      const check = shape[k]
+      if (!check) return bad(`Invalid property '${k}'.`)
+      const e = check(val, k)
+      if (e) return e
+    }
+    return null
+  }
+
+const target = object({
+  target: str,
+  targetType: enumOf('user', 'group', 'application', 'unknownFutureValue'),
+})
+const targetConfiguration = nullable(
+  object({ accessType: enumOf('allowed', 'blocked', 'unknownFutureValue'), targets: arrayOf(target) }),
+)
+const b2bSetting = nullable(
+  object({ usersAndGroups: targetConfiguration, applications: targetConfiguration }),
+)
+const tenantRestrictions = nullable(
+  object({ usersAndGroups: targetConfiguration, applications: targetConfiguration, devices: () => null }),
+)
+const inboundOutbound = nullable(object({ inboundAllowed: nullable(bool), outboundAllowed: nullable(bool) }))
+const inboundTrust = nullable(
+  object({
+    isMfaAccepted: nullable(bool),
+    isCompliantDeviceAccepted: nullable(bool),
+    isHybridAzureADJoinedDeviceAccepted: nullable(bool),
+  }),
+)
+const m365Setting = nullable(object({ users: targetConfiguration, applications: targetConfiguration }))
+const looseObject: Check = (v, p) =>
+  v === null || (typeof v === 'object' && !Array.isArray(v))
+    ? null
+    : bad(`Invalid value for property '${p}'.`)
+
+/** Updatable properties (learn page "Update" table) plus the undocumented extras real responses carry. */
+const UPDATABLE: Record<string, Check> = {
+  appServiceConnectInbound: looseObject,
+  automaticUserConsentSettings: inboundOutbound,
+  b2bCollaborationInbound: b2bSetting,
+  b2bCollaborationOutbound: b2bSetting,
+  b2bDirectConnectInbound: b2bSetting,
+  b2bDirectConnectOutbound: b2bSetting,
+  inboundTrust,
+  m365CollaborationInbound: m365Setting,
+  m365CollaborationOutbound: m365Setting,
+  tenantRestrictions,
+  crossCloudMeetingConfiguration: inboundOutbound,
+  protectedContentSharing: inboundOutbound,
+}
+
+/** Validates a POST/PATCH body; returns the accepted properties. */
+export function validatePartnerBody(
+  body: unknown,
+  mode: 'create' | 'update',
+): { ok: true; value: Json } | { ok: false; error: BodyError } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: bad('Empty Payload. JSON content expected.', 400, 'BadRequest') }
+  }
+  const value: Json = {}
+  for (const [k, v] of Object.entries(body as Json)) {
+    if (k.startsWith('@odata.')) continue
+    if (k === 'tenantId') {
+      if (typeof v !== 'string' || !GUID_RE.test(v))
+        return { ok: false, error: bad(`Invalid value '${String(v)}' for property 'tenantId'.`) }
+      value[k] = v.toLowerCase()
+      continue
+    }
+    if (k === 'isServiceProvider') {
+      const e = nullable(bool)(v, k)
+      if (e) return { ok: false, error: e }
+      value[k] = v
+      continue
+    }
+    if (k === 'isInMultiTenantOrganization') {
+      return {
+        ok: false,
+        error: bad(`Property 'isInMultiTenantOrganization' is read-only and cannot be set.`),
+      }
+    }
+    const check = UPDATABLE[k]
+    if (!check) return { ok: false, error: bad(`Invalid property '${k}'.`) }
+    const e = check(v, k)
+    if (e) return { ok: false, error: e }
+    value[k] = v
+  }
+  if (mode === 'create' && typeof value.tenantId !== 'string') {
+    return { ok: false, error: bad("The property 'tenantId' is required.") }
+  }
+  return { ok: true, value }
+}
+
+/** Normalises nested objects so GET shows every member (missing members are null). */
+export function normalisePartnerValue(key: string, v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  const o = v as Json
+  if (key === 'inboundTrust') {
+    return {
+      isMfaAccepted: o.isMfaAccepted ?? null,
+      isCompliantDeviceAccepted: o.isCompliantDeviceAccepted ?? null,
+      isHybridAzureADJoinedDeviceAccepted: o.isHybridAzureADJoinedDeviceAccepted ?? null,
+    }
+  }
+  if (
+    key === 'automaticUserConsentSettings' ||
+    key === 'crossCloudMeetingConfiguration' ||
+    key === 'protectedContentSharing'
+  ) {
+    return { inboundAllowed: o.inboundAllowed ?? null, outboundAllowed: o.outboundAllowed ?? null }
+  }
+  if (key.startsWith('b2b')) {
+    return { usersAndGroups: o.usersAndGroups ?? null, applications: o.applications ?? null }
+  }
+  if (key === 'tenantRestrictions') {
+    return {
+      devices: o.devices ?? null,
+      usersAndGroups: o.usersAndGroups ?? null,
+      applications: o.applications ?? null,
+    }
+  }
+  return structuredClone(v)
+}
+
+/**
+ * PATCH: top-level properties merge (absent ones keep their value, as documented). A provided nested object
+ * REPLACES the stored one (members not sent become null); Microsoft does not document nested merging.
+ */
+export function applyPartnerPatch(current: Json, patch: Json): Json {
+  const next: Json = { ...current }
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === 'tenantId') continue
+    if (k === 'automaticUserConsentSettings' && v === null) {
+      next[k] = { inboundAllowed: null, outboundAllowed: null }
+      continue
+    }
+    next[k] = normalisePartnerValue(k, v)
+  }
+  return next
+}
+
+/** Default policy PATCH: same rules; the result is no longer the service default. */
+export function applyDefaultPatch(current: Json, patch: Json): Json {
+  return { ...applyPartnerPatch(current, patch), isServiceDefault: false }
+}

@@ -1,0 +1,46 @@
+// Licences as Graph's subscribedSkus shows them. Entra ID P1 = skuPartNumber AAD_PREMIUM, P2 = AAD_PREMIUM_P2
+// (ids from Microsoft's "Product names and service plan identifiers for licensing" list).
+import type { Tenant } from '../state.ts'
+
+export interface Sku {
+  skuId: string
+  skuPartNumber: string
+  units: number
+  servicePlans: { servicePlanId: string; servicePlanName: string }[]
+}
+
+const O365_E1: Sku = {
+  skuId: '18181a46-0d4e-45cd-891e-60aabd171b4e',
+  skuPartNumber: 'STANDARDPACK',
+  units: 25,
+  servicePlans: [
+    { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD' },
+    { servicePlanId: '5e62787c-c316-451f-b873-1d05acd4d12c', servicePlanName: 'BPOS_S_TODO_1' },
+  ],
+}
+const P1: Sku = {
+  skuId: '078d2b04-f1bd-4111-bbd4-b4b1b354cef4',
+  skuPartNumber: 'AAD_PREMIUM',
+  units: 50,
+  servicePlans: [
+    { servicePlanId: '41781fb2-bc02-4b7c-bd55-b576c07bb09d', servicePlanName: 'AAD_PREMIUM' },
+    { servicePlanId: '8a256a2b-b617-496d-b51b-e76466e88db0', servicePlanName: 'MFA_PREMIUM' },
+  ],
+}
+const P2: Sku = {
+  skuId: '84a661c4-e949-4bd2-a560-ed7766fcaf2b',
+  skuPartNumber: 'AAD_PREMIUM_P2',
+  units: 50,
+  servicePlans: [
+    { servicePlanId: '41781fb2-bc02-4b7c-bd55-b576c07bb09d', servicePlanName: 'AAD_PREMIUM' },
+    { servicePlanId: 'eec0eb4f-6444-4f95-aba0-50c24d67f998', servicePlanName: 'AAD_PREMIUM_P2' },
+    { servicePlanId: '8a256a2b-b617-496d-b51b-e76466e88db0', servicePlanName: 'MFA_PREMIUM' },
+  ],
+}
+
+/** Every tenant has some Office licence; P1/P2 add the Entra ID premium SKU. */
+export function skusFor(t: Tenant): Sku[] {
+  if (t.licence === 'P2') return [O365_E1, P2]
+  if (t.licence === 'P1') return [O365_E1, P1]
+  return [O365_E1]
+}

@@ -1,0 +1,166 @@
+// Issues the JWTs: app-only access tokens (client credentials) and the staff sign-in tokens (id token +
+// access token for the staff API). App tokens are cached for the current second per tenant+app+roles so a
+// benchmark measures the simulator's HTTP path rather than RSA signing.
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { App, ServicePrincipal, SimState, Tenant, User } from '../state.ts'
+import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../graph-permissions.ts'
+
+export const TOKEN_LIFETIME_SECONDS = 3599
+
+const appTokenCache = new WeakMap<SimState, Map<string, string>>()
+let cacheSecond = 0
+
+export function issuer(state: SimState, tenantId: string): string {
+  return `${state.loginUrl}/${tenantId}/v2.0`
+}
+
+export async function issueAppToken(
+  state: SimState,
+  t: Tenant,
+  app: App,
+  sp: ServicePrincipal,
+  audience: string,
+  roles: string[],
+  credentialType: 'secret' | 'certificate',
+  lifetimeSeconds = TOKEN_LIFETIME_SECONDS,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000)
+  let cache = appTokenCache.get(state)
+  if (!cache || cacheSecond !== now) {
+    cache = new Map()
+    appTokenCache.set(state, cache)
+    cacheSecond = now
+  }
+  const key = `${t.id}|${sp.id}|${app.clientId}|${audience}|${roles.join(',')}|${credentialType}|${lifetimeSeconds}|${state.keys.activeKid}`
+  const hit = cache.get(key)
+  if (hit) return hit
+  const acr = credentialType === 'certificate' ? '2' : '1'
+  const claims: Record<string, unknown> = {
+    aud: audience,
+    iss: issuer(state, t.id),
+    iat: now,
+    nbf: now,
+    exp: now + lifetimeSeconds,
+    aio: randomBytes(24).toString('base64url'),
+    app_displayname: app.displayName,
+    appid: app.clientId,
+    appidacr: acr,
+    azp: app.clientId,
+    azpacr: acr,
+    idp: issuer(state, t.id),
+    idtyp: 'app',
+    oid: sp.id,
+    sub: sp.id,
+    tenant_region_scope: 'EU',
+    tid: t.id,
+    ver: '2.0',
+  }
+  if (roles.length > 0) claims.roles = roles
+  const token = await state.keys.sign(claims)
+  cache.set(key, token)
+  return token
+}
+
+export interface UserTokenSet {
+  id_token: string
+  access_token: string
+  scope: string
+  client_info: string
+}
+
+/** Resolves the resource a delegated scope list targets: one of our registered apps, or Graph. */
+export function resolveDelegatedResource(
+  state: SimState,
+  scopes: string[],
+): { app: App | null; scp: string[] } {
+  const oidc = new Set(['openid', 'profile', 'email', 'offline_access'])
+  const resourceScopes = scopes.filter((s) => !oidc.has(s))
+  for (const s of resourceScopes) {
+    const idx = s.lastIndexOf('/')
+    if (idx <= 0) continue
+    const resource = s.slice(0, idx)
+    const app = [...state.apps.values()].find(
+      (a) =>
+        a.identifierUri.toLowerCase() === resource.toLowerCase() || a.clientId === resource.toLowerCase(),
+    )
+    if (app) {
+      const scp = resourceScopes.map((x) => x.slice(x.lastIndexOf('/') + 1)).filter((x) => x !== '.default')
+      return { app, scp: scp.length > 0 ? scp : app.exposedScopes }
+    }
+  }
+  return {
+    app: null,
+    scp:
+      resourceScopes.length > 0
+        ? resourceScopes.map((x) => x.replace(/^https:\/\/graph\.microsoft\.com\//i, ''))
+        : ['User.Read'],
+  }
+}
+
+export async function issueUserTokens(
+  state: SimState,
+  t: Tenant,
+  client: App,
+  user: User,
+  scopes: string[],
+  nonce: string | null,
+): Promise<UserTokenSet> {
+  const now = Math.floor(Date.now() / 1000)
+  const iss = issuer(state, t.id)
+  const idClaims: Record<string, unknown> = {
+    aud: client.clientId,
+    iss,
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.userPrincipalName,
+    email: user.userPrincipalName,
+    rh: randomBytes(16).toString('base64url'),
+    sid: randomUUID(),
+    sub: randomBytes(24).toString('base64url'),
+    tid: t.id,
+    uti: randomBytes(16).toString('base64url'),
+    ver: '2.0',
+  }
+  if (nonce) idClaims.nonce = nonce
+  const clientRoles = user.appRoles[client.clientId] ?? []
+  if (clientRoles.length > 0) idClaims.roles = clientRoles
+  const { app: resourceApp, scp } = resolveDelegatedResource(state, scopes)
+  const aud = resourceApp ? resourceApp.clientId : GRAPH_APP_ID
+  const atClaims: Record<string, unknown> = {
+    aud: resourceApp ? aud : GRAPH_RESOURCE,
+    iss,
+    iat: now,
+    nbf: now,
+    exp: now + TOKEN_LIFETIME_SECONDS,
+    azp: client.clientId,
+    azpacr: client.secrets.length + client.certificates.length > 0 ? '1' : '0',
+    appid: client.clientId,
+    idtyp: 'user',
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.userPrincipalName,
+    scp: scp.join(' '),
+    sub: randomBytes(24).toString('base64url'),
+    tid: t.id,
+    uti: randomBytes(16).toString('base64url'),
+    ver: '2.0',
+  }
+  const resourceRoles = resourceApp ? (user.appRoles[resourceApp.clientId] ?? []) : []
+  if (resourceRoles.length > 0) atClaims.roles = resourceRoles
+  const [id_token, access_token] = await Promise.all([state.keys.sign(idClaims), state.keys.sign(atClaims)])
+  const grantedScopes = resourceApp
+    ? scp.map((s) => `${resourceApp.identifierUri}/${s}`)
+    : scp.map((s) => (s.includes('/') ? s : `${GRAPH_RESOURCE}/${s}`))
+  return {
+    id_token,
+    access_token,
+    scope: [
+      ...grantedScopes,
+      ...scopes.filter((s) => ['openid', 'profile', 'email', 'offline_access'].includes(s)),
+    ].join(' '),
+    client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: t.id })).toString('base64url'),
+  }
+}

@@ -1,0 +1,398 @@
+// The simulated Microsoft cloud: tenants (licences, partner entries, default policy, service principals,
+// staff users), app registrations, signing keys, behaviour switches, faults and the request log.
+// Everything is in memory; `reset()` goes back to the seed.
+import { randomUUID } from 'node:crypto'
+import { appSeedSchema, simSeedSchema, tenantSeedSchema, userSeedSchema } from './seed-schema.ts'
+import type { AppSeed, Licence, SimSeed, TenantSeed, TenantSettings, UserSeed } from './seed-schema.ts'
+import { SigningKeys } from './keys.ts'
+import { FaultInjector } from './faults.ts'
+import { RequestLog } from './request-log.ts'
+import { thumbprints } from './certs.ts'
+import { createPublicKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { emptyPartner, serviceDefaultPolicy } from './graph/partner-model.ts'
+
+export type Json = Record<string, unknown>
+
+export interface User {
+  id: string
+  displayName: string
+  userPrincipalName: string
+  appRoles: Record<string, string[]>
+}
+
+export interface ServicePrincipal {
+  id: string
+  appId: string
+  /** Graph app roles granted by admin consent. */
+  roles: string[]
+  consentedAtMs: number
+}
+
+export interface Tenant {
+  id: string
+  displayName: string
+  domains: string[]
+  licence: Licence
+  countryLetterCode: string
+  createdDateTime: string
+  users: Map<string, User>
+  partners: Map<string, Json>
+  /** Reads of a partner see `value` until `untilMs` (read-after-write lag). */
+  stalePartners: Map<string, { value: Json | null; untilMs: number }>
+  defaultPolicy: Json
+  servicePrincipals: Map<string, ServicePrincipal>
+  settings: TenantSettings
+}
+
+export interface AppCertificate {
+  pem: string
+  publicKey: KeyObject
+  thumbprintSha1: string
+  thumbprintSha256: string
+}
+
+export interface App {
+  clientId: string
+  displayName: string
+  homeTenantId: string
+  signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs'
+  secrets: string[]
+  certificates: AppCertificate[]
+  redirectUris: string[]
+  requiredGraphRoles: string[]
+  appRoles: string[]
+  exposedScopes: string[]
+  identifierUri: string
+}
+
+export interface AuthCode {
+  code: string
+  tenantId: string
+  clientId: string
+  userId: string
+  redirectUri: string
+  scope: string
+  nonce: string | null
+  codeChallenge: string | null
+  codeChallengeMethod: string | null
+  expiresMs: number
+}
+
+export const DEFAULT_SETTINGS: Required<TenantSettings> = {
+  consentMissingSeconds: 0,
+  consentNoRolesSeconds: 0,
+  consentMissingErrorCode: 7000229,
+  readLagSeconds: 0,
+  unlicensedInboundTrust: 'accept',
+  consentCancelError: 'consent_required',
+  revocationEffect: 'immediate',
+  rolesRemovedBehavior: 'token-without-roles',
+  missingServicePrincipalErrorCode: 7000229,
+}
+
+export interface SimStateOptions {
+  requestLogCap?: number
+}
+
+export class SimState {
+  readonly tenants = new Map<string, Tenant>()
+  private readonly domainIndex = new Map<string, Tenant>()
+  readonly apps = new Map<string, App>()
+  readonly authCodes = new Map<string, AuthCode>()
+  readonly refreshTokens = new Map<
+    string,
+    Omit<AuthCode, 'code' | 'expiresMs' | 'codeChallenge' | 'codeChallengeMethod' | 'redirectUri'>
+  >()
+  settings: Required<TenantSettings> = { ...DEFAULT_SETTINGS }
+  readonly faults = new FaultInjector()
+  readonly requests: RequestLog
+  /** Per origin|tenant|client: when the last Retry-After given elapses (to flag early retries). */
+  readonly retryGates = new Map<string, number>()
+  /** Filled in by the server once listening. */
+  loginUrl = ''
+  graphUrl = ''
+
+  private constructor(
+    readonly keys: SigningKeys,
+    private seed: SimSeed,
+    opts: SimStateOptions,
+  ) {
+    this.requests = new RequestLog(opts.requestLogCap ?? 200_000)
+  }
+
+  static async create(seed: SimSeed = {}, opts: SimStateOptions = {}): Promise<SimState> {
+    const s = new SimState(await SigningKeys.create(), seed, opts)
+    s.load(seed)
+    return s
+  }
+
+  private load(seed: SimSeed): void {
+    const parsed = simSeedSchema.parse(seed)
+    this.settings = { ...DEFAULT_SETTINGS, ...parsed.settings }
+    for (const a of parsed.apps) this.createApp(a)
+    for (const t of parsed.tenants) this.createTenant(t)
+  }
+
+  /** Back to the seed: tenants, apps, switches, faults and log all reset (signing keys are kept). */
+  reset(seed: SimSeed = this.seed): void {
+    this.seed = seed
+    this.tenants.clear()
+    this.domainIndex.clear()
+    this.apps.clear()
+    this.authCodes.clear()
+    this.refreshTokens.clear()
+    this.faults.clear()
+    this.requests.clear()
+    this.retryGates.clear()
+    this.load(seed)
+  }
+
+  // ---------- tenants ----------
+
+  createTenant(input: TenantSeed): Tenant {
+    const t = tenantSeedSchema.parse(input)
+    const id = t.id.toLowerCase()
+    if (this.tenants.has(id)) throw new Error(`tenant ${id} already exists`)
+    const domains = [...t.domains.map((d) => d.toLowerCase())]
+    if (!domains.some((d) => d.endsWith('.onmicrosoft.com'))) {
+      const base = (domains[0] ?? 'tenant').split('.')[0]?.replace(/[^a-z0-9]/g, '') ?? 'tenant'
+      domains.push(`${base}.onmicrosoft.com`)
+    }
+    for (const d of domains) {
+      if (this.domainIndex.has(d)) throw new Error(`domain ${d} is already verified in another tenant`)
+    }
+    const tenant: Tenant = {
+      id,
+      displayName: t.displayName,
+      domains,
+      licence: t.licence,
+      countryLetterCode: t.countryLetterCode ?? 'SE',
+      createdDateTime: new Date(Date.now() - 400 * 24 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      users: new Map(),
+      partners: new Map(),
+      stalePartners: new Map(),
+      defaultPolicy: serviceDefaultPolicy(),
+      servicePrincipals: new Map(),
+      settings: t.settings ?? {},
+    }
+    this.tenants.set(id, tenant)
+    for (const d of domains) this.domainIndex.set(d, tenant)
+    for (const u of t.users) this.addUser(id, u)
+    for (const p of t.partners) {
+      const pid = typeof p.tenantId === 'string' ? p.tenantId.toLowerCase() : ''
+      if (!pid) throw new Error(`partner entry without tenantId in tenant ${id}`)
+      tenant.partners.set(pid, { ...emptyPartner(pid), ...p, tenantId: pid })
+    }
+    // The home tenant of an app always has its service principal (created with the registration).
+    for (const app of this.apps.values()) {
+      if (app.homeTenantId === id && !tenant.servicePrincipals.has(app.clientId))
+        this.grantConsent(id, app.clientId, { roles: [], ageSeconds: 86_400 })
+    }
+    for (const c of t.consents)
+      this.grantConsent(id, c.clientId, { roles: c.roles, ageSeconds: c.ageSeconds ?? 86_400 })
+    return tenant
+  }
+
+  deleteTenant(tenantId: string): boolean {
+    const t = this.getTenant(tenantId)
+    if (!t) return false
+    for (const d of t.domains) this.domainIndex.delete(d)
+    return this.tenants.delete(t.id)
+  }
+
+  getTenant(id: string): Tenant | undefined {
+    return this.tenants.get(id.toLowerCase())
+  }
+
+  /** Resolves a path segment that may be a tenant id or any verified domain (case-insensitive). */
+  resolveTenant(segment: string): Tenant | undefined {
+    const s = segment.toLowerCase()
+    return this.tenants.get(s) ?? this.domainIndex.get(s)
+  }
+
+  setLicence(tenantId: string, licence: Licence): void {
+    this.requireTenant(tenantId).licence = licence
+  }
+
+  requireTenant(id: string): Tenant {
+    const t = this.getTenant(id)
+    if (!t) throw new Error(`unknown tenant ${id}`)
+    return t
+  }
+
+  /** Effective behaviour switches for a tenant (tenant override, else global). */
+  settingsFor(tenant: Tenant): Required<TenantSettings> {
+    // Hot path (every Graph request): most tenants override nothing.
+    for (const k in tenant.settings) {
+      if ((tenant.settings as Record<string, unknown>)[k] !== undefined)
+        return { ...this.settings, ...stripUndefined(tenant.settings) }
+    }
+    return this.settings
+  }
+
+  addUser(tenantId: string, input: UserSeed): User {
+    const u = userSeedSchema.parse(input)
+    const t = this.requireTenant(tenantId)
+    const user: User = {
+      id: (u.id ?? randomUUID()).toLowerCase(),
+      displayName: u.displayName,
+      userPrincipalName: u.userPrincipalName,
+      appRoles: Object.fromEntries(Object.entries(u.appRoles ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    }
+    t.users.set(user.id, user)
+    return user
+  }
+
+  // ---------- apps & consent ----------
+
+  createApp(input: AppSeed): App {
+    const a = appSeedSchema.parse(input)
+    const clientId = a.clientId.toLowerCase()
+    const app: App = {
+      clientId,
+      displayName: a.displayName,
+      homeTenantId: a.homeTenantId.toLowerCase(),
+      signInAudience: a.signInAudience,
+      secrets: a.secrets,
+      certificates: a.certificates.map((pem) => ({
+        pem,
+        publicKey: createPublicKey(pem),
+        ...thumbprints(pem),
+      })),
+      redirectUris: a.redirectUris,
+      requiredGraphRoles: a.requiredGraphRoles,
+      appRoles: a.appRoles,
+      exposedScopes: a.exposedScopes,
+      identifierUri: a.identifierUri ?? `api://${clientId}`,
+    }
+    this.apps.set(clientId, app)
+    const home = this.tenants.get(app.homeTenantId)
+    if (home && !home.servicePrincipals.has(clientId))
+      this.grantConsent(home.id, clientId, { roles: [], ageSeconds: 86_400 })
+    return app
+  }
+
+  getApp(clientId: string): App | undefined {
+    return this.apps.get(clientId.toLowerCase())
+  }
+
+  /** Admin consent: creates (or updates) the service principal and grants Graph app roles. */
+  grantConsent(
+    tenantId: string,
+    clientId: string,
+    opts: { roles?: string[] | undefined; ageSeconds?: number } = {},
+  ): ServicePrincipal {
+    const t = this.requireTenant(tenantId)
+    const app = this.getApp(clientId)
+    if (!app) throw new Error(`unknown app ${clientId}`)
+    const existing = t.servicePrincipals.get(app.clientId)
+    const sp: ServicePrincipal = {
+      id: existing?.id ?? randomUUID(),
+      appId: app.clientId,
+      roles: [...(opts.roles ?? app.requiredGraphRoles)],
+      consentedAtMs: Date.now() - (opts.ageSeconds ?? 0) * 1000,
+    }
+    t.servicePrincipals.set(app.clientId, sp)
+    return sp
+  }
+
+  /** The customer removes the app: its service principal is deleted. */
+  revokeConsent(tenantId: string, clientId: string): boolean {
+    return this.requireTenant(tenantId).servicePrincipals.delete(clientId.toLowerCase())
+  }
+
+  /** Removes granted Graph roles (all, or the given ones) but keeps the service principal. */
+  removeRoles(tenantId: string, clientId: string, roles?: string[]): ServicePrincipal {
+    const sp = this.requireTenant(tenantId).servicePrincipals.get(clientId.toLowerCase())
+    if (!sp) throw new Error(`no service principal for ${clientId} in ${tenantId}`)
+    sp.roles = roles ? sp.roles.filter((r) => !roles.includes(r)) : []
+    return sp
+  }
+
+  // ---------- partner entries (with read-after-write lag) ----------
+
+  /** What a Graph read sees now (lagging behind writes if the tenant's readLagSeconds > 0). */
+  readPartner(t: Tenant, partnerId: string, nowMs = Date.now()): Json | undefined {
+    const key = partnerId.toLowerCase()
+    const stale = t.stalePartners.get(key)
+    if (stale) {
+      if (nowMs < stale.untilMs) return stale.value ?? undefined
+      t.stalePartners.delete(key)
+    }
+    return t.partners.get(key)
+  }
+
+  listPartners(t: Tenant, nowMs = Date.now()): Json[] {
+    const keys = new Set([...t.partners.keys(), ...t.stalePartners.keys()])
+    const out: Json[] = []
+    for (const k of keys) {
+      const v = this.readPartner(t, k, nowMs)
+      if (v) out.push(v)
+    }
+    return out
+  }
+
+  /** Any write (Graph or control API) goes through here so read lag applies uniformly. */
+  writePartner(
+    t: Tenant,
+    partnerId: string,
+    value: Json | null,
+    lagSeconds = this.settingsFor(t).readLagSeconds,
+  ): void {
+    const key = partnerId.toLowerCase()
+    if (lagSeconds > 0) {
+      const pending = t.stalePartners.get(key)
+      const untilMs = Date.now() + lagSeconds * 1000
+      if (pending && Date.now() < pending.untilMs) pending.untilMs = untilMs
+      else t.stalePartners.set(key, { value: t.partners.get(key) ?? null, untilMs })
+    } else {
+      t.stalePartners.delete(key)
+    }
+    if (value) t.partners.set(key, value)
+    else t.partners.delete(key)
+  }
+
+  // ---------- summaries for the control API ----------
+
+  tenantSummary(t: Tenant): Json {
+    return {
+      id: t.id,
+      displayName: t.displayName,
+      domains: t.domains,
+      defaultDomain: t.domains[0],
+      licence: t.licence,
+      licences: t.licence === 'none' ? [] : t.licence === 'P1' ? ['AAD_PREMIUM'] : ['AAD_PREMIUM_P2'],
+      users: [...t.users.values()],
+      servicePrincipals: [...t.servicePrincipals.values()].map((sp) => ({
+        ...sp,
+        consentedAt: new Date(sp.consentedAtMs).toISOString(),
+      })),
+      partnerTenantIds: [...t.partners.keys()],
+      settings: t.settings,
+    }
+  }
+
+  appSummary(a: App): Json {
+    return {
+      clientId: a.clientId,
+      displayName: a.displayName,
+      homeTenantId: a.homeTenantId,
+      signInAudience: a.signInAudience,
+      redirectUris: a.redirectUris,
+      requiredGraphRoles: a.requiredGraphRoles,
+      appRoles: a.appRoles,
+      exposedScopes: a.exposedScopes,
+      identifierUri: a.identifierUri,
+      secretCount: a.secrets.length,
+      certificateThumbprints: a.certificates.map((c) => ({
+        sha1: c.thumbprintSha1,
+        sha256: c.thumbprintSha256,
+      })),
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,86 @@
+import { ConflictError, generateConsentToken, hashToken } from '@crosstrust/core'
+import { recordAudit } from './audit.ts'
+import type { Actor, ServiceContext } from './context.ts'
+import { requireCustomer } from './customers.ts'
+import { loadSteps, moveStep } from './onboarding-steps.ts'
+
+export interface ConsentLinkSettings {
+  publicBaseUrl: string
+  ttlDays: number
+}
+
+export interface IssuedConsentLink {
+  id: string
+  url: string
+  expiresAt: Date
+}
+
+export function consentLinkUrl(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/consent/${token}`
+}
+
+/**
+ * Issues a new consent link and revokes every earlier one (regenerating is the way to "resend").
+ * The raw token exists only in the returned URL: the database keeps its hash.
+ */
+export async function issueConsentLink(
+  ctx: ServiceContext,
+  settings: ConsentLinkSettings,
+  customerId: string,
+  actor: Actor,
+): Promise<IssuedConsentLink> {
+  const customer = await requireCustomer(ctx, customerId)
+  if (customer.onboardingState === 'offboarding') {
+    throw new ConflictError('The customer is being offboarded.', { code: 'customer_offboarding' })
+  }
+  const token = generateConsentToken()
+  const now = ctx.now()
+  const expiresAt = new Date(now.getTime() + settings.ttlDays * 24 * 3600 * 1000)
+  const link = await ctx.db.$transaction(async (tx) => {
+    const revoked = await tx.consentLink.updateMany({
+      where: { customerId, revokedAt: null, usedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now },
+    })
+    const created = await tx.consentLink.create({
+      data: { customerId, tokenHash: hashToken(token), expiresAt, createdBy: actor.id ?? actor.type },
+    })
+    const steps = await loadSteps(tx, customerId)
+    const linkStep = steps.find((s) => s.step === 'link_issued')
+    if (linkStep?.status === 'pending' || linkStep?.status === 'failed') {
+      await moveStep(
+        tx,
+        customerId,
+        'link_issued',
+        'succeeded',
+        now,
+        `Consent link issued, valid until ${expiresAt.toISOString()}.`,
+      )
+    }
+    await recordAudit(tx, actor, {
+      action: 'consent_link.issued',
+      customerId,
+      entityType: 'consent_link',
+      entityId: created.id,
+      after: { expiresAt, revokedEarlier: revoked.count },
+    })
+    return created
+  })
+  return { id: link.id, url: consentLinkUrl(settings.publicBaseUrl, token), expiresAt }
+}
+
+export async function revokeConsentLinks(
+  ctx: ServiceContext,
+  customerId: string,
+  actor: Actor,
+): Promise<number> {
+  await requireCustomer(ctx, customerId)
+  const now = ctx.now()
+  return ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.consentLink.updateMany({
+      where: { customerId, revokedAt: null, usedAt: null },
+      data: { revokedAt: now },
+    })
+    await recordAudit(tx, actor, { action: 'consent_link.revoked', customerId, after: { revoked: count } })
+    return count
+  })
+}

@@ -1,0 +1,119 @@
+import { ConflictError, NotFoundError, UnprocessableError } from '@crosstrust/core'
+import { isUniqueViolation, type Customer } from '@crosstrust/db'
+import { z } from 'zod'
+import { recordAudit } from './audit.ts'
+import type { Actor, ServiceContext } from './context.ts'
+import { loadSteps } from './onboarding-steps.ts'
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
+
+export const contactSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320),
+  role: z.string().trim().max(100).optional(),
+})
+
+export const createCustomerInput = z
+  .object({
+    name: z.string().trim().min(1, 'name is required').max(200),
+    /** A tenant ID (GUID) or one of the tenant's verified domains. */
+    tenant: z
+      .string()
+      .trim()
+      .max(253)
+      .refine((v) => GUID.test(v) || DOMAIN.test(v), 'must be a tenant ID (GUID) or a domain name')
+      .optional(),
+    contacts: z.array(contactSchema).max(20).default([]),
+    notes: z.string().max(4000).optional(),
+    mode: z.enum(['report', 'alert', 'remediate']).optional(),
+    checkIntervalSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(7 * 24 * 3600)
+      .optional(),
+  })
+  .strict()
+export type CreateCustomerInput = z.input<typeof createCustomerInput>
+
+/** Domain → tenant ID through OpenID discovery (public information: a lookup, never authorization). */
+export type TenantResolver = (domainOrId: string) => Promise<{ tenantId: string }>
+
+export class UnknownTenantLookupError extends Error {}
+
+export async function createCustomer(
+  ctx: ServiceContext,
+  resolveTenant: TenantResolver,
+  rawInput: CreateCustomerInput,
+  actor: Actor,
+): Promise<Customer> {
+  const input = createCustomerInput.parse(rawInput)
+  let expectedTenantId: string | null = null
+  let expectedDomain: string | null = null
+  if (input.tenant !== undefined) {
+    const isGuid = GUID.test(input.tenant)
+    if (!isGuid) expectedDomain = input.tenant.toLowerCase()
+    try {
+      expectedTenantId = (await resolveTenant(input.tenant)).tenantId.toLowerCase()
+    } catch (err) {
+      if (
+        err instanceof Error &&
+        (err.name === 'UnknownTenantError' || err instanceof UnknownTenantLookupError)
+      ) {
+        throw new UnprocessableError(`Microsoft knows no tenant for "${input.tenant}".`, {
+          code: 'unknown_tenant',
+          extensions: { tenant: input.tenant },
+        })
+      }
+      throw err
+    }
+  }
+  if (expectedTenantId) {
+    const owner = await ctx.db.customer.findFirst({
+      where: {
+        OR: [{ tenantId: expectedTenantId }, { expectedTenantId }],
+        onboardingState: { not: 'offboarded' },
+      },
+      select: { id: true, name: true },
+    })
+    if (owner) {
+      throw new ConflictError(`Tenant ${expectedTenantId} already belongs to customer "${owner.name}".`, {
+        code: 'tenant_taken',
+        extensions: { customerId: owner.id },
+      })
+    }
+  }
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const customer = await tx.customer.create({
+        data: {
+          name: input.name,
+          notes: input.notes ?? null,
+          contacts: input.contacts,
+          expectedTenantId,
+          expectedDomain,
+          mode: input.mode ?? null,
+          checkIntervalSeconds: input.checkIntervalSeconds ?? null,
+        },
+      })
+      await loadSteps(tx, customer.id)
+      await recordAudit(tx, actor, {
+        action: 'customer.created',
+        customerId: customer.id,
+        after: { name: customer.name, expectedTenantId, expectedDomain, mode: customer.mode },
+      })
+      return customer
+    })
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw new ConflictError('A customer with this tenant already exists.', { code: 'tenant_taken' })
+    throw err
+  }
+}
+
+export async function requireCustomer(ctx: Pick<ServiceContext, 'db'>, id: string): Promise<Customer> {
+  const customer = z.uuid().safeParse(id).success ? await ctx.db.customer.findUnique({ where: { id } }) : null
+  if (!customer) throw new NotFoundError(`No customer ${id}.`, { code: 'customer_not_found' })
+  return customer
+}

@@ -1,0 +1,15 @@
+// @crosstrust/services: application services. They orchestrate the pure domain (@crosstrust/core), the
+// database (@crosstrust/db) and Microsoft (@crosstrust/microsoft) behind ports; apps only compose them.
+export * from './context.ts'
+export { recordAudit, type AuditInput } from './audit.ts'
+export * from './customers.ts'
+export * from './consent-links.ts'
+export * from './consent-flow.ts'
+export { loadSteps, moveStep, resetFrom } from './onboarding-steps.ts'
+export { currentPolicy } from './policy-store.ts'
+export {
+  runOnboarding,
+  type OnboardingDeps,
+  type OnboardingOutcome,
+  type OnboardingSettings,
+} from './onboarding-runner.ts'

@@ -1,0 +1,371 @@
+import {
+  buildCreateBody,
+  buildPatchBody,
+  describeOnboardingProblem,
+  evaluatePartner,
+  hashSnapshot,
+  nextCheckAt,
+  snapshotOwnedFields,
+  type OnboardingStep,
+  type PolicyDefinition,
+} from '@crosstrust/core'
+import type { Prisma } from '@crosstrust/db'
+import {
+  AccessLostError,
+  MicrosoftError,
+  readBackUntil,
+  upsertPartnerPolicy,
+  type AppToken,
+  type GraphGateway,
+  type TokenProvider,
+} from '@crosstrust/microsoft'
+import { recordAudit } from './audit.ts'
+import { SYSTEM_ACTOR, type ServiceContext } from './context.ts'
+import { loadSteps, moveStep } from './onboarding-steps.ts'
+import { currentPolicy } from './policy-store.ts'
+
+export interface OnboardingSettings {
+  partnerTenantId: string
+  /** How long to keep retrying while a fresh consent replicates. */
+  consentRetryWindowMs: number
+  /** First wait between token attempts (doubles, capped at maxRetryDelayMs). */
+  retryBaseDelayMs: number
+  maxRetryDelayMs: number
+  readBack: { attempts: number; delayMs: number }
+  defaultCheckIntervalSeconds: number
+}
+
+export interface OnboardingDeps {
+  ctx: ServiceContext
+  tokens: Pick<TokenProvider, 'getToken' | 'invalidate'>
+  graph: GraphGateway
+  settings: OnboardingSettings
+  signal?: AbortSignal
+  log?: (msg: string, fields?: Record<string, unknown>) => void
+}
+
+export type OnboardingOutcome = 'onboarded' | 'failed' | 'skipped'
+
+class StepFailure extends Error {
+  constructor(
+    readonly step: OnboardingStep,
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Error('aborted'))
+      return
+    }
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(new Error('aborted'))
+      },
+      { once: true },
+    )
+  })
+}
+
+function graphProblem(step: OnboardingStep, err: MicrosoftError): StepFailure {
+  const problem = describeOnboardingProblem({
+    kind: 'graph_error',
+    errorKind: err.kind === 'configuration' || err.kind === 'unknown_tenant' ? 'bad_request' : err.kind,
+    status: err.status,
+    code: err.code ?? (err.aadstsCodes[0] === undefined ? undefined : `AADSTS${err.aadstsCodes[0]}`),
+    requestId: err.requestId,
+  })
+  return new StepFailure(step, `${problem.message} ${problem.nextStep}`, { error: err.toLog() })
+}
+
+const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue
+
+/**
+ * The onboarding job (DESIGN.md section 3, steps 3–6). Every step is persisted with attempts, timestamps
+ * and a message staff can act on. Safe to run twice: it resumes from the consent and the upsert is idempotent.
+ */
+export async function runOnboarding(deps: OnboardingDeps, customerId: string): Promise<OnboardingOutcome> {
+  const { ctx } = deps
+  const customer = await ctx.db.customer.findUnique({ where: { id: customerId } })
+  if (!customer) return 'skipped'
+  const steps = await ctx.db.$transaction((tx) => loadSteps(tx, customerId))
+  const consent = steps.find((s) => s.step === 'consent_received')
+  const verified = steps.find((s) => s.step === 'verified')
+  if (consent?.status !== 'succeeded' || verified?.status === 'succeeded') return 'skipped'
+  const tenantId = customer.tenantIdHint ?? customer.tenantId ?? customer.expectedTenantId
+  const started = Date.now()
+  let current: OnboardingStep = 'access_verified'
+
+  const begin = async (step: OnboardingStep) => {
+    current = step
+    const now = ctx.now()
+    await ctx.db.$transaction(async (tx) => {
+      const fresh = await loadSteps(tx, customerId)
+      const record = fresh.find((s) => s.step === step)
+      if (record?.status === 'failed') await moveStep(tx, customerId, step, 'pending', now)
+      if (record?.status !== 'running') await moveStep(tx, customerId, step, 'running', now)
+    })
+  }
+  const succeed = async (
+    step: OnboardingStep,
+    message: string,
+    detail?: unknown,
+    extra?: Prisma.CustomerUpdateInput,
+  ) => {
+    await ctx.db.$transaction(async (tx) => {
+      await moveStep(tx, customerId, step, 'succeeded', ctx.now(), message, detail)
+      if (extra) await tx.customer.update({ where: { id: customerId }, data: extra })
+      await recordAudit(tx, SYSTEM_ACTOR, { action: `onboarding.${step}`, customerId, after: { message } })
+    })
+  }
+
+  try {
+    if (!tenantId)
+      throw new StepFailure(
+        'access_verified',
+        'The consent callback named no tenant; ask the administrator to consent again.',
+      )
+    const policy = await currentPolicy(ctx.db)
+
+    await begin('access_verified')
+    const token = await acquireConsentedToken(deps, tenantId)
+    if (customer.expectedTenantId && customer.expectedTenantId !== token.tid) {
+      const problem = describeOnboardingProblem({
+        kind: 'tenant_mismatch',
+        expected: customer.expectedTenantId,
+        actual: token.tid,
+      })
+      throw new StepFailure('access_verified', `${problem.message} ${problem.nextStep}`)
+    }
+    const owner = await ctx.db.customer.findFirst({
+      where: { tenantId: token.tid, id: { not: customerId }, onboardingState: { not: 'offboarded' } },
+      select: { name: true },
+    })
+    if (owner)
+      throw new StepFailure(
+        'access_verified',
+        `Tenant ${token.tid} is already onboarded as customer "${owner.name}".`,
+      )
+    await succeed(
+      'access_verified',
+      `Access verified for tenant ${token.tid} (${token.roles.join(', ')}).`,
+      { tid: token.tid, roles: token.roles },
+      { tenantId: token.tid },
+    )
+
+    await begin('prerequisites_checked')
+    const before = await checkPrerequisites(deps, customerId, token.tid)
+    current = 'policy_applied'
+
+    await begin('policy_applied')
+    const upsert = await applyPolicy(deps, token.tid, policy)
+    await succeed(
+      'policy_applied',
+      upsert.outcome === 'unchanged'
+        ? 'The partner entry already matched the policy; nothing was changed.'
+        : upsert.outcome === 'created'
+          ? `Partner ${deps.settings.partnerTenantId} added with the policy settings.`
+          : 'The existing partner entry was updated to the policy settings.',
+      { outcome: upsert.outcome, patch: upsert.patch, requestIds: upsert.requestIds },
+    )
+
+    await begin('verified')
+    const readBack = await readBackUntil(
+      deps.graph,
+      token.tid,
+      deps.settings.partnerTenantId,
+      (observed) => evaluatePartner(policy, observed, [], ctx.now()).status === 'compliant',
+      { attempts: deps.settings.readBack.attempts, delayMs: deps.settings.readBack.delayMs },
+    )
+    const evaluation = evaluatePartner(policy, readBack.value, [], ctx.now())
+    if (!readBack.matched) {
+      throw new StepFailure(
+        'verified',
+        'After applying the policy, reading it back still shows differences. The check will retry; if it persists, compare the diff on the customer page.',
+        { evaluation },
+      )
+    }
+    const snapshot = snapshotOwnedFields(policy, readBack.value)
+    const now = ctx.now()
+    await ctx.db.$transaction(async (tx) => {
+      await moveStep(
+        tx,
+        customerId,
+        'verified',
+        'succeeded',
+        now,
+        'Verified: the partner entry equals the policy.',
+      )
+      const run = await tx.checkRun.create({
+        data: {
+          customerId,
+          kind: 'onboard',
+          trigger: 'onboarding',
+          outcome: 'compliant',
+          policyVersion: policy.version,
+          diff: json(evaluation.fields),
+          observedSnapshot: json(snapshot),
+          observedHash: hashSnapshot(snapshot),
+          before: json(before),
+          after: json(readBack.value),
+          graphRequestId: readBack.requestIds.at(-1) ?? null,
+          durationMs: Date.now() - started,
+          finishedAt: now,
+          actor: 'system',
+        },
+      })
+      const interval = customer.checkIntervalSeconds ?? deps.settings.defaultCheckIntervalSeconds
+      await tx.customer.update({
+        where: { id: customerId },
+        data: {
+          complianceState: 'compliant',
+          complianceChangedAt: now,
+          compliantPolicyVersion: policy.version,
+          currentDiff: json(null),
+          lastObservedHash: hashSnapshot(snapshot),
+          lastObservedSnapshot: json(snapshot),
+          lastCheckAt: now,
+          lastCheckRunId: run.id,
+          consecutiveFailures: 0,
+          backoffUntil: null,
+          lastFailureReason: null,
+          nextCheckAt: nextCheckAt(now, interval, customerId),
+        },
+      })
+      await recordAudit(tx, SYSTEM_ACTOR, {
+        action: 'onboarding.completed',
+        customerId,
+        before: { partner: before },
+        after: { partner: readBack.value, policyVersion: policy.version },
+      })
+    })
+    return 'onboarded'
+  } catch (err) {
+    if (deps.signal?.aborted) throw err
+    const failure =
+      err instanceof StepFailure
+        ? err
+        : err instanceof MicrosoftError
+          ? graphProblem(current, err)
+          : new StepFailure(current, `Unexpected error: ${err instanceof Error ? err.message : String(err)}`)
+    deps.log?.('onboarding step failed', { step: failure.step, reason: failure.message })
+    await ctx.db.$transaction(async (tx) => {
+      const fresh = await loadSteps(tx, customerId)
+      const record = fresh.find((s) => s.step === failure.step)
+      if (record?.status === 'pending') await moveStep(tx, customerId, failure.step, 'running', ctx.now())
+      await moveStep(tx, customerId, failure.step, 'failed', ctx.now(), failure.message, failure.detail)
+      await tx.customer.update({ where: { id: customerId }, data: { lastFailureReason: failure.message } })
+      await recordAudit(tx, SYSTEM_ACTOR, {
+        action: 'onboarding.failed',
+        customerId,
+        after: { step: failure.step, reason: failure.message },
+      })
+    })
+    return 'failed'
+  }
+}
+
+/** A token whose `tid` and `roles` prove the consent, retried across the replication window. */
+async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Promise<AppToken> {
+  const deadline = Date.now() + deps.settings.consentRetryWindowMs
+  let delay = deps.settings.retryBaseDelayMs
+  let lastCode: string | undefined
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const token = await deps.tokens.getToken(tenantId, { forceRefresh: attempt > 1 })
+      if (token.missingRoles.length === 0) return token
+      lastCode = `missing roles ${token.missingRoles.join(', ')}`
+    } catch (err) {
+      if (err instanceof AccessLostError && err.reason === 'tenant_mismatch') {
+        throw new StepFailure('access_verified', err.message)
+      }
+      const pending = err instanceof AccessLostError && (err.consentPending || err.reason === 'missing_roles')
+      const transient = err instanceof MicrosoftError && err.retryable
+      if (!pending && !transient) throw err
+      lastCode =
+        err instanceof MicrosoftError
+          ? err.aadstsCodes[0]
+            ? `AADSTS${err.aadstsCodes[0]}`
+            : err.code
+          : undefined
+    }
+    if (Date.now() + delay > deadline) {
+      const problem = describeOnboardingProblem({
+        kind: 'consent_not_replicated',
+        waitedSeconds: Math.round(deps.settings.consentRetryWindowMs / 1000),
+        lastErrorCode: lastCode,
+      })
+      throw new StepFailure('access_verified', `${problem.message} ${problem.nextStep}`, {
+        lastErrorCode: lastCode,
+        attempts: attempt,
+      })
+    }
+    deps.log?.('consent not effective yet; retrying', { tenantId, attempt, lastCode, delayMs: delay })
+    await sleep(delay, deps.signal)
+    delay = Math.min(delay * 2, deps.settings.maxRetryDelayMs)
+  }
+}
+
+async function checkPrerequisites(deps: OnboardingDeps, customerId: string, tenantId: string) {
+  const { ctx, graph, settings } = deps
+  const [org, licences, defaults, partner] = await Promise.all([
+    graph.getOrganization(tenantId),
+    graph.listSubscribedSkus(tenantId),
+    graph.getDefaultPolicy(tenantId),
+    graph.getPartner(tenantId, settings.partnerTenantId),
+  ])
+  const level = licences.value.level
+  const warnings: string[] = []
+  if (level === 'none') {
+    warnings.push(
+      describeOnboardingProblem({ kind: 'licence_warning', missing: 'Entra ID P1 or P2' }).message,
+    )
+  }
+  const message = [
+    `Tenant "${org.value.displayName}" (${org.value.verifiedDomains.map((d) => d.name).join(', ') || 'no verified domains'}).`,
+    `Licence: ${level === 'none' ? 'no Entra ID P1/P2' : `Entra ID ${level.toUpperCase()}`}.`,
+    partner.value
+      ? 'A partner entry for the partner already exists and will be updated.'
+      : 'No partner entry yet; it will be created.',
+    ...warnings,
+  ].join(' ')
+  await ctx.db.$transaction(async (tx) => {
+    await moveStep(tx, customerId, 'prerequisites_checked', 'succeeded', ctx.now(), message, {
+      organization: org.value,
+      licence: licences.value,
+      defaultPolicy: defaults.value,
+      existingPartner: partner.value,
+      warnings,
+    })
+    await tx.customer.update({
+      where: { id: customerId },
+      data: {
+        tenantDisplayName: org.value.displayName,
+        verifiedDomains: org.value.verifiedDomains.map((d) => d.name),
+        licence: level,
+      },
+    })
+    await recordAudit(tx, SYSTEM_ACTOR, {
+      action: 'onboarding.prerequisites_checked',
+      customerId,
+      before: { partner: partner.value },
+      after: { licence: level, warnings },
+    })
+  })
+  return partner.value
+}
+
+async function applyPolicy(deps: OnboardingDeps, tenantId: string, policy: PolicyDefinition) {
+  const { ctx, graph, settings } = deps
+  return upsertPartnerPolicy(graph, tenantId, settings.partnerTenantId, {
+    createBody: buildCreateBody(policy, settings.partnerTenantId),
+    patchBodyFor: (observed) => buildPatchBody(policy, evaluatePartner(policy, observed, [], ctx.now())),
+  })
+}
