@@ -15,11 +15,13 @@ import {
 } from '../../packages/ms-sim/src/index.ts'
 import { createTestDatabase, type TestDatabase } from '../../packages/testkit/src/index.ts'
 import { buildApp } from '../../apps/api/src/app.ts'
+import { redisSessionRevocations } from '../../apps/api/src/auth/index.ts'
 import { composeRoutes } from '../../apps/api/src/compose.ts'
 import { createInfrastructure } from '../../apps/api/src/infrastructure.ts'
 import { createMicrosoftClients } from '../../apps/worker/src/microsoft.ts'
 import { buildRegistry, type WorkerDeps } from '../../apps/worker/src/processors.ts'
 import { startWorkers, type WorkerSet } from '../../apps/worker/src/worker.ts'
+import { startSweepScheduler } from '../../apps/worker/src/sweep.ts'
 import type { FastifyInstance } from 'fastify'
 
 export const APP_SECRET = 'system-test-app-secret'
@@ -47,6 +49,14 @@ export interface SystemOptions {
   onboarding?: WorkerDeps['onboarding']
   /** Start without a worker (tests that drive jobs themselves). */
   worker?: boolean
+  /** Webhook delivery overrides (short retry delays, timeouts). */
+  notifications?: WorkerDeps['notifications']
+  /** Monitoring overrides (backoff, read-back, lock, busy retry) for the in-process worker. */
+  monitoring?: WorkerDeps['monitoring']
+  /** Start the monitoring sweep's job scheduler with this interval (off unless given). */
+  sweepIntervalMs?: number
+  /** Where the system's JSON log lines go (tests that assert on logs; set env LOG_LEVEL too). */
+  logDestination?: NodeJS.WritableStream
 }
 
 export interface System {
@@ -92,12 +102,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     WORKER_CONCURRENCY: '8',
     ...options.env,
   })
-  const logger = createLogger({ name: 'system-test', level: config.LOG_LEVEL })
+  const logger = createLogger({
+    name: 'system-test',
+    level: config.LOG_LEVEL,
+    ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
+  })
   const infra = createInfrastructure(config, logger)
   const app = await buildApp({
     logger,
     probes: infra.probes,
     onClose: infra.close,
+    auth: { config, revocations: redisSessionRevocations(infra.redis, config.QUEUE_PREFIX) },
     ...composeRoutes(config, infra),
   })
   await app.listen({ host: '127.0.0.1', port })
@@ -124,11 +139,19 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
           readBack: { attempts: 5, delayMs: 200 },
           ...options.onboarding,
         },
+        ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
+        ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
+        redis: connection,
       }),
       tuning: () => ({ concurrency: config.WORKER_CONCURRENCY }),
       shutdownGraceMs: 2_000,
     })
   }
+
+  const sweepScheduler =
+    options.sweepIntervalMs === undefined || options.worker === false
+      ? undefined
+      : await startSweepScheduler(queues, options.sweepIntervalMs, logger)
 
   return {
     sim,
@@ -139,6 +162,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     queues,
     worker,
     async stop() {
+      sweepScheduler?.stop()
       await worker?.close()
       await app.close()
       for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {

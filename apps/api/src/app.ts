@@ -6,6 +6,7 @@ import type { Logger } from '@crosstrust/logger'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
+import { authPlugin, type AuthConfig, type SessionRevocations } from './auth/index.ts'
 import { problemPlugin } from './plugins/problem.ts'
 import { customerApiRoutes } from './routes/api/customers.ts'
 import type { StaffApiDeps } from './routes/api/deps.ts'
@@ -19,6 +20,8 @@ export interface AppDeps {
   probes: readonly ReadinessProbe[]
   /** Behind a load balancer the client address comes from X-Forwarded-For (needed for rate limits). */
   trustProxy?: boolean
+  /** Staff sign-in and the route policy; every non-public route depends on it. */
+  auth: { config: AuthConfig; revocations?: SessionRevocations }
   /** Public consent pages and callback. */
   consent?: ConsentRouteDeps
   /** Staff JSON API (`/api/v1`). */
@@ -66,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false })
   await app.register(formbody)
   await app.register(cookie)
+  // Before any route: the route policy table refuses routes it does not cover.
+  await app.register(authPlugin, { logger: deps.logger, ...deps.auth })
 
   healthRoutes(app, deps.probes)
   assetRoutes(app)

@@ -3,6 +3,7 @@ import { createLogger } from '@crosstrust/logger'
 import { buildApp } from './app.ts'
 import { composeRoutes } from './compose.ts'
 import { createInfrastructure } from './infrastructure.ts'
+import { redisSessionRevocations } from './auth/index.ts'
 
 const config = loadConfigOrExit()
 const logger = createLogger({
@@ -16,6 +17,7 @@ const app = await buildApp({
   probes: infra.probes,
   trustProxy: config.TRUST_PROXY,
   onClose: infra.close,
+  auth: { config, revocations: redisSessionRevocations(infra.redis, config.QUEUE_PREFIX) },
   ...composeRoutes(config, infra),
 })
 
