@@ -2,7 +2,8 @@
 // `pnpm sim`: runs the simulator standalone. Flags override env: --host (MS_SIM_HOST), --login-port
 // (MS_SIM_LOGIN_PORT, default 44301), --graph-port (MS_SIM_GRAPH_PORT, default 44302), --seed <file.json>
 // (MS_SIM_SEED, default: the demo seed), --ca-dir (MS_SIM_CA_DIR), --log (MS_SIM_LOG=1); request log size
-// MS_SIM_REQUEST_LOG_CAP (default 200000).
+// MS_SIM_REQUEST_LOG_CAP (default 200000); MS_SIM_PUBLIC_HOST names the host clients use (e.g. sim.localhost
+// in docker compose) for URLs, issuers and the server certificate.
 import { readFile, mkdir, writeFile, stat } from 'node:fs/promises'
 import { join, dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     caDir,
     seed,
     logRequests: values.log ?? env.MS_SIM_LOG === '1',
+    publicHost: env.MS_SIM_PUBLIC_HOST,
   })
   process.stdout.write(
     `Microsoft simulator running\n` +

@@ -30,6 +30,11 @@ export interface StartSimulatorOptions {
   logRequests?: boolean
   /** Request log ring-buffer size (default 200,000 entries). */
   requestLogCap?: number
+  /**
+   * Host name to put in the URLs (and issuers) when clients reach the simulator by a name, e.g.
+   * `sim.localhost` in docker compose; it is added to the server certificate.
+   */
+  publicHost?: string
 }
 
 export interface RunningSimulator {
@@ -54,7 +59,7 @@ export async function simulatorTrustBundle(caDir?: string): Promise<string> {
 
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const host = opts.host ?? '127.0.0.1'
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  const urlHost = opts.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host)
   const ca = await ensureSimulatorCa(opts.caDir)
   const tls = await issueServerCertificate(ca, [urlHost])
   const state = await SimState.create(opts.seed ?? {}, { requestLogCap: opts.requestLogCap })
