@@ -197,7 +197,7 @@ for (const c of customers) {
 await db.$disconnect()
 say('')
 say(
-  `Dashboard:  ${baseUrl}/dashboard   (sign in through the simulator as Oskar Operator, Alva Admin or Vera Viewer)`,
+  `Dashboard:  ${baseUrl}/   (sign in through the simulator as Oskar Operator, Alva Admin or Vera Viewer)`,
 )
 say(`API docs:   ${baseUrl}/docs`)
 say(
