@@ -72,7 +72,7 @@ export function landingPage(opts: {
       </section>
 
       <section class="panel" aria-labelledby="perms">
-        <h2 id="perms">Permission requested</h2>
+        <h2 id="perms">Permissions requested</h2>
         <table>
           <thead>
             <tr>
@@ -87,13 +87,22 @@ export function landingPage(opts: {
               <td>Application</td>
               <td>
                 To add ${partner.name} to your cross-tenant access settings, verify them, and re-check them
-                regularly so drift is noticed. It cannot read users, mail or files.
+                regularly so drift is noticed.
+              </td>
+            </tr>
+            <tr>
+              <td class="mono">Organization.Read.All</td>
+              <td>Application</td>
+              <td>
+                To read your organization's name, verified domains and licences, so the setup can check its
+                prerequisites (trust settings need Entra ID P1 or P2).
               </td>
             </tr>
           </tbody>
         </table>
         <p class="muted">
-          You can remove this access at any time by deleting the enterprise application in your tenant.
+          Neither permission can read users, groups, mail or files. You can remove this access at any time by
+          deleting the enterprise application in your tenant.
         </p>
       </section>
 
