@@ -102,6 +102,8 @@ const env: NodeJS.ProcessEnv = {
   SESSION_SECRET: randomBytes(32).toString('hex'),
   QUEUE_PREFIX: `demo_${dbName}`,
   CONSENT_RETRY_WINDOW_SECONDS: '120',
+  // Worker metrics listener off unless asked for: the demo must not collide with a worker already running.
+  WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT ?? '0',
 }
 
 const children: ChildProcess[] = []
@@ -196,9 +198,7 @@ for (const c of customers) {
 }
 await db.$disconnect()
 say('')
-say(
-  `Dashboard:  ${baseUrl}/   (sign in through the simulator as Oskar Operator, Alva Admin or Vera Viewer)`,
-)
+say(`Dashboard:  ${baseUrl}/   (sign in through the simulator as Oskar Operator, Alva Admin or Vera Viewer)`)
 say(`API docs:   ${baseUrl}/docs`)
 say(
   `Simulator:  ${sim.loginUrl} (identity), ${sim.graphUrl} (Graph), control API ${sim.loginUrl}/_sim/tenants`,

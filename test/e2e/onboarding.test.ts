@@ -88,9 +88,7 @@ describe('onboarding from consent link to verified partner policy', () => {
         'onboarding.completed',
       ]),
     )
-    expect(audit.every((a) => a.actorId !== null || a.actorName !== null)).toBe(
-      true,
-    )
+    expect(audit.every((a) => a.actorId !== null || a.actorName !== null)).toBe(true)
   })
 
   it('patches an existing entry with different values and records before and after', async () => {

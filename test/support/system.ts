@@ -22,6 +22,8 @@ import { createMicrosoftClients } from '../../apps/worker/src/microsoft.ts'
 import { buildRegistry, type WorkerDeps } from '../../apps/worker/src/processors.ts'
 import { startWorkers, type WorkerSet } from '../../apps/worker/src/worker.ts'
 import { startSweepScheduler } from '../../apps/worker/src/sweep.ts'
+import { createWorkerMetrics, instrumentRegistry, serveWorkerMetrics } from '../../apps/worker/src/metrics.ts'
+import type { MetricsServer } from '../../packages/metrics/src/index.ts'
 import type { FastifyInstance } from 'fastify'
 
 export const APP_SECRET = 'system-test-app-secret'
@@ -57,6 +59,8 @@ export interface SystemOptions {
   sweepIntervalMs?: number
   /** Where the system's JSON log lines go (tests that assert on logs; set env LOG_LEVEL too). */
   logDestination?: NodeJS.WritableStream
+  /** Serve the worker's `/metrics` on a free port (`System.workerMetricsUrl`). */
+  workerMetrics?: boolean
 }
 
 export interface System {
@@ -67,6 +71,8 @@ export interface System {
   baseUrl: string
   queues: JobQueues
   worker: WorkerSet | undefined
+  /** `http://127.0.0.1:<port>/metrics` of the in-process worker when `workerMetrics` was asked for. */
+  workerMetricsUrl: string | undefined
   stop(): Promise<void>
 }
 
@@ -120,29 +126,40 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const connection = createRedis(config.REDIS_URL)
   const queues = new JobQueues(connection, prefix)
   let worker: WorkerSet | undefined
+  let workerMetricsServer: MetricsServer | undefined
   if (options.worker !== false) {
-    const { tokens, graph } = createMicrosoftClients(config, logger)
+    const workerMetrics = createWorkerMetrics()
+    const { tokens, graph } = createMicrosoftClients(config, logger, workerMetrics.microsoft)
+    if (options.workerMetrics === true) {
+      workerMetricsServer = await serveWorkerMetrics(config, workerMetrics, logger, {
+        host: '127.0.0.1',
+        port: 0,
+      })
+    }
     worker = startWorkers({
       connection,
       prefix,
       logger,
-      registry: buildRegistry({
-        config,
-        db: db.prisma,
-        queues,
-        tokens,
-        graph,
-        logger,
-        onboarding: {
-          retryBaseDelayMs: 200,
-          maxRetryDelayMs: 1_000,
-          readBack: { attempts: 5, delayMs: 200 },
-          ...options.onboarding,
-        },
-        ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
-        ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
-        redis: connection,
-      }),
+      registry: instrumentRegistry(
+        buildRegistry({
+          config,
+          db: db.prisma,
+          queues,
+          tokens,
+          graph,
+          logger,
+          onboarding: {
+            retryBaseDelayMs: 200,
+            maxRetryDelayMs: 1_000,
+            readBack: { attempts: 5, delayMs: 200 },
+            ...options.onboarding,
+          },
+          ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
+          ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
+          redis: connection,
+        }),
+        workerMetrics.jobs,
+      ),
       tuning: () => ({ concurrency: config.WORKER_CONCURRENCY }),
       shutdownGraceMs: 2_000,
     })
@@ -161,8 +178,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     baseUrl,
     queues,
     worker,
+    workerMetricsUrl:
+      workerMetricsServer === undefined ? undefined : `http://127.0.0.1:${workerMetricsServer.port}/metrics`,
     async stop() {
       sweepScheduler?.stop()
+      await workerMetricsServer?.close()
       await worker?.close()
       await app.close()
       for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {

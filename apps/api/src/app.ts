@@ -7,13 +7,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import { authPlugin, type AuthConfig, type SessionRevocations } from './auth/index.ts'
+import { registerOpenApi } from './plugins/openapi.ts'
 import { problemPlugin } from './plugins/problem.ts'
-import { customerApiRoutes } from './routes/api/customers.ts'
+import { staffApiRoutes } from './routes/api/index.ts'
 import type { StaffApiDeps } from './routes/api/deps.ts'
 import { assetRoutes } from './routes/assets.ts'
 import { consentRoutes } from './routes/consent/index.ts'
 import type { ConsentRouteDeps } from './routes/consent/deps.ts'
+import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.ts'
 import { healthRoutes, type ReadinessProbe } from './routes/health.ts'
+import { metricsRoutes, type ApiMetricsDeps } from './plugins/metrics.ts'
 
 export interface AppDeps {
   logger: Logger
@@ -26,6 +29,10 @@ export interface AppDeps {
   consent?: ConsentRouteDeps
   /** Staff JSON API (`/api/v1`). */
   staffApi?: StaffApiDeps
+  /** Staff dashboard (server-rendered HTML at `/`, `/customers`, …). */
+  dashboard?: DashboardDeps
+  /** Prometheus `/metrics` and request timings (docs/metrics.md). */
+  metrics?: ApiMetricsDeps
   /** Closed when the app closes (database pools, Redis connections). */
   onClose?: () => Promise<void>
 }
@@ -71,11 +78,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie)
   // Before any route: the route policy table refuses routes it does not cover.
   await app.register(authPlugin, { logger: deps.logger, ...deps.auth })
+  // OpenAPI (/docs) collects the routes registered after it.
+  await registerOpenApi(app)
 
+  if (deps.metrics) metricsRoutes(app, deps.metrics)
   healthRoutes(app, deps.probes)
   assetRoutes(app)
   if (deps.consent) consentRoutes(app, deps.consent)
-  if (deps.staffApi) customerApiRoutes(app, deps.staffApi)
+  if (deps.staffApi) staffApiRoutes(app, deps.staffApi)
+  if (deps.dashboard) await dashboardRoutes(app, deps.dashboard)
 
   if (deps.onClose) {
     const close = deps.onClose

@@ -3,18 +3,20 @@ import { resolveTenant } from '@crosstrust/microsoft'
 import type { ServiceContext } from '@crosstrust/services'
 import type { AppDeps } from './app.ts'
 import type { Infrastructure } from './infrastructure.ts'
+import { composeMetrics } from './metrics.ts'
 
 /** Wires configuration and infrastructure into the route groups (the API's composition root). */
 export function composeRoutes(
   config: Config,
   infra: Pick<Infrastructure, 'prisma' | 'queues'>,
-): Pick<AppDeps, 'consent' | 'staffApi'> {
+): Pick<AppDeps, 'consent' | 'staffApi' | 'dashboard' | 'metrics'> {
   const ctx: ServiceContext = {
     db: infra.prisma,
     now: () => new Date(),
     enqueue: (kind, payload) => infra.queues.enqueue(kind, payload),
   }
   return {
+    metrics: composeMetrics(config, infra),
     consent: {
       ctx,
       partner: { name: config.PARTNER_NAME, tenantId: config.PARTNER_TENANT_ID },
@@ -28,6 +30,16 @@ export function composeRoutes(
       ctx,
       resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
       links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
+    },
+    dashboard: {
+      ctx,
+      resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
+      links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
+      partnerName: config.PARTNER_NAME,
+      defaultMode: config.DEFAULT_MODE,
+      flashSecret: config.SESSION_SECRET ?? '',
+      // Same rule as the session cookie: Secure unless development or plain http.
+      secureCookies: config.NODE_ENV !== 'development' && config.PUBLIC_BASE_URL.startsWith('https:'),
     },
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Config } from '@crosstrust/config'
 import type { Logger } from '@crosstrust/logger'
 import { createGraphGateway, createTokenProvider, type ClientCredential } from '@crosstrust/microsoft'
+import type { MicrosoftPromMetrics } from '@crosstrust/metrics'
 
 /** The partner app credential: a client secret, or a PEM file with the certificate and its private key. */
 export function loadCredential(config: Config): ClientCredential {
@@ -19,14 +20,18 @@ export function loadCredential(config: Config): ClientCredential {
   return { kind: 'secret', secret: config.APP_CLIENT_SECRET ?? '' }
 }
 
-export function createMicrosoftClients(config: Config, logger: Logger) {
+/** `metrics` (optional): token cache/latency and Graph latency/error metrics (docs/metrics.md). */
+export function createMicrosoftClients(config: Config, logger: Logger, metrics?: MicrosoftPromMetrics) {
   const msLogger = logger.child({ component: 'microsoft' })
   const tokens = createTokenProvider({
     loginUrl: config.MS_LOGIN_URL,
     clientId: config.APP_CLIENT_ID,
     credential: loadCredential(config),
     logger: msLogger,
+    ...(metrics === undefined ? {} : { metrics: metrics.adapter }),
   })
-  const graph = createGraphGateway({ graphUrl: config.MS_GRAPH_URL, tokens, logger: msLogger })
-  return { tokens, graph }
+  const gateway = createGraphGateway({ graphUrl: config.MS_GRAPH_URL, tokens, logger: msLogger })
+  if (metrics === undefined) return { tokens, graph: gateway }
+  metrics.tokenStats(() => tokens.stats())
+  return { tokens, graph: metrics.instrument(gateway) }
 }

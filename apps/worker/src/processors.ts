@@ -4,7 +4,16 @@ import type { JobQueues } from '@crosstrust/jobs'
 import type { Logger } from '@crosstrust/logger'
 import type { GraphGateway, TokenProvider } from '@crosstrust/microsoft'
 import { runOnboarding, type OnboardingSettings, type ServiceContext } from '@crosstrust/services'
+import type { DeliverySettings } from '@crosstrust/services'
 import type { ProcessorRegistry } from './registry.ts'
+import type { Redis } from 'ioredis'
+import { notifyProcessor } from './notify-processor.ts'
+import {
+  monitoringProcessors,
+  monitoringRuntime,
+  withTenantLock,
+  type MonitoringWorkerSettings,
+} from './monitoring.ts'
 
 export interface WorkerDeps {
   config: Config
@@ -15,6 +24,12 @@ export interface WorkerDeps {
   logger: Logger
   /** Overrides for tests and benchmarks (shorter waits); production uses the defaults. */
   onboarding?: Partial<OnboardingSettings>
+  /** Webhook delivery overrides (tests use short retry delays). */
+  notifications?: Partial<DeliverySettings>
+  /** Monitoring overrides: sweep interval, backoff, lock, read-back (tests use short ones). */
+  monitoring?: Partial<MonitoringWorkerSettings>
+  /** Redis for the per-tenant locks (the process's shared connection); a new one is made when absent. */
+  redis?: Redis
 }
 
 export function onboardingSettings(deps: WorkerDeps): OnboardingSettings {
@@ -37,8 +52,10 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
     enqueue: (kind, payload) => deps.queues.enqueue(kind, payload),
   }
   const settings = onboardingSettings(deps)
+  const monitoring = monitoringRuntime(deps)
   return {
-    onboard: async (payload, job) =>
+    // Every job that touches a tenant holds its lock (monitoring.ts): onboarding never races a check.
+    onboard: withTenantLock(monitoring, async (payload, job) =>
       runOnboarding(
         {
           ctx,
@@ -46,11 +63,15 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
           graph: deps.graph,
           settings,
           signal: job.signal,
+          attempt: { current: job.attempt, max: job.maxAttempts },
           log: (msg, fields) => {
             job.logger.info(fields ?? {}, msg)
           },
         },
         payload.customerId,
       ),
+    ),
+    ...monitoringProcessors(deps, ctx, monitoring),
+    notify: notifyProcessor(deps),
   }
 }

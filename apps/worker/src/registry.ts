@@ -4,9 +4,16 @@ import type { Logger } from '@crosstrust/logger'
 export interface JobContext {
   jobId: string
   attempt: number
+  /** The job's attempt budget (BullMQ `attempts`); the last attempt should fail for good, not ask again. */
+  maxAttempts: number
   logger: Logger
   /** Aborted when the worker is shutting down; long waits (retry sleeps) should honour it. */
   signal: AbortSignal
+  /**
+   * Puts the job back as delayed for `delayMs` without using up an attempt (e.g. its tenant is busy) and
+   * ends this run; always throws, so `return ctx.retryLater(ms)` / `await` it as the last statement.
+   */
+  retryLater: (delayMs: number) => Promise<never>
 }
 
 export type Processor<K extends JobKind> = (payload: JobPayload<K>, ctx: JobContext) => Promise<unknown>

@@ -1,6 +1,6 @@
 import { jobDefinitions, type JobKind } from '@crosstrust/jobs'
 import { withContext, type Logger } from '@crosstrust/logger'
-import { Worker, type ConnectionOptions } from 'bullmq'
+import { DelayedError, Worker, type ConnectionOptions } from 'bullmq'
 import type { Processor, ProcessorRegistry, QueueTuning } from './registry.ts'
 
 export type { JobContext, Processor, ProcessorRegistry, QueueTuning } from './registry.ts'
@@ -26,7 +26,7 @@ export function startWorkers(opts: {
     const tuning = opts.tuning(kind)
     const worker = new Worker(
       jobDefinitions[kind].queue,
-      async (job) => {
+      async (job, token) => {
         const payload = schema.parse(job.data)
         const logger = withContext(opts.logger, {
           jobId: job.id ?? 'unknown',
@@ -35,8 +35,13 @@ export function startWorkers(opts: {
         return processor(payload, {
           jobId: job.id ?? 'unknown',
           attempt: job.attemptsMade + 1,
+          maxAttempts: job.opts.attempts ?? 1,
           logger,
           signal: shutdown.signal,
+          retryLater: async (delayMs) => {
+            await job.moveToDelayed(Date.now() + delayMs, token)
+            throw new DelayedError()
+          },
         })
       },
       {

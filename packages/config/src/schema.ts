@@ -49,7 +49,14 @@ export const configSchema = z
     CHECK_INTERVAL_SECONDS: positiveInt.default(6 * 3600),
     CONSENT_LINK_TTL_DAYS: positiveInt.max(365).default(14),
     CONSENT_RETRY_WINDOW_SECONDS: positiveInt.default(300),
+    SWEEP_INTERVAL_SECONDS: positiveInt.max(3600).default(30),
+    CHECK_BACKOFF_BASE_SECONDS: positiveInt.default(60),
+    CHECK_BACKOFF_CAP_SECONDS: positiveInt.default(6 * 3600),
     TRUST_PROXY: bool.default(false),
+    /** The worker's Prometheus listener (`/metrics`); 0 disables it. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** When set, `/metrics` (API and worker) requires `Authorization: Bearer <token>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((c, ctx) => {
     if (!c.APP_CLIENT_SECRET && !c.APP_CLIENT_CERTIFICATE_PATH) {

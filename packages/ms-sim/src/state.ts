@@ -10,7 +10,7 @@ import { RequestLog } from './request-log.ts'
 import { thumbprints } from './certs.ts'
 import { createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { emptyPartner, serviceDefaultPolicy } from './graph/partner-model.ts'
+import { applyPartnerPatch, emptyPartner, serviceDefaultPolicy } from './graph/partner-model.ts'
 
 export type Json = Record<string, unknown>
 
@@ -182,7 +182,8 @@ export class SimState {
     for (const p of t.partners) {
       const pid = typeof p.tenantId === 'string' ? p.tenantId.toLowerCase() : ''
       if (!pid) throw new Error(`partner entry without tenantId in tenant ${id}`)
-      tenant.partners.set(pid, { ...emptyPartner(pid), ...p, tenantId: pid })
+      const { tenantId: _key, ...props } = p
+      tenant.partners.set(pid, applyPartnerPatch(emptyPartner(pid), props))
     }
     // The home tenant of an app always has its service principal (created with the registration).
     for (const app of this.apps.values()) {

@@ -2,7 +2,9 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { simSeedSchema } from '../src/index.ts'
 import type { RunningSimulator } from '../src/index.ts'
 import {
   appToken,
@@ -13,6 +15,7 @@ import {
   graph,
   PARTNER,
   startTestSim,
+  testSeedWithContoso,
 } from './helpers.ts'
 
 let sim: RunningSimulator
@@ -22,8 +25,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close()
 })
-beforeEach(() => {
-  sim.state.reset()
+beforeEach(async () => {
+  // Back to the test seed (a test below loads another seed).
+  sim.state.reset(await testSeedWithContoso())
 })
 
 const json = (method: string, body?: unknown): RequestInit => ({
@@ -163,6 +167,24 @@ describe('control API', () => {
     })
     expect(Date.parse(String(entry?.time))).toBeGreaterThan(Date.now() - 60_000)
     expect(log.some((e) => e.origin === 'login' && e.status === 200)).toBe(true)
+  })
+})
+
+describe('seed files', () => {
+  it('seed/example.json is a valid seed and loads into the simulator state', async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+    const raw: unknown = JSON.parse(await readFile(join(root, 'seed/example.json'), 'utf8'))
+    const seed = simSeedSchema.parse(raw)
+    sim.state.reset(seed)
+    expect([...sim.state.tenants.values()].map((t) => t.displayName)).toEqual([
+      'Truesec Detect AB',
+      'Contoso Manufacturing AB',
+      'Fabrikam Retail',
+    ])
+    expect(sim.state.settings.consentMissingSeconds).toBe(5)
+    expect(() => simSeedSchema.parse({ tenants: [{ id: 'x', displayName: 'y', domains: [] }] })).toThrow(
+      /GUID/,
+    )
   })
 })
 

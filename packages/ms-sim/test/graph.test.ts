@@ -302,10 +302,10 @@ describe('faults', () => {
 
 describe('tenant behaviour', () => {
   it('lags reads behind writes when readLagSeconds is set', async () => {
-    sim.state.requireTenant(CONTOSO).settings.readLagSeconds = 0.3
+    sim.state.requireTenant(CONTOSO).settings.readLagSeconds = 1
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
     expect((await graphError(g.api(`${PARTNERS}/${PARTNER}`).get())).statusCode).toBe(404)
-    await new Promise((r) => setTimeout(r, 320))
+    await new Promise((r) => setTimeout(r, 1050))
     expect(((await g.api(`${PARTNERS}/${PARTNER}`).get()) as { tenantId: string }).tenantId).toBe(PARTNER)
   })
 
@@ -383,5 +383,53 @@ describe('tenant behaviour', () => {
     sim.state.setLicence(CONTOSO, 'none')
     const none = (await g.api('/subscribedSkus').get()) as { value: { skuPartNumber: string }[] }
     expect(none.value.map((s) => s.skuPartNumber).filter((s) => s.startsWith('AAD_PREMIUM'))).toEqual([])
+  })
+})
+
+describe('request handling', () => {
+  it('honours $select and serves findTenantInformationByDomainName with CrossTenantInformation.ReadBasic.All', async () => {
+    await g.api(PARTNERS).post(desiredPartner(PARTNER))
+    const sel = (await g.api(`${PARTNERS}/${PARTNER}`).select('inboundTrust').get()) as Record<
+      string,
+      unknown
+    >
+    expect(Object.keys(sel).sort()).toEqual(['@odata.context', 'inboundTrust', 'tenantId'])
+    expect(
+      (
+        await graphError(
+          g
+            .api("/tenantRelationships/findTenantInformationByDomainName(domainName='truesecdetect.io')")
+            .get(),
+        )
+      ).statusCode,
+    ).toBe(403)
+    sim.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, {
+      roles: ['CrossTenantInformation.ReadBasic.All'],
+      ageSeconds: 3600,
+    })
+    const t2 = await appToken(sim, CONTOSO)
+    const info = (await graph(sim, () => t2)
+      .api("/tenantRelationships/findTenantInformationByDomainName(domainName='truesecdetect.io')")
+      .get()) as Record<string, unknown>
+    expect(info).toMatchObject({
+      tenantId: PARTNER,
+      displayName: 'Truesec Detect AB',
+      defaultDomainName: 'truesecdetect.onmicrosoft.com',
+    })
+  })
+
+  it('answers an unknown path and a malformed JSON body with 400 in the Graph envelope', async () => {
+    const unknown = await graphError(g.api('/policies/crossTenantAccessPolicy/nope').get())
+    expect(unknown.statusCode).toBe(400)
+    expect(unknown.code).toBe('BadRequest')
+    const r = await fetch(`${sim.graphUrl}/v1.0${PARTNERS}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"tenantId": ',
+    })
+    expect(r.status).toBe(400)
+    const body = (await r.json()) as { error: { code: string; innerError: { 'request-id': string } } }
+    expect(body.error.code).toBe('BadRequest')
+    expect(body.error.innerError['request-id']).toBe(r.headers.get('request-id'))
   })
 })

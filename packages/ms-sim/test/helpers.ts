@@ -27,13 +27,16 @@ export async function testSeed(extra: Partial<Parameters<typeof buildDemoSeed>[0
   return seed
 }
 
-/** Simulator with the demo seed where Contoso has already consented (long ago) to the app. */
-export async function startTestSim(): Promise<RunningSimulator> {
+/** The demo seed where Contoso has already consented (long ago) to the app. */
+export async function testSeedWithContoso(): Promise<SimSeed> {
   const seed = await testSeed()
   const contoso = seed.tenants?.find((t) => t.id === CONTOSO)
-  contoso?.consents?.push({ clientId: DEMO_IDS.appClientId })
-  if (contoso && !contoso.consents) contoso.consents = [{ clientId: DEMO_IDS.appClientId }]
-  return startSimulator({ seed })
+  if (contoso) contoso.consents = [...(contoso.consents ?? []), { clientId: DEMO_IDS.appClientId }]
+  return seed
+}
+
+export async function startTestSim(): Promise<RunningSimulator> {
+  return startSimulator({ seed: await testSeedWithContoso() })
 }
 
 export function authorityMetadata(loginUrl: string): string {

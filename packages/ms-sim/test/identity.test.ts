@@ -211,14 +211,14 @@ describe('client credentials', () => {
 
   it('simulates consent replication: missing service principal for N s, then tokens without roles, then roles', async () => {
     const t = sim.state.requireTenant(FABRIKAM)
-    t.settings = { consentMissingSeconds: 0.4, consentNoRolesSeconds: 0.4 }
+    t.settings = { consentMissingSeconds: 0.8, consentNoRolesSeconds: 0.8 }
     sim.state.grantConsent(FABRIKAM, DEMO_IDS.appClientId)
     const e = await tokenError(secretToken(FABRIKAM))
     expect(e.errorNo).toBe(7000229)
-    await new Promise((r) => setTimeout(r, 450))
+    await new Promise((r) => setTimeout(r, 850))
     const mid = await secretToken(FABRIKAM)
     expect(decode(mid?.accessToken ?? '').roles).toBeUndefined()
-    await new Promise((r) => setTimeout(r, 400))
+    await new Promise((r) => setTimeout(r, 800))
     const late = await cca(sim, { secret: APP_SECRET }).acquireTokenByClientCredential({
       scopes: [GRAPH_SCOPE],
       authority: `${sim.loginUrl}/${FABRIKAM}`,
@@ -314,5 +314,93 @@ describe('client credentials', () => {
       [429, false],
       [200, true],
     ])
+  })
+})
+
+describe('other documented flows', () => {
+  it('accepts client_secret_basic (HTTP Basic) for client credentials', async () => {
+    const r = await fetch(`${sim.loginUrl}/${CONTOSO}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${DEMO_IDS.appClientId}:${APP_SECRET}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEMO_IDS.appClientId,
+        scope: GRAPH_SCOPE,
+      }),
+    })
+    expect(r.status).toBe(200)
+    expect(((await r.json()) as { expires_in: number }).expires_in).toBe(3599)
+  })
+
+  it('answers response_mode=form_post with an auto-submitting form carrying code and state', async () => {
+    const staff = sim.state.getApp(DEMO_IDS.staffAppClientId)
+    const redirectUri = staff?.redirectUris[0] ?? ''
+    const r = await fetch(`${sim.loginUrl}/${PARTNER}/oauth2/v2.0/authorize`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: DEMO_IDS.staffAppClientId,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        response_mode: 'form_post',
+        scope: 'openid profile',
+        state: 's&"<1>',
+        user_id: DEMO_IDS.staff.viewer,
+      }),
+    })
+    expect(r.status).toBe(200)
+    const html = await r.text()
+    expect(html).toContain(`action="${redirectUri}"`)
+    expect(html).toMatch(/name="code" value="[\w-]{20,}"/)
+    expect(html).toContain('name="state" value="s&amp;&quot;&lt;1&gt;"')
+  })
+
+  it('serves the v1-style /{tenant}/adminconsent: accept ⇒ tenant, state, admin_consent=True; cancel ⇒ permission_denied', async () => {
+    const redirectUri = sim.state.getApp(DEMO_IDS.appClientId)?.redirectUris[0] ?? ''
+    const form = (decision: string) =>
+      new URLSearchParams({
+        client_id: DEMO_IDS.appClientId,
+        redirect_uri: redirectUri,
+        state: '42',
+        decision,
+      })
+    const cancel = await fetch(`${sim.loginUrl}/${FABRIKAM}/adminconsent`, {
+      method: 'POST',
+      body: form('cancel'),
+      redirect: 'manual',
+    })
+    const cq = new URL(cancel.headers.get('location') ?? '').searchParams
+    expect([...cq.entries()]).toEqual([
+      ['error', 'permission_denied'],
+      ['error_description', 'The admin canceled the request'],
+      ['state', '42'],
+    ])
+    const accept = await fetch(`${sim.loginUrl}/${FABRIKAM}/adminconsent`, {
+      method: 'POST',
+      body: form('accept'),
+      redirect: 'manual',
+    })
+    expect(accept.status).toBe(302)
+    const aq = new URL(accept.headers.get('location') ?? '').searchParams
+    expect([...aq.entries()]).toEqual([
+      ['tenant', FABRIKAM],
+      ['state', '42'],
+      ['admin_consent', 'True'],
+    ])
+    expect(sim.state.getTenant(FABRIKAM)?.servicePrincipals.get(DEMO_IDS.appClientId)?.roles).toEqual([
+      'Policy.ReadWrite.CrossTenantAccess',
+      'Organization.Read.All',
+    ])
+  })
+
+  it('issues client-credentials tokens for a registered API (aud = its client id, no Graph roles)', async () => {
+    const r = await cca(sim, { secret: APP_SECRET }).acquireTokenByClientCredential({
+      scopes: [`api://${DEMO_IDS.staffAppClientId}/.default`],
+      authority: `${sim.loginUrl}/${CONTOSO}`,
+    })
+    const claims = decode(r?.accessToken ?? '')
+    expect(claims.aud).toBe(DEMO_IDS.staffAppClientId)
+    expect(claims.roles).toBeUndefined()
   })
 })

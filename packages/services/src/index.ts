@@ -9,7 +9,12 @@ export { loadSteps, moveStep, resetFrom } from './onboarding-steps.ts'
 export { currentPolicy } from './policy-store.ts'
 export {
   runOnboarding,
+  OnboardingRetryLater,
   type OnboardingDeps,
   type OnboardingOutcome,
   type OnboardingSettings,
 } from './onboarding-runner.ts'
+export * from './notifications/index.ts'
+export * from './monitoring/index.ts'
+export * from './policy/index.ts'
+export * from './staff/queries.ts'

@@ -21,7 +21,9 @@ import {
 } from '@crosstrust/microsoft'
 import { recordAudit } from './audit.ts'
 import { SYSTEM_ACTOR, type ServiceContext } from './context.ts'
-import { loadSteps, moveStep } from './onboarding-steps.ts'
+import { enqueueDeliveriesSafely } from './notifications/enqueue-deliveries.ts'
+import { recordStateChange } from './notifications/record-state-change.ts'
+import { loadSteps, moveStep, resetFrom } from './onboarding-steps.ts'
 import { currentPolicy } from './policy-store.ts'
 
 export interface OnboardingSettings {
@@ -42,6 +44,23 @@ export interface OnboardingDeps {
   settings: OnboardingSettings
   signal?: AbortSignal
   log?: (msg: string, fields?: Record<string, unknown>) => void
+  /**
+   * This run's attempt and the job's attempt budget. While attempts remain, a transient or throttled
+   * Microsoft failure puts the step back to pending and throws `OnboardingRetryLater`, so the queue retries
+   * the job with backoff instead of failing the customer for a passing fault.
+   */
+  attempt?: { current: number; max: number }
+}
+
+/** Thrown to ask the queue for another attempt later; the step is back to pending with a message. */
+export class OnboardingRetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message)
+    this.name = 'OnboardingRetryLater'
+  }
 }
 
 export type OnboardingOutcome = 'onboarded' | 'failed' | 'skipped'
@@ -99,6 +118,13 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
   const consent = steps.find((s) => s.step === 'consent_received')
   const verified = steps.find((s) => s.step === 'verified')
   if (consent?.status !== 'succeeded' || verified?.status === 'succeeded') return 'skipped'
+  // Every later step is idempotent (token, reads, upsert, read-back), so a retried or resumed run redoes them
+  // from access verification rather than trusting what a crashed or throttled run left behind.
+  if (
+    steps.some((s) => s.step !== 'link_issued' && s.step !== 'consent_received' && s.status !== 'pending')
+  ) {
+    await ctx.db.$transaction((tx) => resetFrom(tx, customerId, 'access_verified'))
+  }
   const tenantId = customer.tenantIdHint ?? customer.tenantId ?? customer.expectedTenantId
   const started = Date.now()
   let current: OnboardingStep = 'access_verified'
@@ -173,7 +199,13 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
         : upsert.outcome === 'created'
           ? `Partner ${deps.settings.partnerTenantId} added with the policy settings.`
           : 'The existing partner entry was updated to the policy settings.',
-      { outcome: upsert.outcome, patch: upsert.patch, requestIds: upsert.requestIds },
+      {
+        outcome: upsert.outcome,
+        patch: upsert.patch,
+        conflictOnCreate: upsert.conflictOnCreate,
+        before: upsert.before,
+        requestIds: upsert.requestIds,
+      },
     )
 
     await begin('verified')
@@ -194,7 +226,7 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
     }
     const snapshot = snapshotOwnedFields(policy, readBack.value)
     const now = ctx.now()
-    await ctx.db.$transaction(async (tx) => {
+    const deliveryIds = await ctx.db.$transaction(async (tx) => {
       await moveStep(
         tx,
         customerId,
@@ -213,7 +245,8 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
           diff: json(evaluation.fields),
           observedSnapshot: json(snapshot),
           observedHash: hashSnapshot(snapshot),
-          before: json(before),
+          // After a POST 409 the entry we changed is the racer's, not the absence seen during prerequisites.
+          before: json(upsert.before ?? before),
           after: json(readBack.value),
           graphRequestId: readBack.requestIds.at(-1) ?? null,
           durationMs: Date.now() - started,
@@ -242,13 +275,46 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
       await recordAudit(tx, SYSTEM_ACTOR, {
         action: 'onboarding.completed',
         customerId,
-        before: { partner: before },
+        before: { partner: upsert.before ?? before },
         after: { partner: readBack.value, policyVersion: policy.version },
       })
+      return recordStateChange(tx, {
+        customerId,
+        customerName: customer.name,
+        previous: { status: customer.onboardingState === 'failed' ? 'onboarding_failed' : 'onboarding' },
+        next: { status: 'compliant' },
+        checkRunId: run.id,
+        at: now,
+        policyVersion: policy.version,
+      })
     })
+    await enqueueDeliveriesSafely(ctx.enqueue, deliveryIds, deps.log)
     return 'onboarded'
   } catch (err) {
     if (deps.signal?.aborted) throw err
+    const attempt = deps.attempt
+    if (
+      attempt &&
+      attempt.current < attempt.max &&
+      err instanceof MicrosoftError &&
+      (err.kind === 'transient' || err.kind === 'throttled')
+    ) {
+      const message = `Microsoft is busy or unavailable (${err.status === undefined ? err.kind : `HTTP ${err.status}`}); retrying automatically (attempt ${attempt.current} of ${attempt.max}).`
+      await ctx.db.$transaction(async (tx) => {
+        const fresh = await loadSteps(tx, customerId)
+        const record = fresh.find((s) => s.step === current)
+        if (record?.status === 'running')
+          await moveStep(tx, customerId, current, 'pending', ctx.now(), message)
+      })
+      deps.log?.('onboarding step will be retried', {
+        step: current,
+        kind: err.kind,
+        attempt: attempt.current,
+      })
+      const retryAfterMs =
+        'retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : undefined
+      throw new OnboardingRetryLater(message, retryAfterMs)
+    }
     const failure =
       err instanceof StepFailure
         ? err
@@ -256,7 +322,8 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
           ? graphProblem(current, err)
           : new StepFailure(current, `Unexpected error: ${err instanceof Error ? err.message : String(err)}`)
     deps.log?.('onboarding step failed', { step: failure.step, reason: failure.message })
-    await ctx.db.$transaction(async (tx) => {
+    const failedAt = ctx.now()
+    const deliveryIds = await ctx.db.$transaction(async (tx) => {
       const fresh = await loadSteps(tx, customerId)
       const record = fresh.find((s) => s.step === failure.step)
       if (record?.status === 'pending') await moveStep(tx, customerId, failure.step, 'running', ctx.now())
@@ -267,7 +334,17 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
         customerId,
         after: { step: failure.step, reason: failure.message },
       })
+      // The state read when this run started: a run that fails again after a failure does not re-notify.
+      return recordStateChange(tx, {
+        customerId,
+        customerName: customer.name,
+        previous: { status: customer.onboardingState === 'failed' ? 'onboarding_failed' : 'onboarding' },
+        next: { status: 'onboarding_failed' },
+        at: failedAt,
+        detail: failure.message,
+      })
     })
+    await enqueueDeliveriesSafely(ctx.enqueue, deliveryIds, deps.log)
     return 'failed'
   }
 }
@@ -285,6 +362,13 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
     } catch (err) {
       if (err instanceof AccessLostError && err.reason === 'tenant_mismatch') {
         throw new StepFailure('access_verified', err.message)
+      }
+      // The callback's `tenant` is attacker-controllable: a tenant Microsoft does not know is not "access lost".
+      if (err instanceof MicrosoftError && err.aadstsCodes.includes(90002)) {
+        throw new StepFailure(
+          'access_verified',
+          `Microsoft knows no tenant ${tenantId} (AADSTS90002), the tenant named in the consent response. Ask the administrator to open the consent link again and accept.`,
+        )
       }
       const pending = err instanceof AccessLostError && (err.consentPending || err.reason === 'missing_roles')
       const transient = err instanceof MicrosoftError && err.retryable
@@ -315,12 +399,12 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
 
 async function checkPrerequisites(deps: OnboardingDeps, customerId: string, tenantId: string) {
   const { ctx, graph, settings } = deps
-  const [org, licences, defaults, partner] = await Promise.all([
-    graph.getOrganization(tenantId),
-    graph.listSubscribedSkus(tenantId),
-    graph.getDefaultPolicy(tenantId),
-    graph.getPartner(tenantId, settings.partnerTenantId),
-  ])
+  // One at a time on purpose: Graph throttles per app+tenant, so after a 429 every request to the tenant
+  // must wait out the Retry-After; parallel reads would hit the tenant again before it elapsed.
+  const org = await graph.getOrganization(tenantId)
+  const licences = await graph.listSubscribedSkus(tenantId)
+  const defaults = await graph.getDefaultPolicy(tenantId)
+  const partner = await graph.getPartner(tenantId, settings.partnerTenantId)
   const level = licences.value.level
   const warnings: string[] = []
   if (level === 'none') {

@@ -18,7 +18,3 @@ export function staffRoles(claim: unknown): Role[] {
 export function satisfies(roles: readonly Role[], required: Role): boolean {
   return roles.some((r) => RANK[r] >= RANK[required])
 }
-
-export function roleRank(role: Role): number {
-  return RANK[role]
-}

@@ -51,6 +51,7 @@ export const ROUTE_POLICY: RoutePolicyTable = [
   route('DELETE', '/api/v1/customers/:id/consent-links/:linkId', 'Operator'),
   route('POST', '/api/v1/customers/:id/recheck', 'Operator'),
   route('POST', '/api/v1/customers/:id/apply', 'Operator'),
+  route('POST', '/api/v1/customers/:id/retry', 'Operator'),
   route('POST', '/api/v1/customers/:id/deviations', 'Operator'),
   route('DELETE', '/api/v1/customers/:id/deviations/:deviationId', 'Operator'),
   route('POST', '/api/v1/customers/:id/offboard', 'Admin'),

@@ -1,8 +1,9 @@
 // The dashboard session is an encrypted cookie (JWE, dir + A256GCM) rather than a server-side record:
-// API instances stay stateless behind a load balancer, a request costs no database or Redis round trip,
-// and the content (who, which roles) is both confidential and tamper-proof. Each sign-in gets a fresh
-// random session id (`sid`): the CSRF token is bound to it and sign-out clears the cookie. The session
-// lasts at most 8 hours from sign-in (absolute), after which staff sign in again and roles are refreshed.
+// API instances stay stateless behind a load balancer, a request needs no session lookup (only a Redis
+// EXISTS for the sign-out revocation set, see session-revocation.ts), and the content (who, which roles) is
+// confidential and tamper-proof. Each sign-in gets a fresh random session id (`sid`) that the CSRF token is
+// bound to. The session lasts at most 8 hours from sign-in (absolute); then staff sign in again and their
+// roles are read afresh.
 import { createHash, hkdfSync, randomBytes } from 'node:crypto'
 import { EncryptJWT, jwtDecrypt } from 'jose'
 import type { JWTPayload } from 'jose'

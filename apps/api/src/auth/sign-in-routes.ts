@@ -73,20 +73,30 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
     },
   )
 
-  app.get<{ Querystring: Record<string, string | undefined> }>(
+  app.get<{ Querystring: Record<string, unknown> }>(
     '/auth/callback',
     { config: { rateLimit: SIGN_IN_RATE_LIMIT } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      const q = request.query
+      // Repeated parameters arrive as arrays: only single string values count.
+      const one = (v: unknown) => (typeof v === 'string' ? v : undefined)
+      const q = {
+        state: one(request.query.state),
+        code: one(request.query.code),
+        error: one(request.query.error),
+      }
       const pending = await sessions.takeSignIn(request, reply)
-      if (!pending || typeof q.state !== 'string' || !sameString(q.state, pending.state)) {
+      if (!pending || q.state === undefined || !sameString(q.state, pending.state)) {
         return signInFailed(reply, 400, 'This sign-in expired or was started in another window.')
       }
-      if (q.error !== undefined) {
+      if (q.error !== undefined || request.query.error !== undefined) {
         // error_description is attacker-controlled; only our own words and the escaped error code are shown.
         request.log.info({ error: q.error }, 'sign-in returned an error')
-        return signInFailed(reply, 401, `Microsoft did not sign you in (${q.error.slice(0, 64)}).`)
+        return signInFailed(
+          reply,
+          401,
+          `Microsoft did not sign you in (${(q.error ?? 'error').slice(0, 64)}).`,
+        )
       }
       if (!q.code) return signInFailed(reply, 400, 'The sign-in response has no authorization code.')
 

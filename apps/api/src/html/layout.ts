@@ -25,8 +25,7 @@ export function page(opts: PageOptions): string {
       </head>
       <body class="${opts.audience ?? 'customer'}">
         <header class="topbar">
-          <a class="brand" href="${opts.audience === 'staff' ? '/dashboard' : '#main'}">Crosstrust</a
-          >${opts.nav ?? ''}
+          <a class="brand" href="${opts.audience === 'staff' ? '/' : '#main'}">Crosstrust</a>${opts.nav ?? ''}
         </header>
         <main id="main">${opts.body}</main>
         <footer class="footer">Crosstrust · cross-tenant access onboarding</footer>

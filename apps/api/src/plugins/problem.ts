@@ -9,6 +9,7 @@ export interface ProblemLike {
   title: string
   detail?: string
   extensions?: Record<string, unknown>
+  issues?: { path: string; message: string }[]
 }
 
 function isProblemLike(err: unknown): err is ProblemLike {
@@ -28,11 +29,19 @@ export interface Problem {
   [key: string]: unknown
 }
 
+/**
+ * JSON with `<`, `>` and `&` as \u escapes: the same document for every JSON parser, but a URL echoed in
+ * `instance`/`detail` (e.g. `/consent/<script>…`) never appears as raw markup in the response bytes.
+ */
+function htmlSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem) {
   return reply
     .status(problem.status)
     .type('application/problem+json')
-    .send({ ...problem, instance: request.url.split('?')[0], requestId: request.id })
+    .send(htmlSafeJson({ ...problem, instance: request.url.split('?')[0], requestId: request.id }))
 }
 
 /** The one error handler: every failure leaves the API as RFC 9457 problem+json, never a stack trace. */
@@ -69,6 +78,8 @@ export const problemPlugin = fp(
           code: err.code,
           ...(err.detail === undefined ? {} : { detail: err.detail }),
           ...err.extensions,
+          // Validation errors from services name each bad field, like schema validation errors do.
+          ...(Array.isArray(err.issues) && err.issues.length > 0 ? { errors: err.issues } : {}),
         })
       }
       const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500

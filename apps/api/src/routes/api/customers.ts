@@ -1,19 +1,36 @@
 import {
   createCustomer,
   createCustomerInput,
-  issueConsentLink,
-  requireCustomer,
-  revokeConsentLinks,
+  customerDetail,
+  customerFiltersSchema,
+  customerListQuerySchema,
+  exportCustomersCsv,
+  listCustomers,
+  type CustomerDetail,
 } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { Readable } from 'node:stream'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
 import type { StaffApiDeps } from './deps.ts'
+import {
+  auditEventSchema,
+  consentLinkSchema,
+  customerRowSchema,
+  customerSchema,
+  deviationSchema,
+  idParams,
+  pageOf,
+  problemResponses,
+  runSummarySchema,
+  stepSchema,
+  verificationSchema,
+} from './schemas.ts'
 
-const idParams = z.object({ id: z.uuid() })
+const tags = ['customers']
 
-function customerView(c: Awaited<ReturnType<typeof requireCustomer>>) {
+export function customerView(c: CustomerDetail['customer']): z.input<typeof customerSchema> {
   return {
     id: c.id,
     name: c.name,
@@ -27,25 +44,62 @@ function customerView(c: Awaited<ReturnType<typeof requireCustomer>>) {
     licence: c.licence,
     onboardingState: c.onboardingState,
     complianceState: c.complianceState,
+    complianceChangedAt: c.complianceChangedAt,
     mode: c.mode,
     checkIntervalSeconds: c.checkIntervalSeconds,
     nextCheckAt: c.nextCheckAt,
     lastCheckAt: c.lastCheckAt,
+    consecutiveFailures: c.consecutiveFailures,
+    backoffUntil: c.backoffUntil,
     lastFailureReason: c.lastFailureReason,
     compliantPolicyVersion: c.compliantPolicyVersion,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    offboardedAt: c.offboardedAt,
   }
 }
 
-/** Staff JSON API for customers and their consent links. Authorization comes from the route policy table. */
+const customerDetailSchema = z.object({
+  customer: customerSchema,
+  verification: verificationSchema,
+  observed: z.unknown().describe('Owned policy fields as last observed, by dotted path; null before'),
+  currentDiff: z.unknown().describe('Desired vs observed, per drifted field; null when compliant'),
+  steps: z.array(stepSchema),
+  latestRun: runSummarySchema.nullable(),
+  activeDeviations: z.array(deviationSchema),
+  consentLinks: z.array(consentLinkSchema),
+  recentRuns: z.array(runSummarySchema),
+  recentAudit: z.array(auditEventSchema),
+})
+
+/** Staff JSON API for customers: list, create, detail, CSV export. Access comes from the route table. */
 export function customerApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { ctx } = deps
 
+  r.get(
+    '/api/v1/customers',
+    {
+      schema: {
+        tags,
+        summary: 'List customers (filters, free-text search, keyset pagination, sort)',
+        querystring: customerListQuerySchema.strict(),
+        response: { 200: pageOf(customerRowSchema), ...problemResponses },
+      },
+    },
+    async (request) => listCustomers(ctx.db, request.query),
+  )
+
   r.post(
     '/api/v1/customers',
-    { schema: { body: createCustomerInput, tags: ['customers'], summary: 'Create a customer' } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer',
+        body: createCustomerInput,
+        response: { 201: customerSchema, ...problemResponses },
+      },
+    },
     async (request, reply) => {
       const customer = await createCustomer(ctx, deps.resolveTenant, request.body, staffActor(request))
       return reply
@@ -56,58 +110,40 @@ export function customerApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   )
 
   r.get(
-    '/api/v1/customers/:id',
-    { schema: { params: idParams, tags: ['customers'], summary: 'Customer detail with onboarding steps' } },
-    async (request) => {
-      const customer = await requireCustomer(ctx, request.params.id)
-      const [steps, latestRun] = await Promise.all([
-        ctx.db.onboardingStep.findMany({ where: { customerId: customer.id } }),
-        ctx.db.checkRun.findFirst({ where: { customerId: customer.id }, orderBy: { startedAt: 'desc' } }),
-      ])
-      const order = [
-        'link_issued',
-        'consent_received',
-        'access_verified',
-        'prerequisites_checked',
-        'policy_applied',
-        'verified',
-      ]
-      return {
-        ...customerView(customer),
-        currentDiff: customer.currentDiff,
-        steps: steps
-          .sort((a, b) => order.indexOf(a.step) - order.indexOf(b.step))
-          .map((s) => ({
-            step: s.step,
-            status: s.status,
-            attempts: s.attempts,
-            message: s.message,
-            startedAt: s.startedAt,
-            finishedAt: s.finishedAt,
-          })),
-        latestRun,
-      }
-    },
-  )
-
-  r.post(
-    '/api/v1/customers/:id/consent-links',
+    '/api/v1/customers/export.csv',
     {
       schema: {
-        params: idParams,
-        tags: ['consent links'],
-        summary: 'Issue a new consent link (revokes earlier ones)',
+        tags,
+        summary: 'Export the customers matching the filters as CSV (RFC 4180)',
+        querystring: customerFiltersSchema.strict(),
+        produces: ['text/csv'],
       },
     },
     async (request, reply) => {
-      const link = await issueConsentLink(ctx, deps.links, request.params.id, staffActor(request))
-      return reply.status(201).send(link)
+      // Validate the filters before the first byte goes out: a failure mid-stream cannot be a 400.
+      await listCustomers(ctx.db, { ...request.query, limit: 1 })
+      const stamp = new Date().toISOString().slice(0, 10)
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="crosstrust-customers-${stamp}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(exportCustomersCsv(ctx.db, request.query)))
     },
   )
 
-  r.delete(
-    '/api/v1/customers/:id/consent-links',
-    { schema: { params: idParams, tags: ['consent links'], summary: 'Revoke every open consent link' } },
-    async (request) => ({ revoked: await revokeConsentLinks(ctx, request.params.id, staffActor(request)) }),
+  r.get(
+    '/api/v1/customers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Customer detail: steps, latest run, current diff, deviations, links, history',
+        params: idParams,
+        response: { 200: customerDetailSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const detail = await customerDetail(ctx.db, request.params.id, { now: ctx.now() })
+      return { ...detail, customer: customerView(detail.customer) }
+    },
   )
 }

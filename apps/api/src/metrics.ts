@@ -1,0 +1,14 @@
+import type { Config } from '@crosstrust/config'
+import { createMetricsRegistry, fleetMetrics, httpMetrics } from '@crosstrust/metrics'
+import type { Infrastructure } from './infrastructure.ts'
+import type { ApiMetricsDeps } from './plugins/metrics.ts'
+
+/** The API's registry: request timings plus the fleet gauges (queue depth, customers by state). */
+export function composeMetrics(
+  config: Pick<Config, 'METRICS_TOKEN'>,
+  infra: Pick<Infrastructure, 'prisma' | 'queues'>,
+): ApiMetricsDeps {
+  const registry = createMetricsRegistry('api')
+  fleetMetrics(registry, { db: infra.prisma, queues: infra.queues })
+  return { registry, http: httpMetrics(registry), token: config.METRICS_TOKEN }
+}

@@ -1,0 +1,163 @@
+import {
+  acceptDeviation,
+  acceptDeviationInput,
+  changeMode,
+  forceRetry,
+  requestApply,
+  requestOffboard,
+  requestRecheck,
+  revokeDeviation,
+} from '@crosstrust/services'
+import type { AcceptedDeviation } from '@crosstrust/db'
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { staffActor } from './actor.ts'
+import type { StaffApiDeps } from './deps.ts'
+import { deviationSchema, emptyBody, idParams, problemResponses, queuedActionSchema } from './schemas.ts'
+
+const tags = ['actions']
+
+function deviationView(d: AcceptedDeviation): z.input<typeof deviationSchema> {
+  return {
+    id: d.id,
+    field: d.field,
+    acceptedValue: d.acceptedValue,
+    reason: d.reason,
+    owner: d.owner,
+    expiresAt: d.expiresAt,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt,
+  }
+}
+
+/**
+ * Staff actions on a customer. Each one validates, changes Postgres and writes its audit event in one
+ * transaction (the monitoring services), then queues the work: the answer is 202 with what was queued.
+ */
+export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const { ctx } = deps
+  const queued = { 202: queuedActionSchema, ...problemResponses }
+
+  r.post(
+    '/api/v1/customers/:id/recheck',
+    {
+      schema: {
+        tags,
+        summary: 'Re-check the partner entry now',
+        params: idParams,
+        body: emptyBody,
+        response: queued,
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await requestRecheck(ctx, request.params.id, staffActor(request))),
+  )
+
+  r.post(
+    '/api/v1/customers/:id/apply',
+    {
+      schema: {
+        tags,
+        summary: 'Re-apply the policy now (repairs repairable differences whatever the mode)',
+        params: idParams,
+        body: emptyBody,
+        response: queued,
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await requestApply(ctx, request.params.id, staffActor(request))),
+  )
+
+  r.post(
+    '/api/v1/customers/:id/retry',
+    {
+      schema: {
+        tags,
+        summary: 'Clear the failure backoff and check now',
+        params: idParams,
+        body: emptyBody,
+        response: queued,
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await forceRetry(ctx, request.params.id, staffActor(request))),
+  )
+
+  r.post(
+    '/api/v1/customers/:id/offboard',
+    {
+      schema: {
+        tags,
+        summary: 'Offboard: stop checks and remove the partner entry from the customer tenant',
+        params: idParams,
+        body: z
+          .object({ reason: z.string().trim().max(1000).optional() })
+          .strict()
+          .nullish(),
+        response: queued,
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(await requestOffboard(ctx, request.params.id, staffActor(request), request.body ?? {})),
+  )
+
+  r.put(
+    '/api/v1/customers/:id/mode',
+    {
+      schema: {
+        tags,
+        summary: 'Set the monitoring mode (null = the global default)',
+        params: idParams,
+        body: z.object({ mode: z.enum(['report', 'alert', 'remediate']).nullable() }).strict(),
+        response: {
+          200: z.object({
+            customerId: z.uuid(),
+            mode: z.enum(['report', 'alert', 'remediate']).nullable(),
+            queued: z.enum(['check']).nullable(),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => changeMode(ctx, request.params.id, request.body.mode, staffActor(request)),
+  )
+
+  r.post(
+    '/api/v1/customers/:id/deviations',
+    {
+      schema: {
+        tags,
+        summary: 'Accept a specific field difference (reason, owner, expiry)',
+        params: idParams,
+        body: acceptDeviationInput,
+        response: { 201: deviationSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      // The service needs the raw body: an omitted acceptedValue means "the value last observed".
+      const raw = request.body as unknown as Parameters<typeof acceptDeviation>[2]
+      const deviation = await acceptDeviation(ctx, request.params.id, raw, staffActor(request))
+      return reply.status(201).send(deviationView(deviation))
+    },
+  )
+
+  r.delete(
+    '/api/v1/customers/:id/deviations/:deviationId',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an accepted deviation (the difference counts as drift again)',
+        params: z.object({ id: z.uuid(), deviationId: z.uuid() }),
+        response: { 200: deviationSchema, ...problemResponses },
+      },
+    },
+    async (request) =>
+      deviationView(
+        await revokeDeviation(ctx, request.params.id, request.params.deviationId, staffActor(request)),
+      ),
+  )
+}

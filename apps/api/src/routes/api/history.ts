@@ -1,0 +1,110 @@
+import {
+  auditListQuerySchema,
+  getRun,
+  listAuditEvents,
+  listRuns,
+  requireCustomer,
+  runListQuerySchema,
+  runSummary,
+} from '@crosstrust/services'
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import {
+  auditEventSchema,
+  idParams,
+  pageOf,
+  problemResponses,
+  runDetailSchema,
+  runSummarySchema,
+} from './schemas.ts'
+import type { StaffApiDeps } from './deps.ts'
+
+/** Check runs and the audit trail, across customers or for one customer (keyset pagination). */
+export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const { ctx } = deps
+  const runsPage = { 200: pageOf(runSummarySchema), ...problemResponses }
+  const auditPage = { 200: pageOf(auditEventSchema), ...problemResponses }
+
+  r.get(
+    '/api/v1/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Check runs, newest first (filter by customer, kind, outcome)',
+        querystring: runListQuerySchema.strict(),
+        response: runsPage,
+      },
+    },
+    async (request) => listRuns(ctx.db, request.query),
+  )
+
+  r.get(
+    '/api/v1/runs/:id',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'One run with its before/after and observed snapshot',
+        params: idParams,
+        response: { 200: runDetailSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const run = await getRun(ctx.db, request.params.id)
+      return {
+        ...runSummary(run),
+        observedSnapshot: run.observedSnapshot,
+        observedHash: run.observedHash,
+        before: run.before,
+        after: run.after,
+      }
+    },
+  )
+
+  r.get(
+    '/api/v1/customers/:id/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: "A customer's runs, newest first",
+        params: idParams,
+        querystring: runListQuerySchema.omit({ customerId: true }).strict(),
+        response: runsPage,
+      },
+    },
+    async (request) => {
+      await requireCustomer(ctx, request.params.id)
+      return listRuns(ctx.db, { ...request.query, customerId: request.params.id })
+    },
+  )
+
+  r.get(
+    '/api/v1/audit-events',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit trail, newest first (filter by customer, action or action family, actor)',
+        querystring: auditListQuerySchema.strict(),
+        response: auditPage,
+      },
+    },
+    async (request) => listAuditEvents(ctx.db, request.query),
+  )
+
+  r.get(
+    '/api/v1/customers/:id/audit-events',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: "A customer's audit trail, newest first",
+        params: idParams,
+        querystring: auditListQuerySchema.omit({ customerId: true }).strict(),
+        response: auditPage,
+      },
+    },
+    async (request) => {
+      await requireCustomer(ctx, request.params.id)
+      return listAuditEvents(ctx.db, { ...request.query, customerId: request.params.id })
+    },
+  )
+}

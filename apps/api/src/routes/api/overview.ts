@@ -1,0 +1,101 @@
+import { listNeedsAttention, summaryCounts } from '@crosstrust/services'
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { StaffApiDeps } from './deps.ts'
+import { problemResponses } from './schemas.ts'
+
+const counts = z.record(z.string(), z.number().int())
+
+/** Who am I, and the overview numbers. */
+export function overviewApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const { ctx } = deps
+
+  r.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['me'],
+        summary: 'The signed-in staff member and their roles',
+        response: {
+          200: z.object({
+            oid: z.string(),
+            tenantId: z.string(),
+            name: z.string(),
+            username: z.string(),
+            roles: z.array(z.enum(['Viewer', 'Operator', 'Admin'])),
+            via: z.enum(['bearer', 'session']),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    (request) => {
+      const p = request.principal
+      if (!p) throw new Error('route policy must authenticate /api/v1/me')
+      return Promise.resolve({
+        oid: p.oid,
+        tenantId: p.tid,
+        name: p.name,
+        username: p.username,
+        roles: p.roles,
+        via: p.via,
+      })
+    },
+  )
+
+  r.get(
+    '/api/v1/summary',
+    {
+      schema: {
+        tags: ['summary'],
+        summary: 'Counts by onboarding state, compliance state and mode, and what needs attention',
+        querystring: z
+          .object({ attentionLimit: z.coerce.number().int().min(0).max(200).default(25) })
+          .strict(),
+        response: {
+          200: z.object({
+            total: z.number().int(),
+            byOnboardingState: counts,
+            byComplianceState: counts,
+            byMode: counts,
+            needsAttention: z.object({
+              failedOnboarding: z.number().int(),
+              drifted: z.number().int(),
+              accessLost: z.number().int(),
+              removedByCustomer: z.number().int(),
+              expiringLinks: z.number().int(),
+              total: z.number().int(),
+              items: z.array(
+                z.object({
+                  customerId: z.uuid(),
+                  name: z.string(),
+                  reason: z.enum([
+                    'failed_onboarding',
+                    'drifted',
+                    'access_lost',
+                    'removed_by_customer',
+                    'link_expiring',
+                  ]),
+                  at: z.date().nullable(),
+                  detail: z.string().nullable(),
+                }),
+              ),
+            }),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const now = ctx.now()
+      const limit = request.query.attentionLimit
+      const [summary, items] = await Promise.all([
+        summaryCounts(ctx.db, now),
+        limit === 0 ? Promise.resolve([]) : listNeedsAttention(ctx.db, { now, limit }),
+      ])
+      return { ...summary, needsAttention: { ...summary.needsAttention, items } }
+    },
+  )
+}

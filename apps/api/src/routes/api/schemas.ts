@@ -1,0 +1,187 @@
+// Response and parameter schemas shared by the staff JSON API routes (validation and the OpenAPI document
+// both come from these). Response objects strip unknown keys, a last guard against leaking a column.
+import {
+  COMPLIANCE_STATE_VALUES,
+  ONBOARDING_STATE_VALUES,
+  RUN_KINDS,
+  RUN_OUTCOMES,
+} from '@crosstrust/services'
+import { z } from 'zod'
+
+export const idParams = z.object({ id: z.uuid() })
+
+const nullableDate = z.date().nullable()
+const mode = z.enum(['report', 'alert', 'remediate']).nullable()
+const stepName = z.enum([
+  'link_issued',
+  'consent_received',
+  'access_verified',
+  'prerequisites_checked',
+  'policy_applied',
+  'verified',
+])
+const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped'])
+const column = z.enum(['Configured', 'Inherited from default', 'Not added'])
+
+/** RFC 9457 problem details (the error handler adds `code`, `errors`, `requestId` and extensions). */
+export const problemSchema = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  code: z.string().optional(),
+})
+
+/** Error answers every authenticated route may give (documentation; the error handler produces them). */
+export const problemResponses = {
+  400: problemSchema.describe('Invalid input (problem+json); nothing changed'),
+  401: problemSchema.describe('Missing or invalid bearer token'),
+  403: problemSchema.describe('Role too low for this route'),
+  404: problemSchema.describe('No such resource'),
+  409: problemSchema.describe('Conflicts with the current state; nothing changed'),
+  422: problemSchema.describe('Well-formed but not acceptable'),
+}
+
+export const verificationSchema = z
+  .object({ inboundAccess: column, outboundAccess: column, tenantRestrictions: column })
+  .nullable()
+  .describe("The setup guide's Figure 4 view of the partner entry as last observed")
+
+export const customerRowSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  tenantId: z.string().nullable(),
+  tenantDisplayName: z.string().nullable(),
+  expectedTenantId: z.string().nullable(),
+  expectedDomain: z.string().nullable(),
+  verifiedDomains: z.array(z.string()),
+  onboardingState: z.enum(ONBOARDING_STATE_VALUES),
+  complianceState: z.enum(COMPLIANCE_STATE_VALUES),
+  complianceChangedAt: nullableDate,
+  mode,
+  lastCheckAt: nullableDate,
+  nextCheckAt: nullableDate,
+  lastFailureReason: z.string().nullable(),
+  createdAt: z.date(),
+  verification: verificationSchema,
+  currentStep: z
+    .object({
+      step: stepName,
+      status: stepStatus,
+      message: z.string().nullable(),
+      since: nullableDate,
+      attempts: z.number().int(),
+    })
+    .nullable(),
+})
+
+export const customerSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  notes: z.string().nullable(),
+  contacts: z.unknown(),
+  expectedTenantId: z.string().nullable(),
+  expectedDomain: z.string().nullable(),
+  tenantId: z.string().nullable(),
+  tenantDisplayName: z.string().nullable(),
+  verifiedDomains: z.array(z.string()),
+  licence: z.enum(['none', 'p1', 'p2', 'unknown']),
+  onboardingState: z.enum(ONBOARDING_STATE_VALUES),
+  complianceState: z.enum(COMPLIANCE_STATE_VALUES),
+  complianceChangedAt: nullableDate,
+  mode,
+  checkIntervalSeconds: z.number().int().nullable(),
+  nextCheckAt: nullableDate,
+  lastCheckAt: nullableDate,
+  consecutiveFailures: z.number().int(),
+  backoffUntil: nullableDate,
+  lastFailureReason: z.string().nullable(),
+  compliantPolicyVersion: z.number().int().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  offboardedAt: nullableDate,
+})
+
+export const runSummarySchema = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  kind: z.enum(RUN_KINDS),
+  trigger: z.enum(['schedule', 'staff', 'onboarding', 'rollout', 'system']),
+  outcome: z.enum(RUN_OUTCOMES).nullable(),
+  policyVersion: z.number().int().nullable(),
+  diff: z.unknown(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  graphRequestId: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  startedAt: z.date(),
+  finishedAt: nullableDate,
+  actor: z.string().nullable(),
+})
+
+export const runDetailSchema = runSummarySchema.extend({
+  observedSnapshot: z.unknown(),
+  observedHash: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+})
+
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: z.date(),
+  actorType: z.enum(['staff', 'system', 'customer_admin']),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  customerId: z.string().nullable(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  requestId: z.string().nullable(),
+})
+
+export const consentLinkSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['open', 'used', 'revoked', 'expired']),
+  createdAt: z.date(),
+  expiresAt: z.date(),
+  usedAt: nullableDate,
+  revokedAt: nullableDate,
+  createdBy: z.string().nullable(),
+})
+
+export const deviationSchema = z.object({
+  id: z.uuid(),
+  field: z.string(),
+  acceptedValue: z.unknown(),
+  reason: z.string(),
+  owner: z.string(),
+  expiresAt: z.date(),
+  createdBy: z.string(),
+  createdAt: z.date(),
+})
+
+export const stepSchema = z.object({
+  step: stepName,
+  status: stepStatus,
+  attempts: z.number().int(),
+  message: z.string().nullable(),
+  startedAt: nullableDate,
+  finishedAt: nullableDate,
+  updatedAt: z.date(),
+})
+
+export const queuedActionSchema = z.object({
+  customerId: z.uuid(),
+  queued: z.enum(['check', 'apply', 'offboard']).nullable(),
+  requestedAt: z.string(),
+})
+
+/** A page of a keyset-paginated list: pass `nextCursor` back as `cursor`; null on the last page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() })
+}
+
+/** Routes that take no body refuse one that carries anything (bad input changes nothing, loudly). */
+export const emptyBody = z.object({}).strict().nullish()

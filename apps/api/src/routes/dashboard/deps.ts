@@ -1,0 +1,15 @@
+import type { ConsentLinkSettings, ServiceContext, TenantResolver } from '@crosstrust/services'
+
+export interface DashboardDeps {
+  ctx: ServiceContext
+  resolveTenant: TenantResolver
+  links: ConsentLinkSettings
+  /** The partner's display name, used in portal wording ("all Truesec Detect AB users and groups"). */
+  partnerName: string
+  /** The mode a customer without its own mode runs in (shown as "Default (alert)"). */
+  defaultMode: 'report' | 'alert' | 'remediate'
+  /** Key material for the sealed flash cookie (SESSION_SECRET; a purpose-specific key is derived). */
+  flashSecret: string
+  /** Secure cookies (https outside development), as for the session cookie. */
+  secureCookies: boolean
+}

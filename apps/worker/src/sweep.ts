@@ -1,0 +1,134 @@
+import type { Db } from '@crosstrust/db'
+import { jobIdFor, type JobKind, type JobPayload, type JobQueues } from '@crosstrust/jobs'
+import type { Logger } from '@crosstrust/logger'
+import { findDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from '@crosstrust/services'
+
+// The scheduler sweep (DESIGN.md section 8): one BullMQ job scheduler fires a `sweep` job every
+// sweepIntervalMs; the sweep asks Postgres (the truth) what is due and enqueues it with deterministic job
+// ids. No per-customer timers: 100,000 customers cost a few indexed queries. After Redis loses everything
+// (FLUSHALL, failover) the next sweep rebuilds every missing job from Postgres.
+
+export interface SweepSettings {
+  sweepIntervalMs: number
+  /** Customers read and enqueued per batch (one keyset query + one addBulk each). */
+  sweepBatchSize: number
+  /** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next. */
+  sweepMaxPerRun: number
+}
+
+export interface SweepResult {
+  checks: number
+  onboards: number
+  offboards: number
+}
+
+export const SWEEP_SCHEDULER_ID = 'monitoring-sweep'
+
+function checkJob(due: DueCheck) {
+  const data: JobPayload<'check'> = {
+    customerId: due.customerId,
+    trigger: 'schedule',
+    dueAt: due.dueAt.toISOString(),
+  }
+  return {
+    name: 'check',
+    data,
+    // The id dedupes while the job waits or runs. Finished jobs are removed at once: by then the customer's
+    // next check has moved on (new id), and a check that failed for good must not block the next sweep.
+    opts: { jobId: jobIdFor('check', data), removeOnComplete: true, removeOnFail: true },
+  }
+}
+
+/** Enqueue unless a job with this id exists; a job that failed for good is retried instead. */
+async function ensureJob<K extends JobKind>(
+  queues: JobQueues,
+  kind: K,
+  payload: JobPayload<K>,
+): Promise<void> {
+  const existing = await queues.queue(kind).getJob(jobIdFor(kind, payload))
+  if (existing) {
+    if (await existing.isFailed()) await existing.retry('failed')
+    return
+  }
+  await queues.enqueue(kind, payload)
+}
+
+export async function runSweep(
+  db: Db,
+  queues: JobQueues,
+  settings: SweepSettings,
+  now: Date,
+): Promise<SweepResult> {
+  let checks = 0
+  let after: DueCheck | null = null
+  while (checks < settings.sweepMaxPerRun) {
+    const limit = Math.min(settings.sweepBatchSize, settings.sweepMaxPerRun - checks)
+    const batch = await findDueChecks(db, now, limit, after)
+    if (batch.length === 0) break
+    await queues.queue('check').addBulk(batch.map(checkJob))
+    checks += batch.length
+    after = batch.at(-1) ?? null
+    if (batch.length < limit) break
+  }
+
+  // Lost work of the few customers between states: consent received but no onboarding job, offboarding
+  // requested but no offboard job. Same deterministic ids as the original enqueue.
+  const stuck = await findStuckOnboarding(db, settings.sweepBatchSize)
+  for (const customer of stuck) {
+    await ensureJob(queues, 'onboard', {
+      customerId: customer.customerId,
+      consentReceivedAt: customer.consentReceivedAt.toISOString(),
+    })
+  }
+  const offboarding = await findOffboarding(db, settings.sweepBatchSize)
+  for (const customer of offboarding) {
+    await ensureJob(queues, 'offboard', {
+      customerId: customer.customerId,
+      requestedAt: customer.since.toISOString(),
+      actor: 'system',
+    })
+  }
+  return { checks, onboards: stuck.length, offboards: offboarding.length }
+}
+
+export interface SweepScheduler {
+  stop(): void
+}
+
+/**
+ * Registers the sweep's job scheduler (idempotent: every worker process does it) and re-registers it if
+ * Redis lost it: a process-level timer checks once per interval. That timer is the only one, whatever the
+ * number of customers.
+ */
+export async function startSweepScheduler(
+  queues: JobQueues,
+  intervalMs: number,
+  logger: Logger,
+): Promise<SweepScheduler> {
+  const queue = queues.queue('sweep')
+  const ensure = async () => {
+    const existing = await queue.getJobScheduler(SWEEP_SCHEDULER_ID)
+    if (existing?.every === intervalMs) return
+    await queue.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { every: intervalMs },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    )
+    logger.info({ intervalMs }, existing ? 'sweep scheduler updated' : 'sweep scheduler registered')
+  }
+  await ensure()
+  const timer = setInterval(() => {
+    ensure().catch((err: unknown) => {
+      logger.warn(
+        { err: { message: err instanceof Error ? err.message : String(err) } },
+        'sweep scheduler check failed',
+      )
+    })
+  }, intervalMs)
+  timer.unref()
+  return {
+    stop: () => {
+      clearInterval(timer)
+    },
+  }
+}

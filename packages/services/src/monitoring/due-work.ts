@@ -1,0 +1,69 @@
+import type { Db } from '@crosstrust/db'
+
+// What the scheduler sweep asks Postgres (the truth; Redis only holds a copy of the work). All three are
+// cheap: due checks walk the (onboarding_state, next_check_at) index in keyset-paginated batches; the
+// recovery queries look at the handful of customers mid-onboarding or mid-offboarding.
+
+export interface DueCheck {
+  customerId: string
+  dueAt: Date
+}
+
+/**
+ * One batch of onboarded customers due for a check and not backing off, oldest due first, strictly after
+ * `after` (keyset pagination on (next_check_at, id)).
+ */
+export async function findDueChecks(
+  db: Db,
+  now: Date,
+  limit: number,
+  after: DueCheck | null,
+): Promise<DueCheck[]> {
+  const rows = after
+    ? await db.$queryRaw<{ id: string; next_check_at: Date }[]>`
+        SELECT id::text AS id, next_check_at FROM customers
+        WHERE onboarding_state = 'onboarded' AND next_check_at <= ${now}::timestamptz
+          AND (backoff_until IS NULL OR backoff_until <= ${now}::timestamptz)
+          AND (next_check_at, id) > (${after.dueAt}::timestamptz, ${after.customerId}::uuid)
+        ORDER BY next_check_at, id LIMIT ${limit}`
+    : await db.$queryRaw<{ id: string; next_check_at: Date }[]>`
+        SELECT id::text AS id, next_check_at FROM customers
+        WHERE onboarding_state = 'onboarded' AND next_check_at <= ${now}::timestamptz
+          AND (backoff_until IS NULL OR backoff_until <= ${now}::timestamptz)
+        ORDER BY next_check_at, id LIMIT ${limit}`
+  return rows.map((row) => ({ customerId: row.id, dueAt: row.next_check_at }))
+}
+
+/**
+ * Customers whose consent was received but whose onboarding never started (the onboard job was lost, e.g.
+ * Redis was flushed). `consentReceivedAt` is the consent step's finish time: the same value the consent
+ * callback used for the job id, so re-enqueueing cannot create a second job.
+ */
+export async function findStuckOnboarding(
+  db: Db,
+  limit: number,
+): Promise<{ customerId: string; consentReceivedAt: Date }[]> {
+  const rows = await db.onboardingStep.findMany({
+    where: {
+      step: 'consent_received',
+      status: 'succeeded',
+      finishedAt: { not: null },
+      customer: { onboardingState: 'consent_received' },
+    },
+    select: { customerId: true, finishedAt: true },
+    take: limit,
+  })
+  return rows.flatMap((row) =>
+    row.finishedAt === null ? [] : [{ customerId: row.customerId, consentReceivedAt: row.finishedAt }],
+  )
+}
+
+/** Customers staff asked to offboard whose offboard job may have been lost. */
+export async function findOffboarding(db: Db, limit: number): Promise<{ customerId: string; since: Date }[]> {
+  const rows = await db.customer.findMany({
+    where: { onboardingState: 'offboarding' },
+    select: { id: true, updatedAt: true },
+    take: limit,
+  })
+  return rows.map((row) => ({ customerId: row.id, since: row.updatedAt }))
+}

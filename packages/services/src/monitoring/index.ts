@@ -1,0 +1,25 @@
+export { DEFAULT_MONITORING_SETTINGS, type MonitoringDeps, type MonitoringSettings } from './settings.ts'
+export { runCheck, compactDiff, type RunCheckInput, type RunCheckResult } from './run-check.ts'
+export { recordSkippedCheck } from './record-skipped.ts'
+export { runOffboard, OffboardRetryableError, type OffboardOutcome } from './run-offboard.ts'
+export { findDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from './due-work.ts'
+export { removalKindOf, toNotifiable } from './notifiable.ts'
+export {
+  CHECK_INTERVAL_BOUNDS,
+  changeCheckInterval,
+  changeMode,
+  forceRetry,
+  requestApply,
+  requestOffboard,
+  requestRecheck,
+  type QueuedAction,
+} from './staff-actions.ts'
+export {
+  MAX_DEVIATION_DAYS,
+  acceptDeviation,
+  acceptDeviationInput,
+  listDeviations,
+  revokeDeviation,
+  type AcceptDeviationInput,
+} from './deviations.ts'
+export type { ComplianceStateValue, RunOutcome, RunTrigger } from './persist-run.ts'

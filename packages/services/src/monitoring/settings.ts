@@ -1,0 +1,36 @@
+import type { BackoffOptions, MonitoringMode } from '@crosstrust/core'
+import type { GraphGateway, RetryPolicy } from '@crosstrust/microsoft'
+import type { ServiceContext } from '../context.ts'
+
+/** Knobs of the check/apply/offboard jobs; the worker fills them from config. */
+export interface MonitoringSettings {
+  partnerTenantId: string
+  /** Mode of customers whose own `mode` is null (config DEFAULT_MODE). */
+  defaultMode: MonitoringMode
+  /** Interval of customers whose own `checkIntervalSeconds` is null (config CHECK_INTERVAL_SECONDS). */
+  defaultCheckIntervalSeconds: number
+  /** Consecutive failures back a tenant off: base·2^(n−1) seconds, capped. */
+  backoff: BackoffOptions
+  /** Read-back after a repair or a delete (reads may lag writes). */
+  readBack: { attempts: number; delayMs: number }
+  /** A check skipped because another job held the tenant is due again after this long. */
+  skippedRetrySeconds: number
+  /** Retry policy of a check's read (default: the gateway's). A read that still fails is `unknown`. */
+  graphRetry?: Partial<RetryPolicy>
+}
+
+export const DEFAULT_MONITORING_SETTINGS: Omit<
+  MonitoringSettings,
+  'partnerTenantId' | 'defaultMode' | 'defaultCheckIntervalSeconds'
+> = {
+  backoff: { baseSeconds: 60, capSeconds: 6 * 3600 },
+  readBack: { attempts: 6, delayMs: 2_000 },
+  skippedRetrySeconds: 60,
+}
+
+export interface MonitoringDeps {
+  ctx: ServiceContext
+  graph: GraphGateway
+  settings: MonitoringSettings
+  log?: (msg: string, fields?: Record<string, unknown>) => void
+}

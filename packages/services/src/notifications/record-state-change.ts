@@ -1,0 +1,118 @@
+import {
+  detectTransition,
+  notificationDedupeKey,
+  type FieldResult,
+  type NotifiableState,
+  type NotificationFieldDiff,
+  type TransitionKind,
+} from '@crosstrust/core'
+import type { Prisma, Tx } from '@crosstrust/db'
+import type { StoredNotification } from './stored-event.ts'
+
+export interface StateChangeInput {
+  customerId: string
+  customerName: string
+  /** The last KNOWN state (an `unknown` check outcome is not a state: pass the one before it). */
+  previous: NotifiableState | null
+  next: NotifiableState
+  /** The evaluation's fields; the drifted ones go into drift notifications. */
+  diff?: FieldResult[]
+  checkRunId?: string
+  /**
+   * When the state changed. Part of the de-duplication key: recording the same change again (a retried
+   * job re-running the same transaction, a second worker) with the same `at` is a no-op.
+   */
+  at: Date
+  policyVersion?: number
+  /** Plain-text detail for the receiver, e.g. why onboarding failed. */
+  detail?: string
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue
+
+function driftFields(diff: readonly FieldResult[] | undefined): NotificationFieldDiff[] {
+  return (diff ?? [])
+    .filter((field) => field.drift)
+    .map((field) => ({
+      path: field.path,
+      label: field.label,
+      desired: field.desired,
+      observed: field.observed,
+      remediation: field.remediation,
+    }))
+}
+
+const WITH_FIELDS: ReadonlySet<TransitionKind> = new Set(['drifted', 'removed_by_customer'])
+
+/**
+ * Records the notifications for one customer state change, inside the caller's transaction (the same one
+ * that stores the new state, so a rolled-back check notifies nobody). Notifications fire on changes only
+ * (DESIGN.md section 4): nothing happens when the state did not change. Each transition becomes one
+ * `NotificationEvent` (unique de-duplication key, inserted with ON CONFLICT DO NOTHING so a duplicate
+ * neither throws nor aborts the transaction) and one `WebhookDelivery` per enabled endpoint subscribed
+ * to it. Returns the ids of the deliveries created; enqueue `notify` jobs for them after commit.
+ */
+export async function recordStateChange(tx: Tx, input: StateChangeInput): Promise<string[]> {
+  const transitions = detectTransition(input.previous, input.next)
+  if (transitions.length === 0) return []
+
+  const customer = await tx.customer.findUnique({
+    where: { id: input.customerId },
+    select: { tenantId: true },
+  })
+  const fields = driftFields(input.diff)
+  const events = transitions.map((transition) => {
+    const stored: StoredNotification = {
+      id: notificationDedupeKey(input.customerId, transition, input.at),
+      transition,
+      occurredAt: input.at.toISOString(),
+      customer: { id: input.customerId, name: input.customerName, tenantId: customer?.tenantId ?? null },
+    }
+    if (input.policyVersion !== undefined) stored.policyVersion = input.policyVersion
+    if (WITH_FIELDS.has(transition) && fields.length > 0) stored.fields = fields
+    if (input.detail !== undefined) stored.detail = input.detail
+    return stored
+  })
+
+  // Only rows actually inserted come back: a transition already recorded yields nothing to deliver.
+  const created = await tx.notificationEvent.createManyAndReturn({
+    data: events.map((event) => ({
+      customerId: input.customerId,
+      eventType: event.transition,
+      dedupeKey: event.id,
+      payload: json({ ...event, checkRunId: input.checkRunId ?? null }),
+    })),
+    skipDuplicates: true,
+    select: { id: true, dedupeKey: true, eventType: true },
+  })
+  if (created.length === 0) return []
+
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { enabled: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, events: true },
+  })
+  const rows: Prisma.WebhookDeliveryCreateManyInput[] = []
+  for (const row of created) {
+    const event = events.find((candidate) => candidate.id === row.dedupeKey)
+    if (!event) continue
+    for (const endpoint of endpoints) {
+      if (endpoint.events.length > 0 && !endpoint.events.includes(row.eventType)) continue
+      rows.push({
+        endpointId: endpoint.id,
+        eventId: row.id,
+        eventType: row.eventType,
+        customerId: input.customerId,
+        payload: json(event),
+        nextAttemptAt: input.at,
+      })
+    }
+  }
+  if (rows.length === 0) return []
+  const deliveries = await tx.webhookDelivery.createManyAndReturn({
+    data: rows,
+    skipDuplicates: true,
+    select: { id: true },
+  })
+  return deliveries.map((delivery) => delivery.id)
+}

@@ -1,0 +1,308 @@
+import { randomBytes } from 'node:crypto'
+import {
+  NOTIFICATION_FORMATS,
+  NotFoundError,
+  TRANSITION_KINDS,
+  type NotificationFormat,
+} from '@crosstrust/core'
+import type { Prisma, WebhookEndpoint } from '@crosstrust/db'
+import { z } from 'zod'
+import { recordAudit } from '../audit.ts'
+import type { Actor, ServiceContext } from '../context.ts'
+import { parseOrThrow } from '../validation.ts'
+import { webhookUrlProblem } from './webhook-url.ts'
+
+// Webhook endpoints: where state-change notifications go. The signing secret is generated here (never
+// chosen by staff, so it is always strong), returned once by `createWebhookEndpoint`/`rotateWebhookSecret`
+// and never again: list/get/update return `PublicWebhookEndpoint`, and audit records never contain it.
+
+const url = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const problem = webhookUrlProblem(value)
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+  })
+
+const fields = {
+  name: z.string().trim().min(1, 'name is required').max(200),
+  url,
+  format: z.enum(NOTIFICATION_FORMATS),
+  /** Transition kinds to deliver; empty = all of them. */
+  events: z
+    .array(z.enum(TRANSITION_KINDS))
+    .max(TRANSITION_KINDS.length)
+    .transform((list) => [...new Set(list)]),
+  enabled: z.boolean(),
+}
+
+export const createWebhookEndpointInput = z
+  .object({
+    name: fields.name,
+    url: fields.url,
+    format: fields.format.default('json'),
+    events: fields.events.default([]),
+    enabled: fields.enabled.default(true),
+  })
+  .strict()
+export type CreateWebhookEndpointInput = z.input<typeof createWebhookEndpointInput>
+
+export const updateWebhookEndpointInput = z
+  .object({
+    name: fields.name.optional(),
+    url: fields.url.optional(),
+    format: fields.format.optional(),
+    events: fields.events.optional(),
+    enabled: fields.enabled.optional(),
+  })
+  .strict()
+export type UpdateWebhookEndpointInput = z.input<typeof updateWebhookEndpointInput>
+
+/** An endpoint as staff see it: everything but the secret. */
+export interface PublicWebhookEndpoint {
+  id: string
+  name: string
+  url: string
+  format: NotificationFormat
+  events: string[]
+  enabled: boolean
+  createdBy: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+export function publicEndpoint(endpoint: WebhookEndpoint): PublicWebhookEndpoint {
+  return {
+    id: endpoint.id,
+    name: endpoint.name,
+    url: endpoint.url,
+    format: endpoint.format,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+    createdBy: endpoint.createdBy,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+  }
+}
+
+/** What the audit log keeps about an endpoint (no secret; the URL path may embed a Teams/Slack key). */
+function auditView(endpoint: WebhookEndpoint) {
+  return {
+    name: endpoint.name,
+    url: redactWebhookUrl(endpoint.url),
+    format: endpoint.format,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+  }
+}
+
+/**
+ * Teams and Slack incoming-webhook URLs are bearer credentials in their path and query, so logs and the
+ * audit trail keep only the origin.
+ */
+export function redactWebhookUrl(raw: string): string {
+  try {
+    const parsed = new URL(raw)
+    return parsed.pathname === '/' && parsed.search === '' ? parsed.origin : `${parsed.origin}/…`
+  } catch {
+    return '[invalid url]'
+  }
+}
+
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`
+}
+
+export async function createWebhookEndpoint(
+  ctx: ServiceContext,
+  rawInput: CreateWebhookEndpointInput,
+  actor: Actor,
+): Promise<{ endpoint: PublicWebhookEndpoint; secret: string }> {
+  const input = parseOrThrow(createWebhookEndpointInput, rawInput, 'webhook endpoint')
+  const secret = generateWebhookSecret()
+  const endpoint = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.webhookEndpoint.create({
+      data: { ...input, secret, createdBy: actor.id ?? actor.name ?? null },
+    })
+    await recordAudit(tx, actor, {
+      action: 'webhook.created',
+      entityType: 'webhook_endpoint',
+      entityId: created.id,
+      after: auditView(created),
+    })
+    return created
+  })
+  return { endpoint: publicEndpoint(endpoint), secret }
+}
+
+export async function listWebhookEndpoints(
+  ctx: Pick<ServiceContext, 'db'>,
+): Promise<PublicWebhookEndpoint[]> {
+  const endpoints = await ctx.db.webhookEndpoint.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
+  return endpoints.map(publicEndpoint)
+}
+
+export async function getWebhookEndpoint(
+  ctx: Pick<ServiceContext, 'db'>,
+  id: string,
+): Promise<PublicWebhookEndpoint> {
+  return publicEndpoint(await findEndpoint(ctx.db, id))
+}
+
+async function findEndpoint(db: ServiceContext['db'] | Prisma.TransactionClient, id: string) {
+  const endpoint = z.uuid().safeParse(id).success
+    ? await db.webhookEndpoint.findUnique({ where: { id } })
+    : null
+  if (!endpoint) throw new NotFoundError(`No webhook endpoint ${id}.`, { code: 'webhook_not_found' })
+  return endpoint
+}
+
+export async function updateWebhookEndpoint(
+  ctx: ServiceContext,
+  id: string,
+  rawInput: UpdateWebhookEndpointInput,
+  actor: Actor,
+): Promise<PublicWebhookEndpoint> {
+  const input = parseOrThrow(updateWebhookEndpointInput, rawInput, 'webhook endpoint')
+  const updated = await ctx.db.$transaction(async (tx) => {
+    const before = await findEndpoint(tx, id)
+    const after = await tx.webhookEndpoint.update({ where: { id }, data: input })
+    const action =
+      Object.keys(input).length === 1 && input.enabled !== undefined
+        ? input.enabled
+          ? 'webhook.enabled'
+          : 'webhook.disabled'
+        : 'webhook.updated'
+    await recordAudit(tx, actor, {
+      action,
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      before: auditView(before),
+      after: auditView(after),
+    })
+    return after
+  })
+  return publicEndpoint(updated)
+}
+
+export function setWebhookEndpointEnabled(
+  ctx: ServiceContext,
+  id: string,
+  enabled: boolean,
+  actor: Actor,
+): Promise<PublicWebhookEndpoint> {
+  return updateWebhookEndpoint(ctx, id, { enabled }, actor)
+}
+
+/** Deletes the endpoint and its delivery log; the audit trail keeps the record of it. */
+export async function deleteWebhookEndpoint(ctx: ServiceContext, id: string, actor: Actor): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    const before = await findEndpoint(tx, id)
+    await tx.webhookEndpoint.delete({ where: { id } })
+    await recordAudit(tx, actor, {
+      action: 'webhook.deleted',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      before: auditView(before),
+    })
+  })
+}
+
+/** A new signing secret, returned once; deliveries sent from now on are signed with it. */
+export async function rotateWebhookSecret(
+  ctx: ServiceContext,
+  id: string,
+  actor: Actor,
+): Promise<{ endpoint: PublicWebhookEndpoint; secret: string }> {
+  const secret = generateWebhookSecret()
+  const endpoint = await ctx.db.$transaction(async (tx) => {
+    await findEndpoint(tx, id)
+    const updated = await tx.webhookEndpoint.update({ where: { id }, data: { secret } })
+    await recordAudit(tx, actor, {
+      action: 'webhook.secret_rotated',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+    })
+    return updated
+  })
+  return { endpoint: publicEndpoint(endpoint), secret }
+}
+
+/** A test notification to one endpoint (even a disabled one: staff test before enabling). */
+export async function sendTestPing(
+  ctx: ServiceContext,
+  id: string,
+  actor: Actor,
+): Promise<{ deliveryId: string }> {
+  const now = ctx.now()
+  const delivery = await ctx.db.$transaction(async (tx) => {
+    await findEndpoint(tx, id)
+    const created = await tx.webhookDelivery.create({
+      data: {
+        endpointId: id,
+        eventType: 'ping',
+        payload: {
+          requestedAt: now.toISOString(),
+          requestedBy: actor.name ?? actor.id ?? actor.type,
+        },
+        nextAttemptAt: now,
+      },
+    })
+    await recordAudit(tx, actor, {
+      action: 'webhook.test_sent',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      after: { deliveryId: created.id },
+    })
+    return created
+  })
+  await ctx.enqueue('notify', { deliveryId: delivery.id })
+  return { deliveryId: delivery.id }
+}
+
+export interface DeliveryLogEntry {
+  id: string
+  endpointId: string
+  eventId: string | null
+  eventType: string
+  customerId: string | null
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  lastStatusCode: number | null
+  lastError: string | null
+  nextAttemptAt: Date | null
+  deliveredAt: Date | null
+  createdAt: Date
+}
+
+/** The delivery log, newest first. */
+export async function listDeliveries(
+  ctx: Pick<ServiceContext, 'db'>,
+  filter: {
+    endpointId?: string
+    customerId?: string
+    status?: DeliveryLogEntry['status']
+    limit?: number
+  } = {},
+): Promise<DeliveryLogEntry[]> {
+  return ctx.db.webhookDelivery.findMany({
+    where: { endpointId: filter.endpointId, customerId: filter.customerId, status: filter.status },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(Math.max(filter.limit ?? 50, 1), 500),
+    select: {
+      id: true,
+      endpointId: true,
+      eventId: true,
+      eventType: true,
+      customerId: true,
+      status: true,
+      attempts: true,
+      lastStatusCode: true,
+      lastError: true,
+      nextAttemptAt: true,
+      deliveredAt: true,
+      createdAt: true,
+    },
+  })
+}

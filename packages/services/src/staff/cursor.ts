@@ -1,0 +1,48 @@
+import { ValidationError } from '@crosstrust/core'
+import { z } from 'zod'
+
+// Keyset pagination cursors: opaque to clients (base64url JSON), validated on the way back in. A cursor
+// names the sort it belongs to, so one minted for another sort or order is refused instead of skipping rows.
+
+const cursorSchema = z.object({
+  s: z.string().max(40),
+  o: z.enum(['asc', 'desc']),
+  v: z.union([z.string().max(400), z.null()]),
+  id: z.string().max(64),
+})
+export type CursorPayload = z.infer<typeof cursorSchema>
+
+export function encodeCursor(payload: CursorPayload): string {
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')
+}
+
+export function invalidCursor(message = 'The cursor is not valid; start from the first page.'): never {
+  throw new ValidationError(message, [{ path: 'cursor', message }])
+}
+
+export function decodeCursor(raw: string, sort: string, order: 'asc' | 'desc'): CursorPayload {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+  } catch {
+    invalidCursor()
+  }
+  const result = cursorSchema.safeParse(parsed)
+  if (!result.success) invalidCursor()
+  if (result.data.s !== sort || result.data.o !== order) {
+    invalidCursor('The cursor belongs to another sort order; start from the first page.')
+  }
+  return result.data
+}
+
+/** An ISO timestamp from a cursor, or a 400 when it is not one. */
+export function cursorDate(value: string): Date {
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) invalidCursor()
+  return date
+}
+
+export const pageLimit = (max: number, fallback: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback)
+
+export const cursorParam = z.string().min(1).max(1000).optional()

@@ -1,0 +1,295 @@
+import { ONBOARDING_STEPS, ValidationError, type VerificationView } from '@crosstrust/core'
+import { Prisma, type Db } from '@crosstrust/db'
+import { z } from 'zod'
+import { cursorDate, cursorParam, decodeCursor, encodeCursor, invalidCursor, pageLimit } from './cursor.ts'
+import { verificationFromSnapshot } from './verification.ts'
+
+// The staff customer list (dashboard, JSON API, CLI, CSV export). One SQL query per page, keyset
+// paginated over an index (`(sort column, id)`; see migration `staff_queries`), plus one batched query for
+// the page's onboarding steps. No OFFSET: page 5,000 costs what page 1 costs.
+
+export const ONBOARDING_STATE_VALUES = [
+  'not_started',
+  'link_issued',
+  'consent_received',
+  'access_verified',
+  'prerequisites_checked',
+  'policy_applied',
+  'onboarded',
+  'failed',
+  'offboarding',
+  'offboarded',
+] as const
+export const COMPLIANCE_STATE_VALUES = [
+  'pending',
+  'compliant',
+  'drifted',
+  'unknown',
+  'access_lost',
+  'removed_by_customer',
+  'offboarded',
+] as const
+/** `default` = customers without their own mode (the global default applies). */
+export const MODE_FILTER_VALUES = ['report', 'alert', 'remediate', 'default'] as const
+export const CUSTOMER_SORTS = ['name', 'createdAt', 'lastCheckAt', 'complianceChangedAt'] as const
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number]
+
+export const customerFiltersSchema = z.object({
+  onboardingState: z.enum(ONBOARDING_STATE_VALUES).optional(),
+  complianceState: z.enum(COMPLIANCE_STATE_VALUES).optional(),
+  mode: z.enum(MODE_FILTER_VALUES).optional(),
+  /** Free text: part of the name or expected domain, a verified domain, or a tenant/customer ID. */
+  q: z.string().trim().max(200).optional(),
+})
+export type CustomerFilters = z.input<typeof customerFiltersSchema>
+
+export const MAX_CUSTOMER_PAGE = 200
+
+export const customerListQuerySchema = customerFiltersSchema.extend({
+  sort: z.enum(CUSTOMER_SORTS).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: pageLimit(MAX_CUSTOMER_PAGE, 50),
+  cursor: cursorParam,
+})
+export type CustomerListQuery = z.input<typeof customerListQuerySchema>
+
+export interface CurrentStepView {
+  step: (typeof ONBOARDING_STEPS)[number]
+  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped'
+  message: string | null
+  /** When the step started (or last changed). */
+  since: Date | null
+  attempts: number
+}
+
+export interface CustomerListRow {
+  id: string
+  name: string
+  tenantId: string | null
+  tenantDisplayName: string | null
+  expectedTenantId: string | null
+  expectedDomain: string | null
+  verifiedDomains: string[]
+  onboardingState: (typeof ONBOARDING_STATE_VALUES)[number]
+  complianceState: (typeof COMPLIANCE_STATE_VALUES)[number]
+  complianceChangedAt: Date | null
+  mode: 'report' | 'alert' | 'remediate' | null
+  lastCheckAt: Date | null
+  nextCheckAt: Date | null
+  lastFailureReason: string | null
+  createdAt: Date
+  /** The guide's Figure 4 columns as last observed; null before the first observation. */
+  verification: VerificationView | null
+  /** The first onboarding step not done yet; null when every step is done. */
+  currentStep: CurrentStepView | null
+}
+
+export interface CustomerPage {
+  items: CustomerListRow[]
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null
+}
+
+interface RawRow {
+  id: string
+  name: string
+  tenant_id: string | null
+  tenant_display_name: string | null
+  expected_tenant_id: string | null
+  expected_domain: string | null
+  verified_domains: string[]
+  onboarding_state: CustomerListRow['onboardingState']
+  compliance_state: CustomerListRow['complianceState']
+  compliance_changed_at: Date | null
+  mode: CustomerListRow['mode']
+  last_check_at: Date | null
+  next_check_at: Date | null
+  last_failure_reason: string | null
+  created_at: Date
+  last_observed_snapshot: unknown
+}
+
+const SORT_COLUMN: Record<CustomerSort, { sql: Prisma.Sql; nullable: boolean; kind: 'text' | 'time' }> = {
+  name: { sql: Prisma.sql`name`, nullable: false, kind: 'text' },
+  createdAt: { sql: Prisma.sql`created_at`, nullable: false, kind: 'time' },
+  lastCheckAt: { sql: Prisma.sql`last_check_at`, nullable: true, kind: 'time' },
+  complianceChangedAt: { sql: Prisma.sql`compliance_changed_at`, nullable: true, kind: 'time' },
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** WHERE conditions for the filters (each one served by an index: state/mode b-trees, trigram, GIN). */
+export function filterConditions(filters: z.output<typeof customerFiltersSchema>): Prisma.Sql[] {
+  const where: Prisma.Sql[] = []
+  if (filters.onboardingState)
+    where.push(Prisma.sql`onboarding_state = ${filters.onboardingState}::onboarding_state`)
+  if (filters.complianceState)
+    where.push(Prisma.sql`compliance_state = ${filters.complianceState}::compliance_state`)
+  if (filters.mode === 'default') where.push(Prisma.sql`mode IS NULL`)
+  else if (filters.mode) where.push(Prisma.sql`mode = ${filters.mode}::customer_mode`)
+  const q = filters.q?.trim()
+  if (q) {
+    const like = `%${escapeLike(q)}%`
+    const any: Prisma.Sql[] = [
+      Prisma.sql`name ILIKE ${like}`,
+      Prisma.sql`expected_domain ILIKE ${like}`,
+      Prisma.sql`verified_domains @> ARRAY[${q.toLowerCase()}]::text[]`,
+    ]
+    if (UUID.test(q)) {
+      const id = q.toLowerCase()
+      any.push(
+        Prisma.sql`tenant_id = ${id}::uuid`,
+        Prisma.sql`expected_tenant_id = ${id}::uuid`,
+        Prisma.sql`id = ${id}::uuid`,
+      )
+    }
+    where.push(Prisma.sql`(${Prisma.join(any, ' OR ')})`)
+  }
+  return where
+}
+
+/**
+ * Keyset condition "after the cursor". NULLs sort as the largest value (Postgres' default, which is what
+ * the b-tree gives in both directions): ascending they come last, descending first.
+ */
+function afterCursor(sort: CustomerSort, order: 'asc' | 'desc', raw: string): Prisma.Sql {
+  const cursor = decodeCursor(raw, sort, order)
+  if (!UUID.test(cursor.id)) invalidCursor()
+  const col = SORT_COLUMN[sort]
+  const id = Prisma.sql`${cursor.id}::uuid`
+  if (cursor.v === null) {
+    if (!col.nullable) invalidCursor()
+    return order === 'asc'
+      ? Prisma.sql`(${col.sql} IS NULL AND id > ${id})`
+      : Prisma.sql`((${col.sql} IS NULL AND id < ${id}) OR ${col.sql} IS NOT NULL)`
+  }
+  const value =
+    col.kind === 'time'
+      ? Prisma.sql`${cursorDate(cursor.v).toISOString()}::timestamptz`
+      : Prisma.sql`${cursor.v}`
+  if (order === 'asc') {
+    const next = Prisma.sql`(${col.sql}, id) > (${value}, ${id})`
+    return col.nullable ? Prisma.sql`(${next} OR ${col.sql} IS NULL)` : next
+  }
+  return Prisma.sql`(${col.sql}, id) < (${value}, ${id})`
+}
+
+function cursorValue(sort: CustomerSort, row: RawRow): string | null {
+  switch (sort) {
+    case 'name':
+      return row.name
+    case 'createdAt':
+      return row.created_at.toISOString()
+    case 'lastCheckAt':
+      return row.last_check_at?.toISOString() ?? null
+    case 'complianceChangedAt':
+      return row.compliance_changed_at?.toISOString() ?? null
+  }
+}
+
+const SELECT_COLUMNS = Prisma.sql`id, name, tenant_id, tenant_display_name, expected_tenant_id, expected_domain,
+  verified_domains, onboarding_state, compliance_state, compliance_changed_at, mode, last_check_at,
+  next_check_at, last_failure_reason, created_at, last_observed_snapshot`
+
+/** The SQL of one page (exported for the EXPLAIN test). */
+export function customerPageSql(query: z.output<typeof customerListQuerySchema>): Prisma.Sql {
+  const where = filterConditions(query)
+  if (query.cursor !== undefined) where.push(afterCursor(query.sort, query.order, query.cursor))
+  const col = SORT_COLUMN[query.sort].sql
+  const dir = query.order === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`
+  const whereSql = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty
+  return Prisma.sql`SELECT ${SELECT_COLUMNS} FROM customers ${whereSql}
+    ORDER BY ${col} ${dir}, id ${dir} LIMIT ${query.limit + 1}`
+}
+
+type StepRow = {
+  customerId: string
+  step: CurrentStepView['step']
+  status: CurrentStepView['status']
+  message: string | null
+  startedAt: Date | null
+  updatedAt: Date
+  attempts: number
+}
+
+function currentStepOf(steps: StepRow[]): CurrentStepView | null {
+  const ordered = [...steps].sort(
+    (a, b) => ONBOARDING_STEPS.indexOf(a.step) - ONBOARDING_STEPS.indexOf(b.step),
+  )
+  const open = ordered.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')
+  if (!open) return null
+  return {
+    step: open.step,
+    status: open.status,
+    message: open.message,
+    since: open.startedAt ?? open.updatedAt,
+    attempts: open.attempts,
+  }
+}
+
+function toRow(row: RawRow, steps: StepRow[]): CustomerListRow {
+  return {
+    id: row.id,
+    name: row.name,
+    tenantId: row.tenant_id,
+    tenantDisplayName: row.tenant_display_name,
+    expectedTenantId: row.expected_tenant_id,
+    expectedDomain: row.expected_domain,
+    verifiedDomains: row.verified_domains,
+    onboardingState: row.onboarding_state,
+    complianceState: row.compliance_state,
+    complianceChangedAt: row.compliance_changed_at,
+    mode: row.mode,
+    lastCheckAt: row.last_check_at,
+    nextCheckAt: row.next_check_at,
+    lastFailureReason: row.last_failure_reason,
+    createdAt: row.created_at,
+    verification: verificationFromSnapshot(row.last_observed_snapshot, row.compliance_state),
+    currentStep: currentStepOf(steps),
+  }
+}
+
+/** One page of customers. Invalid filters or cursors throw ValidationError (400). */
+export async function listCustomers(db: Db, rawQuery: CustomerListQuery = {}): Promise<CustomerPage> {
+  const parsed = customerListQuerySchema.safeParse(rawQuery)
+  if (!parsed.success) {
+    throw new ValidationError(
+      'Invalid customer list query.',
+      parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    )
+  }
+  const query = parsed.data
+  const rows = await db.$queryRaw<RawRow[]>(customerPageSql(query))
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({ s: query.sort, o: query.order, v: cursorValue(query.sort, last), id: last.id })
+      : null
+  const steps =
+    page.length === 0
+      ? []
+      : await db.onboardingStep.findMany({
+          where: { customerId: { in: page.map((r) => r.id) } },
+          select: {
+            customerId: true,
+            step: true,
+            status: true,
+            message: true,
+            startedAt: true,
+            updatedAt: true,
+            attempts: true,
+          },
+        })
+  const byCustomer = new Map<string, StepRow[]>()
+  for (const s of steps) {
+    const list = byCustomer.get(s.customerId) ?? []
+    list.push(s)
+    byCustomer.set(s.customerId, list)
+  }
+  return { items: page.map((row) => toRow(row, byCustomer.get(row.id) ?? [])), nextCursor }
+}

@@ -1,0 +1,49 @@
+// Read side of the staff surface (dashboard, JSON API, CLI): indexed, keyset-paginated queries, no N+1.
+export {
+  COMPLIANCE_STATE_VALUES,
+  CUSTOMER_SORTS,
+  MAX_CUSTOMER_PAGE,
+  MODE_FILTER_VALUES,
+  ONBOARDING_STATE_VALUES,
+  customerFiltersSchema,
+  customerListQuerySchema,
+  customerPageSql,
+  listCustomers,
+  type CurrentStepView,
+  type CustomerFilters,
+  type CustomerListQuery,
+  type CustomerListRow,
+  type CustomerPage,
+  type CustomerSort,
+} from './customer-list.ts'
+export { EXPIRING_LINK_WINDOW_DAYS, summaryCounts, type SummaryCounts } from './summary.ts'
+export {
+  customerDetail,
+  listConsentLinks,
+  linkStatus,
+  type ConsentLinkStatus,
+  type ConsentLinkView,
+  type CustomerDetail,
+  type DeviationView,
+  type StepView,
+} from './customer-detail.ts'
+export {
+  RUN_KINDS,
+  RUN_OUTCOMES,
+  getRun,
+  listRuns,
+  runListQuerySchema,
+  runSummary,
+  type RunListQuery,
+  type RunSummary,
+} from './runs.ts'
+export {
+  auditListQuerySchema,
+  listAuditEvents,
+  type AuditEventView,
+  type AuditListQuery,
+} from './audit-events.ts'
+export { csvCell, csvLine, exportCustomersCsv } from './csv.ts'
+export { listNeedsAttention, type AttentionItem, type AttentionReason } from './needs-attention.ts'
+export { verificationFromSnapshot } from './verification.ts'
+export { revokeConsentLink } from './consent-link-revoke.ts'

@@ -1,0 +1,113 @@
+import { NotFoundError, ValidationError } from '@crosstrust/core'
+import type { CheckRun, Db, Prisma } from '@crosstrust/db'
+import { z } from 'zod'
+import { cursorDate, cursorParam, decodeCursor, encodeCursor, invalidCursor, pageLimit } from './cursor.ts'
+
+// Check runs (onboard, apply, check, offboard), newest first, keyset paginated on (started_at, id) over the
+// indexes `(customer_id, started_at desc)` and `(started_at desc)`.
+
+export const RUN_KINDS = ['onboard', 'apply', 'check', 'offboard'] as const
+export const RUN_OUTCOMES = [
+  'compliant',
+  'drifted',
+  'remediated',
+  'unknown',
+  'access_lost',
+  'removed',
+  'skipped',
+  'failed',
+  'offboarded',
+] as const
+
+export const runListQuerySchema = z.object({
+  customerId: z.uuid().optional(),
+  kind: z.enum(RUN_KINDS).optional(),
+  outcome: z.enum(RUN_OUTCOMES).optional(),
+  limit: pageLimit(200, 50),
+  cursor: cursorParam,
+})
+export type RunListQuery = z.input<typeof runListQuerySchema>
+
+export interface RunSummary {
+  id: string
+  customerId: string
+  kind: CheckRun['kind']
+  trigger: CheckRun['trigger']
+  outcome: CheckRun['outcome']
+  policyVersion: number | null
+  diff: unknown
+  errorCode: string | null
+  errorMessage: string | null
+  graphRequestId: string | null
+  durationMs: number | null
+  startedAt: Date
+  finishedAt: Date | null
+  actor: string | null
+}
+
+export function runSummary(run: CheckRun): RunSummary {
+  return {
+    id: run.id,
+    customerId: run.customerId,
+    kind: run.kind,
+    trigger: run.trigger,
+    outcome: run.outcome,
+    policyVersion: run.policyVersion,
+    diff: run.diff,
+    errorCode: run.errorCode,
+    errorMessage: run.errorMessage,
+    graphRequestId: run.graphRequestId,
+    durationMs: run.durationMs,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    actor: run.actor,
+  }
+}
+
+/** A full run (with the before/after and the observed snapshot) for the run page. */
+export async function getRun(db: Db, id: string): Promise<CheckRun> {
+  const run = z.uuid().safeParse(id).success ? await db.checkRun.findUnique({ where: { id } }) : null
+  if (!run) throw new NotFoundError(`No run ${id}.`, { code: 'run_not_found' })
+  return run
+}
+
+export function parseQuery<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  throw new ValidationError(
+    `Invalid ${what}.`,
+    parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  )
+}
+
+export async function listRuns(
+  db: Db,
+  raw: RunListQuery = {},
+): Promise<{ items: RunSummary[]; nextCursor: string | null }> {
+  const query = parseQuery(runListQuerySchema, raw, 'run list query')
+  const where: Prisma.CheckRunWhereInput = {
+    customerId: query.customerId,
+    kind: query.kind,
+    outcome: query.outcome,
+  }
+  if (query.cursor !== undefined) {
+    const cursor = decodeCursor(query.cursor, 'startedAt', 'desc')
+    if (cursor.v === null || !z.uuid().safeParse(cursor.id).success) invalidCursor()
+    const at = cursorDate(cursor.v)
+    where.OR = [{ startedAt: { lt: at } }, { startedAt: at, id: { lt: cursor.id } }]
+  }
+  const rows = await db.checkRun.findMany({
+    where,
+    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+  })
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map(runSummary),
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ s: 'startedAt', o: 'desc', v: last.startedAt.toISOString(), id: last.id })
+        : null,
+  }
+}

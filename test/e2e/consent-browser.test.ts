@@ -1,0 +1,174 @@
+// The customer administrator's journey in a real browser (headless Debian Chromium + playwright-core):
+// consent link → landing page → Microsoft's (simulated) consent page → back to Crosstrust → "Configured",
+// then the simulator's stored partner entry is checked against the policy. Also the Cancel → "Try again"
+// path, and hostile values that must not execute. Screenshots go to .artifacts/screenshots/ (git-ignored).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beginConsent } from '../../packages/services/src/index.ts'
+import {
+  addTenant,
+  callbackUrl,
+  finished,
+  newCustomer,
+  serviceContext,
+  stateOf,
+} from '../support/consent-steps.ts'
+import { openBrowser, type BrowserSession } from '../support/browser.ts'
+import { expectConfigured, expectExactlyPolicy, PARTNER, storedPartner } from '../support/partner-assert.ts'
+import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
+import { PAYLOADS } from '../support/xss.ts'
+
+let sys: System
+let b: BrowserSession
+
+beforeAll(async () => {
+  sys = await startSystem()
+  b = await openBrowser([sys.sim.loginUrl])
+})
+afterAll(async () => {
+  await b.close()
+  await sys.stop()
+})
+
+/** Waits for the result page to settle on an outcome; it polls the status endpoint and reloads itself. */
+async function outcome(): Promise<string | null> {
+  const final = b.page.locator('[data-outcome="configured"], [data-outcome="failed"]')
+  await final.waitFor({ timeout: 20_000 })
+  return final.getAttribute('data-outcome')
+}
+
+describe('consent in the browser', () => {
+  it('accept via "organizations": picks the tenant, accepts, and sees "Configured"', async () => {
+    const tenant = addTenant(sys, { displayName: 'Browser Accept AB' })
+    // No expected tenant: the admin consent URL uses `organizations`, so Microsoft asks for the account.
+    const { customerId, linkUrl } = await newCustomer(sys, 'Browser Accept AB')
+    const { page } = b
+
+    await page.goto(linkUrl)
+    await expect.poll(() => page.title()).toContain('Truesec Detect AB')
+    const who = page.locator('section[aria-labelledby="who"]')
+    expect(await who.textContent()).toContain('Truesec Detect AB')
+    expect(await who.textContent()).toContain(PARTNER)
+    const changes = page.locator('section[aria-labelledby="what"] table')
+    const rows = await changes.locator('tbody tr').allTextContents()
+    expect(rows.length).toBeGreaterThanOrEqual(5)
+    const table = rows.join('\n')
+    expect(table).toMatch(/Allow access: all Truesec Detect AB users and groups/)
+    expect(table).toMatch(/Allow access: all applications/)
+    expect(table).toMatch(/On \(checked\)/)
+    expect(table).toMatch(/Off \(unchecked\)/)
+    expect(await page.locator('section[aria-labelledby="perms"]').textContent()).toContain(
+      'Policy.ReadWrite.CrossTenantAccess',
+    )
+    await b.screenshot('01-landing')
+
+    await page.getByRole('button', { name: /Continue to Microsoft/ }).click()
+    await page.waitForURL(/\/organizations\/v2\.0\/adminconsent/)
+    await b.screenshot('02-pick-account')
+    await page.getByRole('link', { name: 'Browser Accept AB' }).click()
+    await page.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
+    expect(await page.locator('#tenant-name').textContent()).toBe('Browser Accept AB')
+    expect(await page.locator('#app-name').textContent()).toBe('Crosstrust by Truesec Detect')
+    await b.screenshot('03-microsoft-consent')
+    await page.getByRole('button', { name: 'Accept', exact: true }).click()
+
+    await page.waitForURL(/\/consent\/result\//)
+    expect(await outcome()).toBe('configured')
+    expect(await page.locator('#outcome').textContent()).toMatch(/Configured\./)
+    const items = page.locator('#steps li')
+    const steps: string[] = []
+    for (let n = 0; n < (await items.count()); n += 1) {
+      const item = items.nth(n)
+      steps.push(
+        `${(await item.getAttribute('data-step')) ?? ''}:${(await item.getAttribute('class')) ?? ''}`,
+      )
+    }
+    expect(steps).toEqual([
+      'link_issued:succeeded',
+      'consent_received:succeeded',
+      'access_verified:succeeded',
+      'prerequisites_checked:succeeded',
+      'policy_applied:succeeded',
+      'verified:succeeded',
+    ])
+    await b.screenshot('04-configured')
+
+    const customer = await finished(sys, customerId)
+    expect(customer.onboardingState).toBe('onboarded')
+    expect(customer.tenantId).toBe(tenant.id)
+    expectConfigured(sys, tenant.id)
+    expectExactlyPolicy(sys, tenant.id)
+    expect(b.dialogs).toEqual([])
+    expect(b.errors).toEqual([])
+    expect(b.failedLoads).toEqual([])
+  })
+
+  it('cancel lands on a page offering "Try again", which leads back to the consent page', async () => {
+    const tenant = addTenant(sys, { displayName: 'Browser Cancel AB' })
+    const { customerId, linkUrl } = await newCustomer(sys, 'Browser Cancel AB', tenant.id)
+    const { page } = b
+
+    await page.goto(linkUrl)
+    await page.getByRole('button', { name: /Continue to Microsoft/ }).click()
+    await page.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click()
+    await page.waitForURL(/\/consent\/callback/)
+    expect(await page.locator('h1').textContent()).toMatch(/Consent (declined|cancelled)/)
+    expect(await page.locator('main').textContent()).toContain('denied the request')
+    await b.screenshot('05-cancelled')
+    expect(storedPartner(sys, tenant.id)).toBeUndefined()
+    expect((await finished(sys, customerId)).onboardingState).toBe('failed')
+
+    await page.getByRole('button', { name: 'Try again' }).click()
+    await page.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
+    await expect.poll(() => page.getByRole('button', { name: 'Accept', exact: true }).count()).toBe(1)
+    await b.screenshot('06-try-again-consent-page')
+    await page.getByRole('button', { name: 'Accept', exact: true }).click()
+    await page.waitForURL(/\/consent\/result\//)
+    expect(await outcome()).toBe('configured')
+    expectConfigured(sys, tenant.id)
+    expect(b.dialogs).toEqual([])
+  })
+
+  it('hostile values render as text and never run', async () => {
+    const { page } = b
+    const payload = PAYLOADS[0] ?? ''
+    const other = PAYLOADS[1] ?? ''
+    const tenant = addTenant(sys)
+    const { linkUrl, token } = await newCustomer(sys, `Evil ${payload}`, tenant.id)
+
+    await page.goto(linkUrl)
+    expect(await page.locator('.lead').textContent()).toContain(`Evil ${payload}`)
+    expect(await page.locator('main script, main img').count()).toBe(0)
+
+    const started = await beginConsent(
+      serviceContext(sys),
+      {
+        loginUrl: sys.config.MS_LOGIN_URL,
+        clientId: DEMO_IDS.appClientId,
+        redirectUri: `${sys.baseUrl}/consent/callback`,
+      },
+      token,
+      { type: 'customer_admin', name: 'test' },
+    )
+    if (!('redirectUrl' in started)) throw new Error('could not start consent')
+    await page.goto(
+      callbackUrl(sys, {
+        admin_consent: 'True',
+        error: other,
+        error_description: payload,
+        state: stateOf(new URL(started.redirectUrl)),
+      }),
+    )
+    const main = (await page.locator('main').textContent()) ?? ''
+    expect(main).toContain(payload)
+    expect(main).toContain(other)
+    expect(await page.locator('main script, main img').count()).toBe(0)
+    await b.screenshot('07-xss-as-text')
+
+    await page.goto(callbackUrl(sys, { state: payload, tenant: other }))
+    expect(await page.locator('main img').count()).toBe(0)
+    await page.goto(`${sys.baseUrl}/consent/${encodeURIComponent(other)}`)
+    await page.goto(`${sys.baseUrl}/consent/result/${encodeURIComponent(payload)}`)
+    expect(b.dialogs).toEqual([])
+  })
+})
