@@ -1,6 +1,8 @@
 // `pnpm check`: the one quality gate, run identically by developers and CI:
-// format check, lint (zero warnings), typecheck, schema-vs-migrations check, then all tests.
-// The last line is the test tally `N passed, N failed` (a failed gate counts as one failure).
+// format check, lint (zero warnings), typecheck, schema-vs-migrations check, then the test suites
+// (main, security, chaos in its bounded CI size). The last line is the test tally `N passed, N failed`;
+// a failed gate counts as one failure.
+import { spawn } from 'node:child_process'
 import { run } from './lib/run.mjs'
 
 const gates = [
@@ -11,6 +13,13 @@ const gates = [
   ['migrations', 'pnpm', ['--filter', '@crosstrust/db', 'run', 'db:check']],
 ]
 
+const suites = [
+  ['tests', []],
+  ['security suite', ['--config', 'vitest.security.config.ts']],
+  // Restarts PostgreSQL and kills workers: runs last, alone.
+  ['chaos suite', ['--config', 'vitest.chaos.config.ts']],
+]
+
 const failedGates = []
 for (const [name, cmd, args] of gates) {
   console.log(`\n── ${name} ──`)
@@ -18,21 +27,34 @@ for (const [name, cmd, args] of gates) {
   if (code !== 0) failedGates.push(name)
 }
 
-console.log('\n── tests ──')
-let tally = '0 passed, 1 failed'
-const { spawn } = await import('node:child_process')
-const testCode = await new Promise((resolve) => {
-  const child = spawn('node', ['scripts/test.mjs'], { stdio: ['inherit', 'pipe', 'inherit'] })
-  child.stdout.on('data', (chunk) => {
-    const text = chunk.toString()
-    process.stdout.write(text.replace(/^\d+ passed, \d+ failed\s*$/m, ''))
-    const m = /^(\d+) passed, (\d+) failed\s*$/m.exec(text)
-    if (m) tally = m[0].trim()
+/** Runs one vitest suite through scripts/test.mjs and returns its tally (its own tally line is not echoed). */
+function runSuite(args) {
+  return new Promise((resolve) => {
+    let tally = null
+    const child = spawn('node', ['scripts/test.mjs', ...args], { stdio: ['inherit', 'pipe', 'inherit'] })
+    child.stdout.on('data', (chunk) => {
+      const text = chunk.toString()
+      const m = /^(\d+) passed, (\d+) failed\s*$/m.exec(text)
+      if (m) tally = { passed: Number(m[1]), failed: Number(m[2]) }
+      process.stdout.write(text.replace(/^\d+ passed, \d+ failed\s*$/m, ''))
+    })
+    child.on('exit', (code) => {
+      resolve({ code: code ?? 1, tally: tally ?? { passed: 0, failed: 1 } })
+    })
   })
-  child.on('exit', (code) => resolve(code ?? 1))
-})
+}
 
-const [, passed, failed] = /^(\d+) passed, (\d+) failed/.exec(tally)
+let passed = 0
+let failed = 0
+for (const [name, args] of suites) {
+  console.log(`\n── ${name} ──`)
+  const result = await runSuite(args)
+  passed += result.tally.passed
+  failed += result.tally.failed
+  if (result.code !== 0 && result.tally.failed === 0) failed += 1
+  console.log(`${name}: ${result.tally.passed} passed, ${result.tally.failed} failed`)
+}
+
 if (failedGates.length > 0) console.log(`\nfailed gates: ${failedGates.join(', ')}`)
-console.log(`${passed} passed, ${Number(failed) + failedGates.length} failed`)
-process.exit(testCode === 0 && failedGates.length === 0 ? 0 : 1)
+console.log(`${passed} passed, ${failed + failedGates.length} failed`)
+process.exit(failed === 0 && failedGates.length === 0 ? 0 : 1)

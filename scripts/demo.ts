@@ -143,6 +143,14 @@ async function stop(code: number): Promise<never> {
   await sim.close()
   process.exit(code)
 }
+// Never leave the API or the worker running without the demo: whatever ends this process ends them.
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
+})
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`${err.stack ?? err.message}\n`)
+  void stop(1)
+})
 process.once('SIGINT', () => void stop(0))
 process.once('SIGTERM', () => void stop(0))
 

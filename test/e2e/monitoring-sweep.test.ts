@@ -151,6 +151,9 @@ describe('the scheduler sweep', () => {
       where: { id: leaving.id },
       data: { onboardingState: 'offboarding', nextCheckAt: null },
     })
+    // Lost, not merely in progress: nothing has moved for longer than a live job ever waits.
+    await sys.db.prisma.$executeRaw`UPDATE customers SET updated_at = now() - interval '10 minutes'
+      WHERE id IN (${leaving.id}::uuid, ${stuck.id}::uuid)`
 
     const onboarded = await waitFor(async () => {
       const c = await customer(sys, stuck.id)

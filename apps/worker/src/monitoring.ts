@@ -37,6 +37,8 @@ export function monitoringSettings(deps: WorkerDeps): MonitoringWorkerSettings {
     },
     sweepBatchSize: 1_000,
     sweepMaxPerRun: 100_000,
+    // The longest a live onboarding job goes without moving a step is the consent replication window.
+    onboardingStaleMs: (deps.config.CONSENT_RETRY_WINDOW_SECONDS + 120) * 1000,
     lockTtlMs: 60_000,
     busyRetryMs: 2_000,
     ...deps.monitoring,

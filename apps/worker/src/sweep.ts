@@ -14,6 +14,8 @@ export interface SweepSettings {
   sweepBatchSize: number
   /** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next. */
   sweepMaxPerRun: number
+  /** An onboarding whose steps have not moved for this long has lost its job (longer than any wait in a job). */
+  onboardingStaleMs: number
 }
 
 export interface SweepResult {
@@ -73,14 +75,18 @@ export async function runSweep(
 
   // Lost work of the few customers between states: consent received but no onboarding job, offboarding
   // requested but no offboard job. Same deterministic ids as the original enqueue.
-  const stuck = await findStuckOnboarding(db, settings.sweepBatchSize)
+  const stuck = await findStuckOnboarding(
+    db,
+    settings.sweepBatchSize,
+    new Date(now.getTime() - settings.onboardingStaleMs),
+  )
   for (const customer of stuck) {
     await ensureJob(queues, 'onboard', {
       customerId: customer.customerId,
       consentReceivedAt: customer.consentReceivedAt.toISOString(),
     })
   }
-  const offboarding = await findOffboarding(db, settings.sweepBatchSize)
+  const offboarding = await findOffboarding(db, settings.sweepBatchSize, new Date(now.getTime() - 120_000))
   for (const customer of offboarding) {
     await ensureJob(queues, 'offboard', {
       customerId: customer.customerId,

@@ -11,6 +11,9 @@ export interface ReqCtx {
   clientId: string | null
   early: boolean
   fault: string | null
+  /** When the response was handed to the socket (performance.now() and wall clock); set in onSend. */
+  sentAtMs?: number
+  sentAt?: number
 }
 
 declare module 'fastify' {

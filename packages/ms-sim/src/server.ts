@@ -167,7 +167,8 @@ export function buildOrigin(
       reply.hijack()
       req.raw.socket.destroy()
       state.requests.add({
-        time: new Date(nowMs).toISOString(),
+        // The interval ends when the connection is cut (now), after any injected delay.
+        time: new Date().toISOString(),
         origin,
         tenant: c.tenant,
         clientId: c.clientId,
@@ -187,6 +188,10 @@ export function buildOrigin(
   })
 
   app.addHook('onSend', async (req, reply) => {
+    // The response leaves now: the log's interval ends here, not when 'finish' fires later on a busy event
+    // loop (by then the client may already have sent its next request, which would look like an overlap).
+    req.sim.sentAtMs = performance.now()
+    req.sim.sentAt = Date.now()
     const ra = reply.getHeader('retry-after')
     if (ra !== undefined && req.sim.tenant !== null) {
       const secs = Number(ra)
@@ -198,14 +203,14 @@ export function buildOrigin(
     if (req.url.startsWith('/_sim/')) return
     const c = req.sim
     state.requests.add({
-      time: new Date().toISOString(),
+      time: new Date(c.sentAt ?? Date.now()).toISOString(),
       origin,
       tenant: c.tenant,
       clientId: c.clientId,
       method: req.method,
       path: req.url,
       status: reply.statusCode,
-      durationMs: Math.round(performance.now() - c.startMs),
+      durationMs: Math.round((c.sentAtMs ?? performance.now()) - c.startMs),
       early: c.early,
       fault: c.fault,
     })

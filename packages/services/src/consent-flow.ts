@@ -210,6 +210,11 @@ export async function completeConsent(
           },
         )
       }
+      // Shown in the dashboard's "needs attention" list next to the customer.
+      await tx.customer.update({
+        where: { id: customerId },
+        data: { lastFailureReason: `${problem.title}: ${problem.message}` },
+      })
       await recordAudit(tx, actor, {
         action: kind === 'consent_cancelled' ? 'consent.cancelled' : 'consent.declined',
         customerId,

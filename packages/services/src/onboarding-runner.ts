@@ -354,11 +354,13 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
   const deadline = Date.now() + deps.settings.consentRetryWindowMs
   let delay = deps.settings.retryBaseDelayMs
   let lastCode: string | undefined
+  let lastPassingFault: MicrosoftError | undefined
   for (let attempt = 1; ; attempt += 1) {
     try {
       const token = await deps.tokens.getToken(tenantId, { forceRefresh: attempt > 1 })
       if (token.missingRoles.length === 0) return token
       lastCode = `missing roles ${token.missingRoles.join(', ')}`
+      lastPassingFault = undefined
     } catch (err) {
       if (err instanceof AccessLostError && err.reason === 'tenant_mismatch') {
         throw new StepFailure('access_verified', err.message)
@@ -373,6 +375,7 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
       const pending = err instanceof AccessLostError && (err.consentPending || err.reason === 'missing_roles')
       const transient = err instanceof MicrosoftError && err.retryable
       if (!pending && !transient) throw err
+      lastPassingFault = transient && !pending ? err : undefined
       lastCode =
         err instanceof MicrosoftError
           ? err.aadstsCodes[0]
@@ -381,6 +384,9 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
           : undefined
     }
     if (Date.now() + delay > deadline) {
+      // Throttled or unavailable at the end of the window: that is Microsoft being busy, not consent missing;
+      // let the job-level retry take it (runOnboarding turns it into a queue retry while attempts remain).
+      if (lastPassingFault) throw lastPassingFault
       const problem = describeOnboardingProblem({
         kind: 'consent_not_replicated',
         waitedSeconds: Math.round(deps.settings.consentRetryWindowMs / 1000),

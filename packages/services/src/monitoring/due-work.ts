@@ -35,20 +35,31 @@ export async function findDueChecks(
 }
 
 /**
- * Customers whose consent was received but whose onboarding never started (the onboard job was lost, e.g.
- * Redis was flushed). `consentReceivedAt` is the consent step's finish time: the same value the consent
- * callback used for the job id, so re-enqueueing cannot create a second job.
+ * Customers whose onboard job was lost (e.g. Redis was flushed, or a worker died mid-job and Redis then lost
+ * the stalled job): consent received but onboarding never started, or onboarding in progress with no step
+ * moving since `staleBefore` (longer than any wait inside a live job, e.g. the consent replication window).
+ * `consentReceivedAt` is the consent step's finish time: the same value the consent callback used for the
+ * job id, so re-enqueueing cannot create a second job while the first is still known to the queue.
  */
 export async function findStuckOnboarding(
   db: Db,
   limit: number,
+  staleBefore: Date,
 ): Promise<{ customerId: string; consentReceivedAt: Date }[]> {
   const rows = await db.onboardingStep.findMany({
     where: {
       step: 'consent_received',
       status: 'succeeded',
       finishedAt: { not: null },
-      customer: { onboardingState: 'consent_received' },
+      customer: {
+        // A live job may sit in any of these states for up to the consent replication window (a running
+        // access check leaves the customer in consent_received), so only customers unchanged for longer
+        // than that are taken as lost.
+        onboardingState: {
+          in: ['consent_received', 'access_verified', 'prerequisites_checked', 'policy_applied'],
+        },
+        updatedAt: { lt: staleBefore },
+      },
     },
     select: { customerId: true, finishedAt: true },
     take: limit,
@@ -58,10 +69,17 @@ export async function findStuckOnboarding(
   )
 }
 
-/** Customers staff asked to offboard whose offboard job may have been lost. */
-export async function findOffboarding(db: Db, limit: number): Promise<{ customerId: string; since: Date }[]> {
+/**
+ * Customers staff asked to offboard whose offboard job may have been lost: still offboarding and unchanged
+ * since `staleBefore`, so a live offboard job (which moves the customer within seconds) is never doubled.
+ */
+export async function findOffboarding(
+  db: Db,
+  limit: number,
+  staleBefore: Date,
+): Promise<{ customerId: string; since: Date }[]> {
   const rows = await db.customer.findMany({
-    where: { onboardingState: 'offboarding' },
+    where: { onboardingState: 'offboarding', updatedAt: { lt: staleBefore } },
     select: { id: true, updatedAt: true },
     take: limit,
   })

@@ -195,13 +195,16 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
   if (customer?.onboardingState !== 'onboarded' || customer.tenantId === null) {
     return { outcome: 'not_applicable' }
   }
-  if (
-    input.trigger === 'schedule' &&
-    input.dueAt !== undefined &&
-    customer.nextCheckAt !== null &&
-    customer.nextCheckAt > input.dueAt
-  ) {
-    return { outcome: 'not_applicable' }
+  if (input.trigger === 'schedule' && input.dueAt !== undefined) {
+    // Claim the due check in PostgreSQL, not only in Redis: moving next_check_at from exactly the due time to
+    // a lease is a compare-and-set, so a duplicate job (re-enqueued by a sweep after Redis lost the queue and
+    // the tenant lock) finds nothing to claim and does nothing. A job that dies keeps the claim until the
+    // lease passes; then the sweep picks the customer up again.
+    const claimed = await ctx.db.customer.updateMany({
+      where: { id: customer.id, nextCheckAt: input.dueAt },
+      data: { nextCheckAt: new Date(startedAt.getTime() + settings.checkLeaseSeconds * 1000) },
+    })
+    if (claimed.count !== 1) return { outcome: 'not_applicable' }
   }
   const tenantId = customer.tenantId
   const [policy, deviations] = await Promise.all([

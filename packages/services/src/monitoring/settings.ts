@@ -15,6 +15,8 @@ export interface MonitoringSettings {
   readBack: { attempts: number; delayMs: number }
   /** A check skipped because another job held the tenant is due again after this long. */
   skippedRetrySeconds: number
+  /** How long a claimed scheduled check keeps its customer from being picked up again (a dead job's claim). */
+  checkLeaseSeconds: number
   /** Retry policy of a check's read (default: the gateway's). A read that still fails is `unknown`. */
   graphRetry?: Partial<RetryPolicy>
 }
@@ -26,6 +28,7 @@ export const DEFAULT_MONITORING_SETTINGS: Omit<
   backoff: { baseSeconds: 60, capSeconds: 6 * 3600 },
   readBack: { attempts: 6, delayMs: 2_000 },
   skippedRetrySeconds: 60,
+  checkLeaseSeconds: 120,
 }
 
 export interface MonitoringDeps {

@@ -1,4 +1,4 @@
-import { ONBOARDING_STEPS, ValidationError, type VerificationView } from '@crosstrust/core'
+import { ONBOARDING_STATES, ONBOARDING_STEPS, ValidationError, type VerificationView } from '@crosstrust/core'
 import { Prisma, type Db } from '@crosstrust/db'
 import { z } from 'zod'
 import { cursorDate, cursorParam, decodeCursor, encodeCursor, invalidCursor, pageLimit } from './cursor.ts'
@@ -8,18 +8,8 @@ import { verificationFromSnapshot } from './verification.ts'
 // paginated over an index (`(sort column, id)`; see migration `staff_queries`), plus one batched query for
 // the page's onboarding steps. No OFFSET: page 5,000 costs what page 1 costs.
 
-export const ONBOARDING_STATE_VALUES = [
-  'not_started',
-  'link_issued',
-  'consent_received',
-  'access_verified',
-  'prerequisites_checked',
-  'policy_applied',
-  'onboarded',
-  'failed',
-  'offboarding',
-  'offboarded',
-] as const
+/** The onboarding states, as core defines them (the database enum mirrors them). */
+export const ONBOARDING_STATE_VALUES = ONBOARDING_STATES
 export const COMPLIANCE_STATE_VALUES = [
   'pending',
   'compliant',

@@ -1,0 +1,84 @@
+// What every benchmark scenario shares: the simulator (in this process), a migrated database per
+// scenario group, Redis, and the CA bundle the product processes trust.
+import pg from 'pg'
+import { randomBytes } from 'node:crypto'
+import { buildDemoSeed, startSimulator, type RunningSimulator } from '../../packages/ms-sim/src/index.ts'
+import { createTemplateDatabase, dropTemplateDatabase } from '../../packages/testkit/src/index.ts'
+import { APP_SECRET, STAFF_SECRET, productEnv, type ProductEnvInput } from './support/processes.ts'
+
+export interface BenchDatabase {
+  name: string
+  url: string
+  client: pg.Client
+  drop(): Promise<void>
+}
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  // A freshly migrated database (prisma migrate deploy), dropped afterwards.
+  const name = await createTemplateDatabase()
+  const admin = new URL(
+    process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  )
+  admin.pathname = `/${name}`
+  const url = admin.toString()
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  return {
+    name,
+    url,
+    client,
+    async drop() {
+      await client.end()
+      await dropTemplateDatabase(name)
+    },
+  }
+}
+
+export async function startBenchSimulator(opts: {
+  requestLogCap: number
+  redirectBase: string
+}): Promise<RunningSimulator> {
+  const seed = buildDemoSeed({
+    appSecret: APP_SECRET,
+    staffAppSecret: STAFF_SECRET,
+    redirectUris: [`${opts.redirectBase}/consent/callback`],
+    staffRedirectUris: [`${opts.redirectBase}/auth/callback`],
+  })
+  return startSimulator({ seed, requestLogCap: opts.requestLogCap })
+}
+
+export function queuePrefix(label: string): string {
+  return `bench${label}${randomBytes(4).toString('hex')}`
+}
+
+export function envFor(
+  sim: RunningSimulator,
+  db: BenchDatabase,
+  input: Omit<ProductEnvInput, 'databaseUrl' | 'loginUrl' | 'graphUrl'>,
+): NodeJS.ProcessEnv {
+  return productEnv({ ...input, databaseUrl: db.url, loginUrl: sim.loginUrl, graphUrl: sim.graphUrl })
+}
+
+/** Tuples inserted+updated+deleted in the database's user tables so far (pg_stat_user_tables). */
+export async function tupleWrites(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text AS n FROM pg_stat_user_tables`,
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** Transactions committed in the database so far (pg_stat_database). */
+export async function commits(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** Per-table write deltas, for the report's breakdown. */
+export async function tableWrites(client: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ relname: string; n: string }>(
+    `SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables`,
+  )
+  return new Map(rows.map((r) => [r.relname, Number(r.n)]))
+}
