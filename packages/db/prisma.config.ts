@@ -17,8 +17,10 @@ const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 // libquery_engine, so `prisma generate` would fail without a database. The schema url never opens a
 // connection (migrations use the adapter below, the runtime createPrismaClient(url)), so a placeholder is
 // safe; commands that need a database still fail clearly in the adapter factory.
-const databaseUrl = process.env.DATABASE_URL ?? ''
-if (!databaseUrl) process.env.DATABASE_URL = 'postgresql://unset@127.0.0.1:1/unset'
+// Migrations run as the owner role: MIGRATION_DATABASE_URL, else DATABASE_URL (a developer's single
+// local role). The app's DATABASE_URL role cannot create or alter tables (packages/db/README.md).
+const databaseUrl = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL || ''
+if (!process.env.DATABASE_URL) process.env.DATABASE_URL = 'postgresql://unset@127.0.0.1:1/unset'
 
 // 2. prisma/orm#27403: the wasm schema engine cannot deserialize the catalog types "char" (oid 18) and
 // name (oid 19) returned by its introspection queries; present them as text (oid 25).
@@ -102,7 +104,7 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   adapter: () => {
-    if (!databaseUrl) throw new Error('DATABASE_URL must be set for migration commands')
+    if (!databaseUrl) throw new Error('MIGRATION_DATABASE_URL (or DATABASE_URL) must be set for migration commands')
     return Promise.resolve(migrationAdapter(databaseUrl))
   },
   schema: path.join(prismaDir, 'schema.prisma'),

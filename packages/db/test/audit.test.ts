@@ -1,4 +1,5 @@
-// Audit events are append-only, enforced by the database (migration audit_append_only), not by convention.
+// Audit events are append-only, enforced by the database, not by convention: the app role has no UPDATE,
+// DELETE or TRUNCATE privilege, and the triggers of migration audit_append_only stop the owner too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // Relative import: testkit depends on @crosstrust/db, so a package dependency back would be a cycle.
 import { createTestDatabase, type TestDatabase } from '../../testkit/src/index.ts'
@@ -36,26 +37,34 @@ describe('audit_events', () => {
     expect(await db.prisma.auditEvent.count({ where: { customerId } })).toBe(2)
   })
 
-  it('refuses UPDATE', async () => {
+  it('refuses UPDATE: the app role lacks the privilege, and the owner hits the trigger', async () => {
     await expect(
       db.prisma.auditEvent.update({ where: { id: eventId }, data: { action: 'customer.deleted' } }),
-    ).rejects.toThrow(/append-only: UPDATE is not allowed/)
-    await expect(db.prisma.$executeRaw`UPDATE audit_events SET actor_name = 'someone else'`).rejects.toThrow(
-      /append-only/,
-    )
+    ).rejects.toThrow(/permission denied for table audit_events/)
+    await db.asOwner(async (owner) => {
+      await expect(
+        owner.auditEvent.update({ where: { id: eventId }, data: { action: 'customer.deleted' } }),
+      ).rejects.toThrow(/append-only: UPDATE is not allowed/)
+      await expect(owner.$executeRaw`UPDATE audit_events SET actor_name = 'someone else'`).rejects.toThrow(
+        /append-only/,
+      )
+    })
     const event = await db.prisma.auditEvent.findUniqueOrThrow({ where: { id: eventId } })
     expect(event.action).toBe('customer.created')
     expect(event.actorName).toBe('Ann Staff')
   })
 
-  it('refuses DELETE and TRUNCATE', async () => {
+  it('refuses DELETE and TRUNCATE: the app role lacks the privilege, and the owner hits the trigger', async () => {
     await expect(db.prisma.auditEvent.delete({ where: { id: eventId } })).rejects.toThrow(
-      /append-only: DELETE is not allowed/,
+      /permission denied for table audit_events/,
     )
-    await expect(db.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/)
-    await expect(db.prisma.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(
-      /append-only: TRUNCATE/,
-    )
+    await db.asOwner(async (owner) => {
+      await expect(owner.auditEvent.delete({ where: { id: eventId } })).rejects.toThrow(
+        /append-only: DELETE is not allowed/,
+      )
+      await expect(owner.auditEvent.deleteMany({})).rejects.toThrow(/append-only/)
+      await expect(owner.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/append-only: TRUNCATE/)
+    })
     expect(await db.prisma.auditEvent.count()).toBe(2)
   })
 

@@ -22,10 +22,13 @@ describe('migrations', () => {
     const committed = readdirSync(migrationsDir)
       .filter((name) => /^\d{14}_/.test(name))
       .sort()
-    const applied = await db.prisma.$queryRaw<
-      { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[]
-    >`
-      SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name`
+    // Prisma's bookkeeping is the owner's alone.
+    const applied = await db.asOwner(
+      (owner) => owner.$queryRaw<
+        { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[]
+      >`
+      SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name`,
+    )
     expect(applied.map((row) => row.migration_name)).toEqual(committed)
     expect(applied.every((row) => row.finished_at !== null && row.rolled_back_at === null)).toBe(true)
   })
@@ -51,7 +54,7 @@ describe('migrations', () => {
     ])
   })
 
-  it('install pg_trgm and the hand-written audit triggers', async () => {
+  it('install pg_trgm and the hand-written audit triggers (append-only and hash chain)', async () => {
     const extensions = await db.prisma.$queryRaw<
       { extname: string }[]
     >`SELECT extname::text FROM pg_extension WHERE extname = 'pg_trgm'`
@@ -59,6 +62,7 @@ describe('migrations', () => {
     const triggers = await db.prisma.$queryRaw<{ tgname: string }[]>`
       SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY tgname`
     expect(triggers.map((row) => row.tgname)).toEqual([
+      'audit_events_chain',
       'audit_events_no_truncate',
       'audit_events_no_update_delete',
     ])

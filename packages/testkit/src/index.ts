@@ -1,2 +1,3 @@
 export { createTestDatabase, type TestDatabase } from './db.ts'
 export { createTemplateDatabase, dropTemplateDatabase } from './template-db.ts'
+export { APP_GROUP_ROLE, TEST_APP_ROLE, TEST_OWNER_ROLE, roleUrl } from './postgres.ts'

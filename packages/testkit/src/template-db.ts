@@ -5,23 +5,35 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { adminUrl, databaseUrl, quoteIdent, randomSuffix, TEMPLATE_ENV } from './postgres.ts'
+import {
+  ensureTestRoles,
+  quoteIdent,
+  randomSuffix,
+  roleUrl,
+  TEMPLATE_ENV,
+  TEST_OWNER_ROLE,
+  adminUrl,
+} from './postgres.ts'
 
 const PREFIX = 'ct_test_'
 const STALE_AFTER_SECONDS = 6 * 3600
 const dbPackageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db')
 
-/** Creates `ct_test_<epoch>_<random>`, migrates it, and publishes its name in CROSSTRUST_TEST_TEMPLATE_DB. */
+/**
+ * Creates `ct_test_<epoch>_<random>` owned by the test owner role, migrates it as that role (as
+ * MIGRATION_DATABASE_URL does in production), and publishes its name in CROSSTRUST_TEST_TEMPLATE_DB.
+ */
 export async function createTemplateDatabase(): Promise<string> {
   const name = `${PREFIX}${Math.floor(Date.now() / 1000)}_${randomSuffix(3)}`
   await withAdmin(async (admin) => {
     await dropStaleDatabases(admin)
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`)
+    await ensureTestRoles(admin)
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(TEST_OWNER_ROLE)}`)
   })
   const prismaCli = createRequire(path.join(dbPackageDir, 'package.json')).resolve('prisma/build/index.js')
   const deploy = spawnSync(process.execPath, [prismaCli, 'migrate', 'deploy'], {
     cwd: dbPackageDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl(adminUrl(), name), CHECKPOINT_DISABLE: '1' },
+    env: { ...process.env, MIGRATION_DATABASE_URL: roleUrl(TEST_OWNER_ROLE, name), CHECKPOINT_DISABLE: '1' },
     encoding: 'utf8',
   })
   if (deploy.status !== 0) {

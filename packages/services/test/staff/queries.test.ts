@@ -62,7 +62,7 @@ beforeAll(async () => {
     FROM customers c CROSS JOIN (VALUES ('link_issued'), ('consent_received'), ('access_verified'),
       ('prerequisites_checked'), ('policy_applied'), ('verified')) AS s(step)
     WHERE c.onboarding_state = 'link_issued'`)
-  await db.prisma.$executeRawUnsafe('ANALYZE')
+  await db.asOwner((owner) => owner.$executeRawUnsafe('ANALYZE')) // only the owner may
 }, 180_000)
 afterAll(async () => {
   await db.drop()
