@@ -104,7 +104,8 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   adapter: () => {
-    if (!databaseUrl) throw new Error('MIGRATION_DATABASE_URL (or DATABASE_URL) must be set for migration commands')
+    if (!databaseUrl)
+      throw new Error('MIGRATION_DATABASE_URL (or DATABASE_URL) must be set for migration commands')
     return Promise.resolve(migrationAdapter(databaseUrl))
   },
   schema: path.join(prismaDir, 'schema.prisma'),

@@ -2,6 +2,7 @@
 // database (@crosstrust/db) and Microsoft (@crosstrust/microsoft) behind ports; apps only compose them.
 export * from './context.ts'
 export { recordAudit, type AuditInput } from './audit.ts'
+export * from './audit-chain.ts'
 export * from './customers.ts'
 export * from './consent-links.ts'
 export * from './consent-flow.ts'

@@ -1,5 +1,8 @@
 // A fresh, migrated database per test file: a clone of the run's template (see template-db.ts), owned by
 // the test owner role; the client and `url` log in as the app role, with exactly the product's privileges.
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { createPrismaClient, type Db } from '@crosstrust/db'
 import {
@@ -55,6 +58,67 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     prisma,
     async drop() {
       await prisma.$disconnect()
+      const dropper = new pg.Client({ connectionString: adminUrl() })
+      await dropper.connect()
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+      } finally {
+        await dropper.end()
+      }
+    },
+  }
+}
+
+export interface PartialDatabase {
+  /** DATABASE_URL (the app role) and MIGRATION_DATABASE_URL (the owner) of the database. */
+  url: string
+  ownerUrl: string
+  /** Runs one committed migration's SQL as the owner, as `prisma migrate deploy` would. */
+  applyMigration(name: string): Promise<void>
+  drop(): Promise<void>
+}
+
+const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../prisma/migrations')
+
+/**
+ * An empty database owned by the owner role with the committed migrations applied up to and including
+ * `through`: for testing what a later migration does to existing data. (No `_prisma_migrations`: it is
+ * not a database for Prisma's CLI.)
+ */
+export async function createDatabaseMigratedThrough(through: string): Promise<PartialDatabase> {
+  const template = process.env[TEMPLATE_ENV]
+  if (!template)
+    throw new Error(`${TEMPLATE_ENV} is not set: run tests through vitest (test/setup/global.ts)`)
+  const names = readdirSync(migrationsDir)
+    .filter((n) => /^\d{14}_/.test(n))
+    .sort()
+  if (!names.includes(through)) throw new Error(`no migration ${through}`)
+  // Named like a clone of the template, so the run's teardown drops it whatever happens here.
+  const name = `${template}_${randomSuffix()}`
+  const admin = new pg.Client({ connectionString: adminUrl() })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(TEST_OWNER_ROLE)}`)
+  } finally {
+    await admin.end()
+  }
+  const ownerUrl = roleUrl(TEST_OWNER_ROLE, name)
+  const applyMigration = async (migration: string) => {
+    const sql = readFileSync(path.join(migrationsDir, migration, 'migration.sql'), 'utf8')
+    const owner = new pg.Client({ connectionString: ownerUrl })
+    await owner.connect()
+    try {
+      await owner.query(sql)
+    } finally {
+      await owner.end()
+    }
+  }
+  for (const migration of names.slice(0, names.indexOf(through) + 1)) await applyMigration(migration)
+  return {
+    url: roleUrl(TEST_APP_ROLE, name),
+    ownerUrl,
+    applyMigration,
+    async drop() {
       const dropper = new pg.Client({ connectionString: adminUrl() })
       await dropper.connect()
       try {

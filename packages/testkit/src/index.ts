@@ -1,3 +1,8 @@
-export { createTestDatabase, type TestDatabase } from './db.ts'
+export {
+  createDatabaseMigratedThrough,
+  createTestDatabase,
+  type PartialDatabase,
+  type TestDatabase,
+} from './db.ts'
 export { createTemplateDatabase, dropTemplateDatabase } from './template-db.ts'
 export { APP_GROUP_ROLE, TEST_APP_ROLE, TEST_OWNER_ROLE, roleUrl } from './postgres.ts'

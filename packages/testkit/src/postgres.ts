@@ -55,7 +55,9 @@ const ROLE_STATEMENTS = [
 /** Creates the group, owner and app roles if they do not exist yet; safe to race. */
 export async function ensureTestRoles(admin: pg.Client): Promise<void> {
   for (const statement of ROLE_STATEMENTS) {
-    await admin.query(`DO $$ BEGIN ${statement}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`)
+    await admin.query(
+      `DO $$ BEGIN ${statement}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+    )
   }
   const password = process.env.TEST_DATABASE_ROLE_PASSWORD
   if (password !== undefined) {
