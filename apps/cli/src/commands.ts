@@ -283,6 +283,51 @@ export async function offboard(ctx: CommandContext): Promise<void> {
   await queuedAction(ctx, 'offboard', reason === undefined ? {} : { reason })
 }
 
+type AuditChainResult =
+  | { ok: true; count: number; headSeq: string | null; headHash: string }
+  | {
+      ok: false
+      count: number
+      break: {
+        kind: string
+        seq: string
+        id: string | null
+        expected: string
+        found: string
+        message: string
+      }
+    }
+
+/** Prints the chain's length and head hash (keep it: it anchors the trail outside the database). */
+export async function auditVerify(ctx: CommandContext): Promise<void> {
+  const api = await client(ctx)
+  const result = await api.json<AuditChainResult>('GET', '/api/v1/audit/verify')
+  if (asJson(ctx)) ctx.io.out(json(result))
+  else if (result.ok) {
+    ctx.io.out(
+      keyValues([
+        ['Audit chain', 'intact'],
+        ['Events', String(result.count)],
+        ['Head position', result.headSeq],
+        ['Head hash', result.headHash],
+      ]),
+    )
+  } else {
+    ctx.io.out(
+      keyValues([
+        ['Audit chain', 'BROKEN'],
+        ['Verified events', String(result.count)],
+        ['Broken at position', result.break.seq],
+        ['Row', result.break.id],
+        ['Kind', result.break.kind],
+        ['Expected', result.break.expected],
+        ['Found', result.break.found],
+      ]),
+    )
+  }
+  if (!result.ok) throw new CliError(`Audit chain broken: ${result.break.message}`, EXIT.broken)
+}
+
 export async function exportCsv(ctx: CommandContext): Promise<void> {
   const api = await client(ctx)
   const res = await api.raw('GET', `/api/v1/customers/export.csv${queryString(filterQuery(ctx))}`)

@@ -9,5 +9,8 @@ export class CliError extends Error {
   }
 }
 
-/** Exit codes: 0 ok, 1 the API refused or failed, 2 bad usage, 3 not signed in / token refused. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3 } as const
+/**
+ * Exit codes: 0 ok, 1 the API refused or failed, 2 bad usage, 3 not signed in / token refused, 4 the
+ * audit chain is broken (`audit verify`: the API answered, and what it found is tampering).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3, broken: 4 } as const

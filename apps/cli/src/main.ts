@@ -105,6 +105,12 @@ const COMMANDS: Record<string, Command> = {
     },
     run: commands.login,
   },
+  'audit verify': {
+    usage: 'audit verify',
+    summary: 'Verify the audit hash chain; prints its head hash (exit 4 when it is broken)',
+    options: {},
+    run: commands.auditVerify,
+  },
   logout: { usage: 'logout', summary: 'Forget the stored sign-in', options: {}, run: commands.logout },
   whoami: {
     usage: 'whoami',
@@ -125,7 +131,7 @@ function help(): string {
     'Global options: --json (machine output), --url URL (API base URL), -h/--help',
     'Environment: CROSSTRUST_URL (API base URL), CROSSTRUST_TOKEN (bearer token; overrides `login`),',
     '  CROSSTRUST_TENANT_ID, CROSSTRUST_CLIENT_ID, CROSSTRUST_LOGIN_URL, CROSSTRUST_CLIENT_SECRET (login)',
-    'Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 not signed in or token refused',
+    'Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 not signed in or token refused, 4 audit chain broken',
     '',
   ].join('\n')
 }

@@ -59,6 +59,7 @@ export const ROUTE_POLICY: RoutePolicyTable = [
   route('GET', '/api/v1/runs', 'Viewer'),
   route('GET', '/api/v1/runs/:id', 'Viewer'),
   route('GET', '/api/v1/audit-events', 'Viewer'),
+  route('GET', '/api/v1/audit/verify', 'Admin'),
   route('GET', '/api/v1/policy', 'Viewer'),
   route('PUT', '/api/v1/policy', 'Admin'),
   route('GET', '/api/v1/webhooks', 'Admin'),

@@ -141,6 +141,28 @@ export const auditEventSchema = z.object({
   requestId: z.string().nullable(),
 })
 
+/** `GET /api/v1/audit/verify`: the audit hash chain is intact (with its head), or its first broken link. */
+export const auditChainVerificationSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    count: z.number().int(),
+    headSeq: z.string().nullable(),
+    headHash: z.string(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    count: z.number().int(),
+    break: z.object({
+      kind: z.enum(['content_changed', 'row_missing', 'row_inserted', 'link_broken']),
+      seq: z.string(),
+      id: z.string().nullable(),
+      expected: z.string(),
+      found: z.string(),
+      message: z.string(),
+    }),
+  }),
+])
+
 export const consentLinkSchema = z.object({
   id: z.uuid(),
   status: z.enum(['open', 'used', 'revoked', 'expired']),
