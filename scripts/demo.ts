@@ -42,8 +42,17 @@ const { values } = parseArgs({
 const port = Number(values.port)
 const dbName = values.database
 if (!/^[a-z0-9_]{1,63}$/.test(dbName)) throw new Error('--database must be [a-z0-9_]')
+// The admin only creates roles and the database. As in production, migrations run as the owner role
+// (MIGRATION_DATABASE_URL) and the API and worker connect as a login role of crosstrust_app (DATABASE_URL),
+// which cannot alter tables or rewrite the audit trail (packages/db/README.md, "Database roles").
 const adminUrl = process.env.DEMO_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString()
+const OWNER_ROLE = 'crosstrust_demo_owner'
+const APP_ROLE = 'crosstrust_demo_app'
+function roleUrl(role: string): string {
+  return Object.assign(new URL(adminUrl), { pathname: `/${dbName}`, username: role, password: '' }).toString()
+}
+const migrationUrl = roleUrl(OWNER_ROLE)
+const databaseUrl = roleUrl(APP_ROLE)
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const baseUrl = `http://127.0.0.1:${port}`
 const appSecret = randomBytes(24).toString('base64url')
@@ -64,11 +73,22 @@ say(`› fresh database ${dbName}`)
 const admin = new pg.Client({ connectionString: adminUrl })
 await admin.connect()
 await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)
-await admin.query(`CREATE DATABASE "${dbName}"`)
+// Roles are server-wide and may be created concurrently by another demo or test run: losing the race
+// (duplicate_object, or unique_violation when both passed the catalog check) means the role exists.
+for (const statement of [
+  'CREATE ROLE crosstrust_app NOLOGIN',
+  `CREATE ROLE ${OWNER_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`,
+  `CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE crosstrust_app`,
+]) {
+  await admin.query(
+    `DO $$ BEGIN ${statement}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+  )
+}
+await admin.query(`CREATE DATABASE "${dbName}" OWNER ${OWNER_ROLE}`)
 await admin.end()
 await run('pnpm', ['--silent', '--filter', '@crosstrust/db', 'run', 'db:deploy'], {
   ...process.env,
-  DATABASE_URL: databaseUrl,
+  MIGRATION_DATABASE_URL: migrationUrl,
 })
 
 say('› starting the Microsoft simulator')

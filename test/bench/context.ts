@@ -3,25 +3,30 @@
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 import { buildDemoSeed, startSimulator, type RunningSimulator } from '../../packages/ms-sim/src/index.ts'
-import { createTemplateDatabase, dropTemplateDatabase } from '../../packages/testkit/src/index.ts'
+import {
+  createTemplateDatabase,
+  dropTemplateDatabase,
+  roleUrl,
+  TEST_APP_ROLE,
+  TEST_OWNER_ROLE,
+} from '../../packages/testkit/src/index.ts'
 import { APP_SECRET, STAFF_SECRET, productEnv, type ProductEnvInput } from './support/processes.ts'
 
 export interface BenchDatabase {
   name: string
+  /** DATABASE_URL for the product processes (the app role). */
   url: string
+  /** The harness's own connection, as the database owner. */
   client: pg.Client
   drop(): Promise<void>
 }
 
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  // A freshly migrated database (prisma migrate deploy), dropped afterwards.
+  // A freshly migrated database (prisma migrate deploy), dropped afterwards. The product processes connect
+  // as the app role, as in production; the harness seeds and VACUUMs as the database's owner.
   const name = await createTemplateDatabase()
-  const admin = new URL(
-    process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-  )
-  admin.pathname = `/${name}`
-  const url = admin.toString()
-  const client = new pg.Client({ connectionString: url })
+  const url = roleUrl(TEST_APP_ROLE, name)
+  const client = new pg.Client({ connectionString: roleUrl(TEST_OWNER_ROLE, name) })
   await client.connect()
   return {
     name,
