@@ -72,7 +72,8 @@ function serialiseObject(members: [string, string][]): string {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
+// The token's extent only; JSON.parse then decodes it and rejects raw control characters.
+const STRING = /"(?:[^"\\]|\\.)*"/y
 
 // A minimal JSON reader that returns canonical text directly, so number literals never pass through a
 // JS number (and object keys never through a JS object, whose integer-like keys would be reordered).

@@ -8,9 +8,4 @@ export * from './tokens.ts'
 export type { GraphErrorKind } from './graph-error-kind.ts'
 export { GRAPH_ERROR_KINDS } from './graph-error-kind.ts'
 export { canonicalJson, sha256Hex } from './canonical-json.ts'
-export {
-  AUDIT_CHAIN_GENESIS,
-  auditEventHash,
-  canonicalJsonText,
-  type AuditChainRow,
-} from './audit-chain.ts'
+export { AUDIT_CHAIN_GENESIS, auditEventHash, canonicalJsonText, type AuditChainRow } from './audit-chain.ts'

@@ -169,7 +169,8 @@ describe('the app role', () => {
     // On a table where the grantor holds some privileges but no grant option, PostgreSQL answers GRANT with
     // warning 01007 instead of an error, and grants nothing; the UPDATE stays refused.
     const notices: { code: string | undefined; message: string }[] = []
-    const onNotice = (n: pg.NoticeMessage) => notices.push({ code: n.code, message: n.message ?? '' })
+    const onNotice = (n: { code?: string; message?: string }) =>
+      notices.push({ code: n.code, message: n.message ?? '' })
     app.on('notice', onNotice)
     try {
       await app.query(`GRANT UPDATE, DELETE, TRUNCATE ON audit_events TO ${TEST_APP_ROLE}`)
@@ -200,7 +201,7 @@ describe('the app role', () => {
         `INSERT INTO audit_events (actor_type, action, customer_id) VALUES ('staff', 'customer.created', $1)`,
         [id],
       )
-      const gone = await app.query(
+      const gone = await app.query<{ id: string }>(
         `INSERT INTO customers (name, updated_at) VALUES ('Temporary', now()) RETURNING id`,
       )
       const deleted = await app.query(`DELETE FROM customers WHERE id = $1`, [gone.rows[0]?.id])
