@@ -59,13 +59,17 @@ describe('audit hash chain', () => {
 
   it('20 concurrent transactions produce one linear chain, positions 1..40, each linked to the one before', async () => {
     // Each transaction writes two events and holds its transaction open in between, so they interleave.
+    // They queue for the pool's 5 connections and then for the chain lock: generous waits for a busy CI box.
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        db.prisma.$transaction(async (tx) => {
-          await recordAudit(tx, STAFF, { action: 'test.first', entityId: String(i), after: { i } })
-          await new Promise((r) => setTimeout(r, 5 + (i % 4) * 5))
-          await recordAudit(tx, STAFF, { action: 'test.second', entityId: String(i) })
-        }),
+        db.prisma.$transaction(
+          async (tx) => {
+            await recordAudit(tx, STAFF, { action: 'test.first', entityId: String(i), after: { i } })
+            await new Promise((r) => setTimeout(r, 5 + (i % 4) * 5))
+            await recordAudit(tx, STAFF, { action: 'test.second', entityId: String(i) })
+          },
+          { maxWait: 30_000, timeout: 30_000 },
+        ),
       ),
     )
     const rows = await chain()
