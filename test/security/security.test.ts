@@ -21,7 +21,7 @@ import {
 import { changedTables, dbSnapshot } from './support/db-snapshot.ts'
 import { Findings, type RedirectRules } from './support/findings.ts'
 import { fuzzCases, RAW_TARGETS } from './support/fuzz-targets.ts'
-import { encode, OPEN_REDIRECTS } from './support/payloads.ts'
+import { encode, KEPT_RETURN_TOS, NORMALISED_REDIRECTS, OPEN_REDIRECTS } from './support/payloads.ts'
 import { addressPool, rawRequest, type RawRequest, type RawResponse } from './support/raw-http.ts'
 import { staffSignIn } from './support/staff-sign-in.ts'
 import { accessClaims } from '../../apps/api/test/auth-support.ts'
@@ -234,6 +234,29 @@ describe('security', () => {
       if (!location.startsWith('/') || location.startsWith('//') || location.startsWith('/\\')) {
         findings.add(`returnTo=${target}`, `redirected to ${location}`, signIn.callback)
       }
+      expect(signIn.sessionCookie).toBeDefined()
+    }
+    expectNoFindings()
+  })
+
+  it('returnTo that normalises into another host lands on the overview; real paths keep query and hash', async () => {
+    const landings: [string, string][] = [
+      ...NORMALISED_REDIRECTS.map((target): [string, string] => [target, '/']),
+      ...KEPT_RETURN_TOS,
+    ]
+    for (const [target, expected] of landings) {
+      const signIn = await staffSignIn(port, DEMO_IDS.staff.viewer, encode(target), fuzzFrom())
+      remember('staff OAuth state', signIn.state)
+      remember('authorization code', signIn.code)
+      remember('sign-in cookie', signIn.signInCookie)
+      remember('session cookie', signIn.sessionCookie)
+      tally.fuzzed += 2
+      findings.checkSafe(`sign-in callback returnTo=${target}`, signIn.callback, undefined, redirects)
+      const location = signIn.callback.headers.location ?? ''
+      if (location !== expected) {
+        findings.add(`returnTo=${target}`, `redirected to ${location}, expected ${expected}`, signIn.callback)
+      }
+      expect(signIn.callback.status).toBe(303)
       expect(signIn.sessionCookie).toBeDefined()
     }
     expectNoFindings()

@@ -16,7 +16,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../packages/testkit/src/index.ts'
 import { buildApp } from '../../apps/api/src/app.ts'
 import { redisSessionRevocations } from '../../apps/api/src/auth/index.ts'
-import { composeRoutes } from '../../apps/api/src/compose.ts'
+import { composeEdge, composeRoutes } from '../../apps/api/src/compose.ts'
 import { createInfrastructure } from '../../apps/api/src/infrastructure.ts'
 import { createMicrosoftClients } from '../../apps/worker/src/microsoft.ts'
 import { buildRegistry, type WorkerDeps } from '../../apps/worker/src/processors.ts'
@@ -117,6 +117,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const app = await buildApp({
     logger,
     probes: infra.probes,
+    ...composeEdge(config, infra, logger),
     onClose: infra.close,
     auth: { config, revocations: redisSessionRevocations(infra.redis, config.QUEUE_PREFIX) },
     ...composeRoutes(config, infra),

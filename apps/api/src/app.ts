@@ -1,7 +1,8 @@
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import type { TrustProxy } from '@crosstrust/config'
 import type { Logger } from '@crosstrust/logger'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -21,8 +22,13 @@ import { metricsRoutes, type ApiMetricsDeps } from './plugins/metrics.ts'
 export interface AppDeps {
   logger: Logger
   probes: readonly ReadinessProbe[]
-  /** Behind a load balancer the client address comes from X-Forwarded-For (needed for rate limits). */
-  trustProxy?: boolean
+  /**
+   * Behind a load balancer the client address comes from X-Forwarded-For (needed for rate limits): a hop
+   * count or the proxies' addresses, never every hop (a client could then choose its own address).
+   */
+  trustProxy?: TrustProxy
+  /** Where the rate limits count; without it each instance counts in its own memory. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
   /** Staff sign-in and the route policy; every non-public route depends on it. */
   auth: { config: AuthConfig; revocations?: SessionRevocations }
   /** Public consent pages and callback. */
@@ -38,6 +44,19 @@ export interface AppDeps {
 }
 
 /**
+ * Fastify ignores a bare number for `trustProxy` (it cannot tell whether the immediate peer is really a
+ * proxy), so a hop count becomes the equivalent function: the first `hops` addresses, counted from the
+ * socket, are proxies and the next one is the client. Only sound when the API is reachable through the
+ * proxies alone; an address list does not depend on that.
+ */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust
+  return trust
+}
+
+/**
  * The API as a plugin tree, separate from the server entry so tests build it with `inject` or a real
  * listener on port 0. Order: infrastructure (errors, security headers, rate limits) → routes.
  */
@@ -45,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger
   const app = Fastify({
     loggerInstance,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id']
       return typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID()
@@ -68,12 +87,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'", 'https:'],
+        // Forms post to us; two of them (consent start, sign-in) answer with a redirect to Microsoft, and
+        // browsers hold redirects after a form submission to form-action too. Nothing else may receive one.
+        formAction: ["'self'", new URL(deps.auth.config.MS_LOGIN_URL).origin],
         frameAncestors: ["'none'"],
       },
     },
   })
-  await app.register(rateLimit, { global: false })
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
+  })
   await app.register(formbody)
   await app.register(cookie)
   // Before any route: the route policy table refuses routes it does not cover.

@@ -1,9 +1,26 @@
 import type { Config } from '@crosstrust/config'
+import type { Logger } from '@crosstrust/logger'
 import { resolveTenant } from '@crosstrust/microsoft'
 import type { ServiceContext } from '@crosstrust/services'
 import type { AppDeps } from './app.ts'
 import type { Infrastructure } from './infrastructure.ts'
 import { composeMetrics } from './metrics.ts'
+import { redisRateLimitStore } from './plugins/rate-limit-store.ts'
+
+/**
+ * Who the client is and how often it may come: the proxies trusted for X-Forwarded-For and the rate
+ * limits' shared Redis counters, namespaced under QUEUE_PREFIX like every other key of this deployment.
+ */
+export function composeEdge(
+  config: Config,
+  infra: Pick<Infrastructure, 'rateLimitRedis'>,
+  logger: Logger,
+): Pick<AppDeps, 'trustProxy' | 'rateLimitStore'> {
+  return {
+    trustProxy: config.TRUST_PROXY,
+    rateLimitStore: redisRateLimitStore({ redis: infra.rateLimitRedis, prefix: config.QUEUE_PREFIX, logger }),
+  }
+}
 
 /** Wires configuration and infrastructure into the route groups (the API's composition root). */
 export function composeRoutes(

@@ -8,6 +8,8 @@ import type { ReadinessProbe } from './routes/health.ts'
 export interface Infrastructure {
   prisma: PrismaClient
   redis: Redis
+  /** The rate limits' own connection: it fails fast instead of queueing commands while Redis is away. */
+  rateLimitRedis: Redis
   queues: JobQueues
   probes: ReadinessProbe[]
   close: () => Promise<void>
@@ -20,10 +22,21 @@ export function createInfrastructure(config: Config, logger: Logger): Infrastruc
   redis.on('error', (err: Error) => {
     logger.warn({ err: { message: err.message } }, 'redis connection error')
   })
+  // The shared connection queues commands until Redis is back (BullMQ needs that); a rate limit check
+  // must not wait for that, so it gets a connection that answers "unavailable" at once.
+  const rateLimitRedis = createRedis(config.REDIS_URL, {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  })
+  rateLimitRedis.on('error', (err: Error) => {
+    logger.warn({ err: { message: err.message } }, 'rate limit redis connection error')
+  })
   const queues = new JobQueues(redis, config.QUEUE_PREFIX)
   return {
     prisma,
     redis,
+    rateLimitRedis,
     queues,
     probes: [
       {
@@ -43,6 +56,7 @@ export function createInfrastructure(config: Config, logger: Logger): Infrastruc
     close: async () => {
       await queues.close()
       redis.disconnect()
+      rateLimitRedis.disconnect()
       await prisma.$disconnect()
     },
   }

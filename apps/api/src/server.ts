@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@crosstrust/config'
 import { createLogger } from '@crosstrust/logger'
 import { buildApp } from './app.ts'
-import { composeRoutes } from './compose.ts'
+import { composeEdge, composeRoutes } from './compose.ts'
 import { createInfrastructure } from './infrastructure.ts'
 import { redisSessionRevocations } from './auth/index.ts'
 
@@ -15,7 +15,7 @@ const infra = createInfrastructure(config, logger)
 const app = await buildApp({
   logger,
   probes: infra.probes,
-  trustProxy: config.TRUST_PROXY,
+  ...composeEdge(config, infra, logger),
   onClose: infra.close,
   auth: { config, revocations: redisSessionRevocations(infra.redis, config.QUEUE_PREFIX) },
   ...composeRoutes(config, infra),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { trustProxy } from './trust-proxy.ts'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -12,7 +13,6 @@ const guid = z
   .regex(GUID, 'must be a tenant ID (GUID)')
   .transform((s) => s.toLowerCase())
 const positiveInt = z.coerce.number().int().positive()
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 
 /**
  * The configuration contract (DESIGN.md section 7) plus operational knobs with safe defaults.
@@ -52,7 +52,8 @@ export const configSchema = z
     SWEEP_INTERVAL_SECONDS: positiveInt.max(3600).default(30),
     CHECK_BACKOFF_BASE_SECONDS: positiveInt.default(60),
     CHECK_BACKOFF_CAP_SECONDS: positiveInt.default(6 * 3600),
-    TRUST_PROXY: bool.default(false),
+    /** Proxies trusted to set X-Forwarded-For: a hop count or an IP/CIDR list, never `true` (trust-proxy.ts). */
+    TRUST_PROXY: trustProxy,
     /** The worker's Prometheus listener (`/metrics`); 0 disables it. */
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     /** When set, `/metrics` (API and worker) requires `Authorization: Bearer <token>`. */

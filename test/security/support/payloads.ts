@@ -122,3 +122,24 @@ export const OPEN_REDIRECTS = [
   '〱evil.example',
   '/\u3002evil.example',
 ]
+
+/**
+ * `returnTo` values that look like a path on the site but that URL normalisation (dot segments, encoded
+ * dots) or a decoding proxy (encoded slashes and backslashes) turns into another host.
+ */
+export const NORMALISED_REDIRECTS = [
+  '/.//evil.example',
+  '/a/..//evil.example',
+  '/%2e//evil.example',
+  '/%2e%2e//evil.example',
+  '/..%5c..%5cevil.example',
+  '/%2f%2fevil.example',
+  '/%5cevil.example',
+  '/.\t//evil.example',
+]
+
+/** Legitimate `returnTo` values and the exact place a signed-in browser must land. */
+export const KEPT_RETURN_TOS: [string, string][] = [
+  ['/customers?state=drifted&q=a%2Fb#top', '/customers?state=drifted&q=a%2Fb#top'],
+  ['/customers/x/../42?tab=runs#audit', '/customers/42?tab=runs#audit'],
+]

@@ -1,5 +1,10 @@
 // `returnTo` comes from the query string of /auth/sign-in, so it is attacker-controlled: only a path on
 // this site is accepted, never another origin (`//evil`, `/\evil`, `https://evil`, encoded variants).
+//
+// Checking the raw input is not enough: URL parsing resolves dot segments (`.`, `..`, `%2e`), so
+// `/.//evil` and `/a/..//evil` become `//evil`, which a browser reads as another host. The rule is
+// therefore applied to what we would actually send, after normalisation, and that output must survive
+// being parsed again unchanged.
 const BASE = 'http://return-to.invalid'
 const MAX_LENGTH = 2048
 
@@ -11,18 +16,37 @@ function hasUnsafeChar(value: string): boolean {
   return false
 }
 
+/** A single leading slash, and not one that a browser could read as the start of an authority. */
+function isLocalPath(value: string): boolean {
+  return value.startsWith('/') && !value.startsWith('//') && !hasUnsafeChar(value)
+}
+
+// Encoded `/` and `\` in the path are never produced by our own links, and servers or proxies that decode
+// them before routing would turn `/%2f%2fevil` into `//evil`.
+const ENCODED_SEPARATOR = /%2f|%5c/i
+
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return '/'
   // Browsers treat backslashes as slashes and ignore tabs/newlines, so refuse them outright.
-  if (!value.startsWith('/') || value.startsWith('//') || hasUnsafeChar(value)) return '/'
+  if (!isLocalPath(value)) return '/'
   let url: URL
   try {
     url = new URL(value, BASE)
   } catch {
     return '/'
   }
-  if (url.origin !== BASE) return '/'
+  if (url.origin !== BASE || ENCODED_SEPARATOR.test(url.pathname)) return '/'
   // Back into sign-in would loop.
   if (url.pathname.startsWith('/auth/')) return '/'
-  return `${url.pathname}${url.search}${url.hash}`
+  const normalised = `${url.pathname}${url.search}${url.hash}`
+  if (!isLocalPath(normalised)) return '/'
+  // What the browser will resolve: it must land on the same origin and mean the same path again.
+  let again: URL
+  try {
+    again = new URL(normalised, BASE)
+  } catch {
+    return '/'
+  }
+  if (again.origin !== BASE || `${again.pathname}${again.search}${again.hash}` !== normalised) return '/'
+  return normalised
 }
