@@ -33,7 +33,7 @@ async function api(method: string, path: string, body: unknown) {
     },
     body: JSON.stringify(body),
   })
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as unknown }
+  return { status: res.status, type: res.headers.get('content-type'), body: await res.json() }
 }
 
 async function state() {

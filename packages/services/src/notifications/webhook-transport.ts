@@ -78,8 +78,8 @@ export function guardedLookup(allowed: AllowedNetworks, resolve: ResolveHost): L
           callback(null, first.address, first.family)
         }
       },
-      (err: NodeJS.ErrnoException) => {
-        callback(err, '', 0)
+      (err: unknown) => {
+        callback(err instanceof Error ? err : new Error(String(err)), '', 0)
       },
     )
   }
