@@ -395,6 +395,15 @@ describe('staff dashboard in the browser', () => {
 
     // Webhooks: create (the secret appears once), then delete after confirming.
     await page.getByRole('link', { name: 'Webhooks' }).click()
+    // The form states the target rule, and an internal target is refused with the reason, nothing stored.
+    expect(await page.content()).toContain('WEBHOOK_ALLOWED_PRIVATE_NETWORKS opens none here')
+    await page.getByLabel('Name').fill('Metadata')
+    await page.getByLabel('URL').fill('https://169.254.169.254/latest/meta-data/')
+    await page.getByRole('button', { name: 'Add endpoint' }).click()
+    expect(await page.content()).toContain(
+      'address 169.254.169.254 is not allowed (link-local); only public addresses are allowed',
+    )
+    expect(await sys.db.prisma.webhookEndpoint.count()).toBe(0)
     await page.getByLabel('Name').fill('SOC Teams channel')
     await page.getByLabel('URL').fill('https://hooks.example.com/crosstrust/abc')
     await page.getByLabel('Drifted').check()

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consentAs } from '../support/consent-driver.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'
-import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts'
+import { RECEIVER_NETWORK, startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts'
 
 const STAFF = { type: 'staff' as const, id: 'test-operator', name: 'Test Operator' }
 const { contoso } = DEMO_IDS.customers
@@ -21,9 +21,14 @@ let receiver: WebhookReceiver
 
 beforeAll(async () => {
   receiver = await startReceiver()
-  sys = await startSystem({ workerMetrics: true })
+  sys = await startSystem({
+    workerMetrics: true,
+    env: { WEBHOOK_ALLOWED_PRIVATE_NETWORKS: RECEIVER_NETWORK },
+  })
   ctx = { db: sys.db.prisma, now: () => new Date(), enqueue: (k, p) => sys.queues.enqueue(k, p) }
-  await createWebhookEndpoint(ctx, { name: 'SOC', url: receiver.url, format: 'json' }, STAFF)
+  await createWebhookEndpoint(ctx, { name: 'SOC', url: receiver.url, format: 'json' }, STAFF, {
+    allowedPrivateNetworks: sys.config.WEBHOOK_ALLOWED_PRIVATE_NETWORKS,
+  })
 })
 afterAll(async () => {
   await sys.stop()

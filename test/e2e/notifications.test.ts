@@ -14,7 +14,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consentAs } from '../support/consent-driver.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'
-import { startReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver.ts'
+import {
+  RECEIVER_NETWORK,
+  startReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver.ts'
 
 const STAFF = { type: 'staff' as const, id: 'test-operator', name: 'Test Operator' }
 const { contoso, fabrikam } = DEMO_IDS.customers
@@ -31,7 +36,7 @@ beforeAll(async () => {
   json = await startReceiver()
   teams = await startReceiver()
   sys = await startSystem({
-    env: { LOG_LEVEL: 'debug' },
+    env: { LOG_LEVEL: 'debug', WEBHOOK_ALLOWED_PRIVATE_NETWORKS: RECEIVER_NETWORK },
     logDestination: new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString('utf8'))
@@ -42,8 +47,9 @@ beforeAll(async () => {
     sweepIntervalMs: 300,
   })
   ctx = { db: sys.db.prisma, now: () => new Date(), enqueue: (k, p) => sys.queues.enqueue(k, p) }
+  const targets = { allowedPrivateNetworks: sys.config.WEBHOOK_ALLOWED_PRIVATE_NETWORKS }
   jsonSecret = (
-    await createWebhookEndpoint(ctx, { name: 'SOC receiver', url: json.url, format: 'json' }, STAFF)
+    await createWebhookEndpoint(ctx, { name: 'SOC receiver', url: json.url, format: 'json' }, STAFF, targets)
   ).secret
   await createWebhookEndpoint(
     ctx,
@@ -54,6 +60,7 @@ beforeAll(async () => {
       events: ['onboarding_completed'],
     },
     STAFF,
+    targets,
   )
 })
 afterAll(async () => {

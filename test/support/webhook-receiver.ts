@@ -2,6 +2,12 @@
 // exact body bytes, which is what signatures cover) and answers with a status the test controls.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 
+/**
+ * The receiver listens on loopback, which webhooks may reach only when the deployment opens it: tests set
+ * `WEBHOOK_ALLOWED_PRIVATE_NETWORKS` (or pass the service a target policy) to this.
+ */
+export const RECEIVER_NETWORK = '127.0.0.1/32'
+
 export interface ReceivedRequest {
   method: string
   path: string

@@ -27,6 +27,7 @@ export function composeRoutes(
   config: Config,
   infra: Pick<Infrastructure, 'prisma' | 'queues'>,
 ): Pick<AppDeps, 'consent' | 'staffApi' | 'dashboard' | 'metrics'> {
+  const webhookTargets = { allowedPrivateNetworks: config.WEBHOOK_ALLOWED_PRIVATE_NETWORKS }
   const ctx: ServiceContext = {
     db: infra.prisma,
     now: () => new Date(),
@@ -47,11 +48,13 @@ export function composeRoutes(
       ctx,
       resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
       links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
+      webhookTargets,
     },
     dashboard: {
       ctx,
       resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
       links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
+      webhookTargets,
       partnerName: config.PARTNER_NAME,
       defaultMode: config.DEFAULT_MODE,
       flashSecret: config.SESSION_SECRET ?? '',

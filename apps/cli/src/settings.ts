@@ -1,5 +1,6 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { CliError, EXIT } from './errors.ts'
 
@@ -56,6 +57,17 @@ export async function removeCredentials(env: NodeJS.ProcessEnv = process.env): P
   }
 }
 
+/** Whether `hostname` (as `URL.hostname` gives it, numeric forms already normalised) is this machine. */
+function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost') return true
+  if (hostname === '[::1]') return true
+  return isIP(hostname) === 4 && hostname.startsWith('127.')
+}
+
+/**
+ * The API base URL, checked before any request: every request carries the staff bearer token, so plain
+ * http is accepted only to this machine (127.0.0.0/8, ::1, localhost), where the token crosses no network.
+ */
 export function normaliseBaseUrl(raw: string): string {
   let url: URL
   try {
@@ -65,6 +77,12 @@ export function normaliseBaseUrl(raw: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new CliError(`The API URL must be http(s): ${raw}`, EXIT.usage)
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new CliError(
+      `Refusing to send credentials over plain http to ${url.host}: use https (http is allowed only for 127.0.0.1, ::1 and localhost).`,
+      EXIT.usage,
+    )
   }
   return url.origin + url.pathname.replace(/\/+$/, '')
 }

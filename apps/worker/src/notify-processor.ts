@@ -1,4 +1,9 @@
-import { deliverWebhook, requeueOverdueDeliveries, type DeliverySettings } from '@crosstrust/services'
+import {
+  createWebhookTransport,
+  deliverWebhook,
+  requeueOverdueDeliveries,
+  type DeliverySettings,
+} from '@crosstrust/services'
 import type { WorkerDeps } from './processors.ts'
 import type { Processor } from './registry.ts'
 
@@ -32,6 +37,11 @@ export function notifyProcessor(
 ): Processor<'notify'> {
   const settings = deliverySettings(deps)
   const retryLater = scheduleDelivery(deps)
+  // One transport per worker process (keep-alive connections are shared by all notify jobs); it refuses
+  // every address outside the public internet and the ranges the deployment opened.
+  const transport = createWebhookTransport({
+    allowedPrivateNetworks: deps.config.WEBHOOK_ALLOWED_PRIVATE_NETWORKS,
+  })
   return (payload, job) =>
     deliverWebhook(
       {
@@ -39,6 +49,7 @@ export function notifyProcessor(
         now: () => new Date(),
         settings,
         retryLater,
+        transport,
         log: (msg, fields) => {
           job.logger.info(fields ?? {}, msg)
         },

@@ -9,7 +9,11 @@ import { createWebhookEndpoint, recordStateChange, type ServiceContext } from '@
 import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.ts'
+import {
+  RECEIVER_NETWORK,
+  startReceiver,
+  type WebhookReceiver,
+} from '../../../test/support/webhook-receiver.ts'
 import { notifyProcessor, requeueOverdueNotifications } from '../src/notify-processor.ts'
 import { startWorkers, type WorkerSet } from '../src/worker.ts'
 
@@ -32,6 +36,7 @@ function deps() {
     PARTNER_TENANT_ID: '22222222-2222-4222-8222-222222222222',
     PARTNER_NAME: 'Truesec Detect AB',
     QUEUE_PREFIX: prefix,
+    WEBHOOK_ALLOWED_PRIVATE_NETWORKS: RECEIVER_NETWORK,
   })
   return {
     config,
@@ -94,7 +99,9 @@ async function driftedCustomer(name: string) {
 
 describe('notify jobs', () => {
   it('retries through BullMQ delayed jobs until the endpoint answers, delivering once', async () => {
-    const { secret } = await createWebhookEndpoint(ctx, { name: 'receiver', url: receiver.url }, STAFF)
+    const { secret } = await createWebhookEndpoint(ctx, { name: 'receiver', url: receiver.url }, STAFF, {
+      allowedPrivateNetworks: [RECEIVER_NETWORK],
+    })
     receiver.respondWith((n) => (n <= 3 ? 502 : 200))
     workers = startNotifyWorker()
     const [deliveryId = ''] = await driftedCustomer('Contoso')

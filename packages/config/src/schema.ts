@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 import { trustProxy } from './trust-proxy.ts'
 
@@ -13,9 +14,25 @@ const guid = z
   .regex(GUID, 'must be a tenant ID (GUID)')
   .transform((s) => s.toLowerCase())
 const positiveInt = z.coerce.number().int().positive()
+/** Comma-separated CIDR ranges (`10.20.0.0/16,127.0.0.1/32`); empty means none. */
+const cidrList = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+  .superRefine((list, ctx) => {
+    for (const cidr of list) {
+      if (!ipaddr.isValidCIDR(cidr)) {
+        ctx.addIssue({ code: 'custom', message: `"${cidr}" is not a CIDR range (e.g. 10.20.0.0/16)` })
+      }
+    }
+  })
 
 /**
- * The configuration contract (DESIGN.md section 7) plus operational knobs with safe defaults.
+ * The configuration contract plus operational knobs with safe defaults.
  * Every process validates it once at start; nothing else reads process.env.
  */
 export const configSchema = z
@@ -58,6 +75,11 @@ export const configSchema = z
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     /** When set, `/metrics` (API and worker) requires `Authorization: Bearer <token>`. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Private ranges webhooks may reach (loopback, RFC 1918, unique-local, …), which are refused otherwise.
+     * Empty in every mode: a deployment opens only what its receivers need.
+     */
+    WEBHOOK_ALLOWED_PRIVATE_NETWORKS: cidrList.default([]),
   })
   .superRefine((c, ctx) => {
     if (!c.APP_CLIENT_SECRET && !c.APP_CLIENT_CERTIFICATE_PATH) {

@@ -21,3 +21,11 @@ export {
   verifyWebhook,
   webhookHeaders,
 } from './signature.ts'
+export type { AllowedNetworks } from './webhook-target.ts'
+export {
+  NO_PRIVATE_NETWORKS,
+  addressRefusal,
+  isIpLiteral,
+  parseAllowedNetworks,
+  webhookUrlProblem,
+} from './webhook-target.ts'

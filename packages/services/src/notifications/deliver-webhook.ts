@@ -8,6 +8,7 @@ import {
   type StoredNotification,
 } from './stored-event.ts'
 import { redactWebhookUrl } from './webhook-endpoints.ts'
+import type { WebhookTransport } from './webhook-transport.ts'
 
 export interface DeliverySettings extends NotificationSettings {
   /** Attempts before a delivery is marked `failed` (default 8). */
@@ -26,7 +27,8 @@ export interface DeliverWebhookDeps {
   /** Schedules the next attempt (a delayed `notify` job with a fresh id). */
   retryLater: (deliveryId: string, attempt: number, delayMs: number) => Promise<void>
   log?: (msg: string, fields?: Record<string, unknown>) => void
-  fetch?: typeof fetch
+  /** Sends the request under the target rule (`createWebhookTransport`, one per process). */
+  transport: WebhookTransport
 }
 
 export type DeliveryResult =
@@ -54,13 +56,6 @@ function requestedBy(payload: unknown): string {
   return typeof value === 'string' ? value : 'staff'
 }
 
-interface AttemptOutcome {
-  ok: boolean
-  statusCode: number | null
-  error: string | null
-  retryAfterMs?: number
-}
-
 /**
  * One attempt at one delivery: the `notify` job. Exactly-once toward the database, at-least-once on the
  * wire:
@@ -69,7 +64,7 @@ interface AttemptOutcome {
  *   so two jobs for one delivery (a stalled job re-run, a duplicate enqueue) never send concurrently;
  * - if the process dies after the receiver answered but before the result is stored, the next attempt
  *   re-sends: receivers de-duplicate on `X-Crosstrust-Delivery` (or the event `id`), see docs/notifications.md.
- * Failures (non-2xx, redirect, timeout, network error) schedule the next attempt with exponential backoff
+ * Failures (non-2xx, redirect, timeout, network error, a refused target address) schedule the next attempt with exponential backoff
  * (honouring Retry-After) until `maxAttempts`, then the delivery is `failed`. The secret never leaves this
  * function except inside the HMAC.
  */
@@ -127,7 +122,7 @@ export async function deliverWebhook(deps: DeliverWebhookDeps, deliveryId: strin
     type: eventTypeHeader(delivery.eventType),
     deliveryId: delivery.id,
   })
-  const outcome = await post(deps.fetch ?? fetch, endpoint.url, headers, body, settings.timeoutMs, now)
+  const outcome = await deps.transport.post(endpoint.url, headers, body, settings.timeoutMs)
   const finishedAt = deps.now()
   const logFields = {
     deliveryId,
@@ -165,7 +160,7 @@ export async function deliverWebhook(deps: DeliverWebhookDeps, deliveryId: strin
     deps.log?.('webhook delivery failed permanently', { ...logFields, error: outcome.error })
     return 'failed'
   }
-  const delayMs = retryDelayMs(attempt, settings, outcome.retryAfterMs)
+  const delayMs = retryDelayMs(attempt, settings, retryAfter(outcome.retryAfter, now))
   await deps.db.webhookDelivery.update({
     where: { id: deliveryId },
     data: {
@@ -177,47 +172,4 @@ export async function deliverWebhook(deps: DeliverWebhookDeps, deliveryId: strin
   deps.log?.('webhook delivery failed; will retry', { ...logFields, error: outcome.error, delayMs })
   await deps.retryLater(deliveryId, attempt + 1, delayMs)
   return 'retry_scheduled'
-}
-
-async function post(
-  fetchImpl: typeof fetch,
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-  now: Date,
-): Promise<AttemptOutcome> {
-  try {
-    // No redirects: a signed notification goes to the configured URL or nowhere.
-    const response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { ...headers, 'User-Agent': 'Crosstrust-Webhooks/1' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-    // Read (and bound) the body so the connection is released; a short excerpt helps staff debug.
-    const text = (await response.text().catch(() => '')).slice(0, 200)
-    if (response.status >= 200 && response.status < 300) {
-      return { ok: true, statusCode: response.status, error: null }
-    }
-    const outcome: AttemptOutcome = {
-      ok: false,
-      statusCode: response.status,
-      error: `HTTP ${response.status}${text.trim() === '' ? '' : `: ${text.trim()}`}`,
-    }
-    const wait = retryAfter(response.headers.get('retry-after'), now)
-    if (wait !== undefined) outcome.retryAfterMs = wait
-    return outcome
-  } catch (err) {
-    return { ok: false, statusCode: null, error: describeNetworkError(err) }
-  }
-}
-
-/** A network failure in words, without the URL (Teams/Slack URLs are credentials). */
-function describeNetworkError(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out'
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined
-  if (typeof cause?.code === 'string') return `network error: ${cause.code}`
-  return 'network error'
 }

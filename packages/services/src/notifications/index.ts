@@ -2,7 +2,15 @@ export { recordStateChange, type StateChangeInput } from './record-state-change.
 export { enqueueDeliveries, enqueueDeliveriesSafely } from './enqueue-deliveries.ts'
 export type { NotificationSettings, StoredNotification } from './stored-event.ts'
 export * from './webhook-endpoints.ts'
-export { webhookUrlProblem } from './webhook-url.ts'
+export {
+  WebhookTargetRefusedError,
+  createWebhookTransport,
+  guardedLookup,
+  type ResolveHost,
+  type WebhookAttempt,
+  type WebhookTransport,
+  type WebhookTransportOptions,
+} from './webhook-transport.ts'
 export {
   deliverWebhook,
   retryDelayMs,

@@ -3,6 +3,9 @@ import {
   NOTIFICATION_FORMATS,
   NotFoundError,
   TRANSITION_KINDS,
+  ValidationError,
+  parseAllowedNetworks,
+  webhookUrlProblem,
   type NotificationFormat,
 } from '@crosstrust/core'
 import type { Prisma, WebhookEndpoint } from '@crosstrust/db'
@@ -10,20 +13,41 @@ import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { parseOrThrow } from '../validation.ts'
-import { webhookUrlProblem } from './webhook-url.ts'
 
 // Webhook endpoints: where state-change notifications go. The signing secret is generated here (never
 // chosen by staff, so it is always strong), returned once by `createWebhookEndpoint`/`rotateWebhookSecret`
 // and never again: list/get/update return `PublicWebhookEndpoint`, and audit records never contain it.
+//
+// The URL's target rule (core `webhookUrlProblem`) depends on the deployment's
+// `WEBHOOK_ALLOWED_PRIVATE_NETWORKS`, so the schemas below check only its shape and the service functions
+// check the target; the worker enforces the rule again on the address it connects to.
+
+const ALL_NETWORKS = parseAllowedNetworks(['0.0.0.0/0', '::/0'])
 
 const url = z
   .string()
   .trim()
   .max(2048)
   .superRefine((value, ctx) => {
-    const problem = webhookUrlProblem(value)
+    // With every private network open: only what no deployment may accept (form, scheme, credentials).
+    const problem = webhookUrlProblem(value, ALL_NETWORKS)
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
   })
+
+/** Which private networks webhook targets may be in (`WEBHOOK_ALLOWED_PRIVATE_NETWORKS`). */
+export interface WebhookTargetPolicy {
+  allowedPrivateNetworks: readonly string[]
+}
+
+/** The default: public addresses only. */
+export const PUBLIC_TARGETS_ONLY: WebhookTargetPolicy = { allowedPrivateNetworks: [] }
+
+function checkTarget(rawUrl: string, policy: WebhookTargetPolicy): void {
+  const problem = webhookUrlProblem(rawUrl, parseAllowedNetworks(policy.allowedPrivateNetworks))
+  if (problem !== null) {
+    throw new ValidationError('Invalid webhook endpoint.', [{ path: 'url', message: problem }])
+  }
+}
 
 const fields = {
   name: z.string().trim().min(1, 'name is required').max(200),
@@ -118,8 +142,10 @@ export async function createWebhookEndpoint(
   ctx: ServiceContext,
   rawInput: CreateWebhookEndpointInput,
   actor: Actor,
+  targets: WebhookTargetPolicy = PUBLIC_TARGETS_ONLY,
 ): Promise<{ endpoint: PublicWebhookEndpoint; secret: string }> {
   const input = parseOrThrow(createWebhookEndpointInput, rawInput, 'webhook endpoint')
+  checkTarget(input.url, targets)
   const secret = generateWebhookSecret()
   const endpoint = await ctx.db.$transaction(async (tx) => {
     const created = await tx.webhookEndpoint.create({
@@ -163,8 +189,10 @@ export async function updateWebhookEndpoint(
   id: string,
   rawInput: UpdateWebhookEndpointInput,
   actor: Actor,
+  targets: WebhookTargetPolicy = PUBLIC_TARGETS_ONLY,
 ): Promise<PublicWebhookEndpoint> {
   const input = parseOrThrow(updateWebhookEndpointInput, rawInput, 'webhook endpoint')
+  if (input.url !== undefined) checkTarget(input.url, targets)
   const updated = await ctx.db.$transaction(async (tx) => {
     const before = await findEndpoint(tx, id)
     const after = await tx.webhookEndpoint.update({ where: { id }, data: input })

@@ -1,11 +1,15 @@
 import type { Db } from '@crosstrust/db'
 import { listCustomers, type CustomerFilters, type CustomerListRow } from './customer-list.ts'
 
-// CSV export of the customer list (RFC 4180: CRLF line ends, fields quoted when they hold a quote, comma or
-// line break, quotes doubled). Customer names and domains are typed by people, and a cell starting with
-// = + - @ (or a tab/CR) is a formula to Excel and LibreOffice: such cells get a leading apostrophe.
+// CSV export of the customer list (RFC 4180: CRLF line ends, every field quoted, quotes doubled). Customer
+// names and domains are typed by people (and by customers' own admins, through their tenant's names), and
+// spreadsheets run a cell as a formula when it starts with = + - @ or a tab/CR, also after leading spaces or
+// quote characters that some importers strip. Following OWASP's CSV injection guidance, such a cell gets a
+// leading apostrophe (shown as text, never evaluated) and every cell is quoted, so no separator or line
+// break inside a value can start a new cell.
 
-const FORMULA_START = /^[=+\-@\t\r]/
+// Fullwidth forms (＝ ＋ － ＠) are included: some spreadsheet locales read them as their ASCII twins.
+const FORMULA_START = /^[\t\r]|^[\s"'\u00a0\u200b\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]/
 
 export function csvCell(value: unknown): string {
   let text =
@@ -19,7 +23,7 @@ export function csvCell(value: unknown): string {
             ? String(value)
             : JSON.stringify(value)
   if (FORMULA_START.test(text)) text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  return `"${text.replace(/"/g, '""')}"`
 }
 
 export function csvLine(values: readonly unknown[]): string {

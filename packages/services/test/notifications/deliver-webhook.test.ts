@@ -4,15 +4,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startReceiver, type WebhookReceiver } from '../../../../test/support/webhook-receiver.ts'
 import {
   createWebhookEndpoint,
+  createWebhookTransport,
   deliverWebhook,
   recordStateChange,
   retryDelayMs,
   sendTestPing,
   type DeliverWebhookDeps,
   type ServiceContext,
+  type WebhookTransport,
 } from '../../src/index.ts'
 
 const STAFF = { type: 'staff' as const, id: 'oid-1', name: 'Test Operator' }
+// The receiver listens on loopback, which webhooks may reach only when the deployment opens it.
+const TARGETS = { allowedPrivateNetworks: ['127.0.0.1/32'] }
+const transport: WebhookTransport = createWebhookTransport(TARGETS)
 let db: TestDatabase
 let ctx: ServiceContext
 let receiver: WebhookReceiver
@@ -25,6 +30,7 @@ beforeAll(async () => {
   ctx = { db: db.prisma, now: () => new Date(), enqueue: () => Promise.resolve() }
 })
 afterAll(async () => {
+  transport.close()
   await db.drop()
 })
 beforeEach(async () => {
@@ -62,12 +68,13 @@ function deps(overrides: Partial<DeliverWebhookDeps> = {}): DeliverWebhookDeps {
       })
     },
     log: (msg, fields) => logs.push(JSON.stringify({ msg, ...fields })),
+    transport,
     ...overrides,
   }
 }
 
 async function endpoint(format: 'json' | 'teams' | 'slack', url = receiver.url) {
-  return createWebhookEndpoint(ctx, { name: format, url, format }, STAFF)
+  return createWebhookEndpoint(ctx, { name: format, url, format }, STAFF, TARGETS)
 }
 
 async function drift(at = new Date()) {
@@ -155,7 +162,7 @@ describe('deliverWebhook', () => {
       status: 'pending',
       attempts: 1,
       lastStatusCode: 500,
-      lastError: 'HTTP 500: receiver down',
+      lastError: 'HTTP 500',
     })
     expect(await deliverWebhook(deps(), deliveryId)).toBe('retry_scheduled')
     expect(await deliverWebhook(deps(), deliveryId)).toBe('delivered')
@@ -177,7 +184,7 @@ describe('deliverWebhook', () => {
     const [deliveryId = ''] = await drift()
     expect(await deliverWebhook(deps(), deliveryId)).toBe('retry_scheduled')
     const row = await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })
-    expect(row).toMatchObject({ attempts: 1, lastStatusCode: null, lastError: 'network error: ECONNREFUSED' })
+    expect(row).toMatchObject({ attempts: 1, lastStatusCode: null, lastError: 'connection refused' })
 
     const up = await startReceiver(port)
     try {
@@ -271,6 +278,7 @@ describe('deliverWebhook', () => {
       ctx,
       { name: 'slack', url: `${receiver.url}/T000/B000/tokenPartOfUrl`, format: 'slack' },
       STAFF,
+      TARGETS,
     )
     const [deliveryId = ''] = await drift()
     await deliverWebhook(deps(), deliveryId)

@@ -78,7 +78,7 @@ describe('webhook endpoints', () => {
   it('requires https, except on the local machine, and validates every field', async () => {
     expect(
       await issues(createWebhookEndpoint(ctx, { name: 'x', url: 'http://hooks.example.test/a' }, STAFF)),
-    ).toEqual(['url: must use https (http is allowed only for localhost)'])
+    ).toEqual(['url: must use https (http is allowed only for loopback addresses)'])
     expect(
       await issues(
         createWebhookEndpoint(ctx, { name: 'x', url: 'https://user:pw@hooks.example.test/' }, STAFF),
@@ -96,8 +96,15 @@ describe('webhook endpoints', () => {
       ),
     )
     expect(bad.map((line) => line.split(':')[0])).toEqual(['name', 'url', 'format', 'events.0'])
+    // Loopback is a private network: refused unless the deployment opens it.
+    const before = await db.prisma.webhookEndpoint.count()
+    expect(
+      await issues(createWebhookEndpoint(ctx, { name: 'local', url: 'http://127.0.0.1:8080/hook' }, STAFF)),
+    ).toEqual(['url: address 127.0.0.1 is not allowed (loopback); only public addresses are allowed'])
+    expect(await db.prisma.webhookEndpoint.count()).toBe(before)
+    const loopback = { allowedPrivateNetworks: ['127.0.0.0/8', '::1/128'] }
     for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]:9/x']) {
-      const { endpoint } = await createWebhookEndpoint(ctx, { name: 'local', url }, STAFF)
+      const { endpoint } = await createWebhookEndpoint(ctx, { name: 'local', url }, STAFF, loopback)
       expect(endpoint.url).toBe(url)
     }
   })

@@ -336,18 +336,18 @@ describe('exportCustomersCsv', () => {
     }
     let csv = ''
     for await (const chunk of exportCustomersCsv(db.prisma, { q: 'csv-none' })) csv += chunk
-    expect(csv.split('\r\n')[0]).toMatch(/^id,name,tenant_id,/)
+    expect(csv.split('\r\n')[0]).toMatch(/^"id","name","tenant_id",/)
     expect(csv.split('\r\n')).toHaveLength(2)
 
     csv = ''
     for await (const chunk of exportCustomersCsv(db.prisma, { onboardingState: 'not_started' })) csv += chunk
     expect(csv).toContain(`,"'=HYPERLINK(""http://evil"")",`)
-    expect(csv).toContain(`,'+1,`)
-    expect(csv).toContain(`,'-2,`)
-    expect(csv).toContain(`,'@SUM(A1),`)
+    expect(csv).toContain(`,"'+1",`)
+    expect(csv).toContain(`,"'-2",`)
+    expect(csv).toContain(`,"'@SUM(A1)",`)
     expect(csv).toContain(`,"Comma, Inc",`)
     expect(csv).toContain(`,"Line\nBreak",`)
-    expect(csv).toContain(`,Plain,`)
+    expect(csv).toContain(`,"Plain",`)
   })
 
   it('exports every customer, page by page', async () => {

@@ -76,7 +76,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request, reply) => {
-      const created = await createWebhookEndpoint(ctx, request.body, staffActor(request))
+      const created = await createWebhookEndpoint(ctx, request.body, staffActor(request), deps.webhookTargets)
       return reply
         .status(201)
         .header('location', `/api/v1/webhooks/${created.endpoint.id}`)
@@ -109,7 +109,8 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         response: { 200: endpointSchema, ...problemResponses },
       },
     },
-    async (request) => updateWebhookEndpoint(ctx, request.params.id, request.body, staffActor(request)),
+    async (request) =>
+      updateWebhookEndpoint(ctx, request.params.id, request.body, staffActor(request), deps.webhookTargets),
   )
 
   r.delete(

@@ -1,9 +1,16 @@
-import type { ConsentLinkSettings, ServiceContext, TenantResolver } from '@crosstrust/services'
+import type {
+  ConsentLinkSettings,
+  ServiceContext,
+  TenantResolver,
+  WebhookTargetPolicy,
+} from '@crosstrust/services'
 
 export interface DashboardDeps {
   ctx: ServiceContext
   resolveTenant: TenantResolver
   links: ConsentLinkSettings
+  /** Private networks webhook URLs may point into (`WEBHOOK_ALLOWED_PRIVATE_NETWORKS`). */
+  webhookTargets: WebhookTargetPolicy
   /** The partner's display name, used in portal wording ("all Truesec Detect AB users and groups"). */
   partnerName: string
   /** The mode a customer without its own mode runs in (shown as "Default (alert)"). */

@@ -39,6 +39,19 @@ const TRANSITION_LABELS: Record<string, string> = {
   onboarding_completed: 'Onboarding completed',
 }
 
+/** The form's rule, in words: what `webhookUrlProblem` and the worker's connect-time check enforce. */
+function webhookHint(allowed: readonly string[]): string {
+  const open =
+    allowed.length === 0
+      ? 'WEBHOOK_ALLOWED_PRIVATE_NETWORKS opens none here'
+      : `WEBHOOK_ALLOWED_PRIVATE_NETWORKS opens ${allowed.join(', ')}`
+  return (
+    'https (http only to a loopback address). The host must be public: loopback, private, link-local, ' +
+    `internal and reserved addresses are refused, also when a name resolves to one, unless ${open}. ` +
+    'Redirects are not followed.'
+  )
+}
+
 async function webhooksPage(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -130,7 +143,7 @@ async function webhooksPage(
           value: field(values, 'url'),
           error: errors?.url,
           required: true,
-          hint: 'https only; private and loopback addresses are refused.',
+          hint: webhookHint(deps.webhookTargets.allowedPrivateNetworks),
           className: 'span-2',
         })}
         <fieldset class="span-2 events">
@@ -166,7 +179,12 @@ export function webhookRoutes(app: FastifyInstance, deps: DashboardDeps, flash: 
       events: fields(body, 'events') as CreateWebhookEndpointInput['events'],
     }
     try {
-      const { endpoint, secret } = await createWebhookEndpoint(deps.ctx, input, staffActor(request))
+      const { endpoint, secret } = await createWebhookEndpoint(
+        deps.ctx,
+        input,
+        staffActor(request),
+        deps.webhookTargets,
+      )
       await flash.set(reply, {
         tone: 'ok',
         text: `Endpoint “${endpoint.name}” added. Deliveries are signed with this secret: store it with the receiver.`,
