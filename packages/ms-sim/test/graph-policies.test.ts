@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { GraphError } from '@microsoft/microsoft-graph-client'
 import type { Client } from '@microsoft/microsoft-graph-client'
-import type { RunningSimulator, SimSeed } from '../src/index.ts'
+import type { ConditionalAccessPolicyInput, RunningSimulator, SimSeed } from '../src/index.ts'
 import { appToken, CONTOSO, DEMO_IDS, graph, PARTNER, startTestSim, testSeedWithContoso } from './helpers.ts'
 
 const CA = '/identity/conditionalAccess/policies'
 const POLICY_ID = '3f1a7c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b'
 
-const partnerMfaPolicy = {
+const partnerMfaPolicy: ConditionalAccessPolicyInput = {
   id: POLICY_ID,
   displayName: 'Require MFA for Truesec Detect',
   state: 'enabled',
@@ -33,7 +33,7 @@ const partnerMfaPolicy = {
     },
   },
   sessionControls: { signInFrequency: { value: 4, type: 'hours', isEnabled: true } },
-} as const
+}
 
 async function seedWithPolicies(): Promise<SimSeed> {
   const seed = await testSeedWithContoso()
