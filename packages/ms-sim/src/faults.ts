@@ -21,8 +21,16 @@ export const faultRuleInputSchema = z.object({
   latencyMaxMs: z.number().min(0).optional(),
   /** error: 500/503/504 (default 503); throttle/bucket always answer 429. */
   status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
-  /** Retry-After seconds on 429/503/504; null = no header. Default 1 (throttle) / none (error). */
-  retryAfterSeconds: z.number().int().min(0).nullable().optional(),
+  /**
+   * Retry-After seconds on 429/503/504; null = no header (Graph does not always send one:
+   * https://learn.microsoft.com/graph/throttling). Default 1 (throttle) / none (error).
+   */
+  retryAfterSeconds: z.number().min(0).nullable().optional(),
+  /**
+   * `integer` (default): delay-seconds as RFC 9110 defines them, fractions rounded up. `decimal`: the value
+   * as a decimal number (e.g. `1.5`, a bucket's exact wait to the millisecond), which RFC parsers reject.
+   */
+  retryAfterFormat: z.enum(['integer', 'decimal']).optional(),
   /** bucket: capacity (requests) and refill per second, per app+tenant. */
   capacity: z.number().positive().optional(),
   refillPerSecond: z.number().min(0).optional(),
@@ -101,11 +109,20 @@ export class FaultInjector {
           continue
         }
         r.hits += 1
+        const exact = (1 - b.tokens) / (r.refillPerSecond ?? 1)
         const wait =
           r.retryAfterSeconds === undefined
-            ? Math.max(1, Math.ceil((1 - b.tokens) / (r.refillPerSecond ?? 1)))
+            ? r.retryAfterFormat === 'decimal'
+              ? exact
+              : Math.max(1, exact)
             : r.retryAfterSeconds
-        return { kind: 'respond', delayMs, status: 429, retryAfter: wait, label: 'bucket' }
+        return {
+          kind: 'respond',
+          delayMs,
+          status: 429,
+          retryAfter: formatRetryAfter(r, wait),
+          label: 'bucket',
+        }
       }
       if ((r.probability ?? 1) < 1 && this.random() >= (r.probability ?? 1)) continue
       if (r.kind === 'latency') {
@@ -122,7 +139,7 @@ export class FaultInjector {
           kind: 'respond',
           delayMs,
           status: 429,
-          retryAfter: r.retryAfterSeconds === undefined ? 1 : r.retryAfterSeconds,
+          retryAfter: formatRetryAfter(r, r.retryAfterSeconds === undefined ? 1 : r.retryAfterSeconds),
           label: 'throttle',
         }
       }
@@ -131,10 +148,17 @@ export class FaultInjector {
         kind: 'respond',
         delayMs,
         status,
-        retryAfter: r.retryAfterSeconds ?? null,
+        retryAfter: formatRetryAfter(r, r.retryAfterSeconds ?? null),
         label: `error${status}`,
       }
     }
     return { kind: 'none', delayMs }
   }
+}
+
+/** The number to send in Retry-After for this rule: whole seconds (rounded up) unless the rule asks for decimals. */
+function formatRetryAfter(r: FaultRule, seconds: number | null): number | null {
+  if (seconds === null) return null
+  if (r.retryAfterFormat === 'decimal') return Math.round(seconds * 1000) / 1000
+  return Math.ceil(seconds)
 }

@@ -17,6 +17,10 @@ export const GRAPH_APP_ROLES: Record<string, { id: string; description: string }
     description: 'Read organization information',
   },
   'Directory.Read.All': { id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61', description: 'Read directory data' },
+  'AuditLog.Read.All': {
+    id: 'b0afded3-3588-46d8-8b3d-9842eff778da',
+    description: 'Read all audit log data',
+  },
   'CrossTenantInformation.ReadBasic.All': {
     id: 'cac88765-0581-4025-9725-5ebc13f729ee',
     description: 'Read cross-tenant basic information',

@@ -11,6 +11,12 @@ import { buildOrigin } from './server.ts'
 
 export type { SimSeed, TenantSeed, AppSeed, UserSeed, TenantSettings, Licence } from './seed-schema.ts'
 export { simSeedSchema } from './seed-schema.ts'
+export type {
+  ConditionalAccessPolicyInput,
+  AuthorizationPolicyPatch,
+  CloudSeed,
+} from './graph-seed-schema.ts'
+export { MSA_TENANT_ID } from './graph-seed-schema.ts'
 export { SimState } from './state.ts'
 export type { Tenant, App, User, ServicePrincipal } from './state.ts'
 export type { FaultRuleInput, FaultRule } from './faults.ts'

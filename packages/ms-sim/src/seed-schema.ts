@@ -1,6 +1,7 @@
 // The JSON-compatible seed format: what a simulated Microsoft cloud starts with. Loaded from a file by the CLI
 // or passed to startSimulator(); validated with zod so a bad seed file fails with a message naming the field.
 import { z } from 'zod'
+import { MSA_TENANT_ID, tenantGraphSeedShape } from './graph-seed-schema.ts'
 
 const guid = z
   .string()
@@ -29,6 +30,12 @@ export const tenantSettingsSchema = z
     rolesRemovedBehavior: z.enum(['token-without-roles', 'aadsts65001']),
     /** What a token request gets when the app is registered but has no service principal in the tenant. */
     missingServicePrincipalErrorCode: z.union([z.literal(7000229), z.literal(700016)]),
+    /** Seconds before a directory audit entry shows up in GET /auditLogs/directoryAudits (ingestion latency). */
+    auditIngestionDelaySeconds: z.number().min(0),
+    /** Page size of GET /policies/crossTenantAccessPolicy/partners (undocumented by Microsoft). */
+    partnersPageSize: z.number().int().min(1),
+    /** Error code of a partner DELETE refused because the partner still has an identitySynchronization policy. */
+    partnerDeleteWithIdentitySyncErrorCode: z.string().min(1),
   })
   .partial()
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>
@@ -50,19 +57,28 @@ export const consentSeedSchema = z.object({
   ageSeconds: z.number().min(0).optional(),
 })
 
-export const tenantSeedSchema = z.object({
-  id: guid,
-  displayName: z.string().min(1),
-  /** Verified domains; the first is the default domain. A `<name>.onmicrosoft.com` initial domain is added if absent. */
-  domains: z.array(z.string().min(3)).min(1),
-  licence: licenceSchema.default('none'),
-  countryLetterCode: z.string().length(2).optional(),
-  users: z.array(userSeedSchema).default([]),
-  /** Partner entries exactly as Graph would return them (tenantId required). */
-  partners: z.array(z.record(z.string(), z.unknown())).default([]),
-  consents: z.array(consentSeedSchema).default([]),
-  settings: tenantSettingsSchema.optional(),
-})
+export const tenantSeedSchema = z
+  .object({
+    id: guid,
+    displayName: z.string().min(1),
+    /**
+     * Verified domains; the first is the default domain. A `<name>.onmicrosoft.com` initial domain is added if
+     * absent. Only the Microsoft account (consumer) tenant has none.
+     */
+    domains: z.array(z.string().min(3)),
+    licence: licenceSchema.default('none'),
+    countryLetterCode: z.string().length(2).optional(),
+    users: z.array(userSeedSchema).default([]),
+    /** Partner entries exactly as Graph would return them (tenantId required). */
+    partners: z.array(z.record(z.string(), z.unknown())).default([]),
+    consents: z.array(consentSeedSchema).default([]),
+    settings: tenantSettingsSchema.optional(),
+    ...tenantGraphSeedShape,
+  })
+  .refine((t) => t.domains.length > 0 || t.id.toLowerCase() === MSA_TENANT_ID, {
+    error: 'a tenant needs at least one domain (only the Microsoft account tenant has none)',
+    path: ['domains'],
+  })
 export type TenantSeed = z.input<typeof tenantSeedSchema>
 
 export const appSeedSchema = z.object({

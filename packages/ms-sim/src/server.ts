@@ -14,6 +14,7 @@ import { registerTokenEndpoint } from './identity/token-endpoint.ts'
 import { registerAuthorize } from './identity/authorize.ts'
 import { registerAdminConsent } from './identity/admin-consent.ts'
 import { registerGraphRoutes } from './graph/routes.ts'
+import { registerGraphPolicyRoutes } from './graph/policy-routes.ts'
 import { graphError } from './graph/respond.ts'
 import { registerControlRoutes } from './control/routes.ts'
 import { errorPage } from './identity/html.ts'
@@ -271,6 +272,7 @@ export function buildOrigin(
     registerAdminConsent(app, state)
   } else {
     registerGraphRoutes(app, state)
+    registerGraphPolicyRoutes(app, state)
   }
   registerControlRoutes(app, state)
   return app

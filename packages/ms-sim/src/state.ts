@@ -11,6 +11,9 @@ import { thumbprints } from './certs.ts'
 import { createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { applyPartnerPatch, emptyPartner, serviceDefaultPolicy } from './graph/partner-model.ts'
+import { emptyTenantGraph, seedTenantGraph } from './graph/tenant-graph.ts'
+import type { TenantGraph } from './graph/tenant-graph.ts'
+import { MSA_TENANT_ID } from './graph-seed-schema.ts'
 
 export type Json = Record<string, unknown>
 
@@ -43,6 +46,8 @@ export interface Tenant {
   defaultPolicy: Json
   servicePrincipals: Map<string, ServicePrincipal>
   settings: TenantSettings
+  /** Conditional Access, authorization policy, identity sync, licence states, cloud, directory audits. */
+  graph: TenantGraph
 }
 
 export interface AppCertificate {
@@ -89,6 +94,9 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   revocationEffect: 'immediate',
   rolesRemovedBehavior: 'token-without-roles',
   missingServicePrincipalErrorCode: 7000229,
+  auditIngestionDelaySeconds: 120,
+  partnersPageSize: 100,
+  partnerDeleteWithIdentitySyncErrorCode: 'Request_BadRequest',
 }
 
 export interface SimStateOptions {
@@ -155,7 +163,8 @@ export class SimState {
     const id = t.id.toLowerCase()
     if (this.tenants.has(id)) throw new Error(`tenant ${id} already exists`)
     const domains = [...t.domains.map((d) => d.toLowerCase())]
-    if (!domains.some((d) => d.endsWith('.onmicrosoft.com'))) {
+    // The Microsoft account (consumer) tenant has no domains at all.
+    if (id !== MSA_TENANT_ID && !domains.some((d) => d.endsWith('.onmicrosoft.com'))) {
       const base = (domains[0] ?? 'tenant').split('.')[0]?.replace(/[^a-z0-9]/g, '') ?? 'tenant'
       domains.push(`${base}.onmicrosoft.com`)
     }
@@ -175,6 +184,7 @@ export class SimState {
       defaultPolicy: serviceDefaultPolicy(),
       servicePrincipals: new Map(),
       settings: t.settings ?? {},
+      graph: emptyTenantGraph(),
     }
     this.tenants.set(id, tenant)
     for (const d of domains) this.domainIndex.set(d, tenant)
@@ -185,6 +195,7 @@ export class SimState {
       const { tenantId: _key, ...props } = p
       tenant.partners.set(pid, applyPartnerPatch(emptyPartner(pid), props))
     }
+    tenant.graph = seedTenantGraph(new Set(tenant.partners.keys()), t, id === MSA_TENANT_ID)
     // The home tenant of an app always has its service principal (created with the registration).
     for (const app of this.apps.values()) {
       if (app.homeTenantId === id && !tenant.servicePrincipals.has(app.clientId))

@@ -16,6 +16,9 @@ import { faultRuleInputSchema } from '../faults.ts'
 import { applyPartnerPatch, emptyPartner, UNDOCUMENTED_EXTRAS } from '../graph/partner-model.ts'
 import { issueAppToken } from '../identity/tokens.ts'
 import { GRAPH_RESOURCE } from '../graph-permissions.ts'
+import { actorOr400, registerControlGraphRoutes } from './graph-routes.ts'
+import { CROSS_TENANT_CATEGORY, recordAudit } from '../graph/audit-recorder.ts'
+import { AUDIT_ACTIVITIES } from '../graph/directory-audit.ts'
 
 function problem(reply: FastifyReply, status: number, detail: string): FastifyReply {
   return reply
@@ -128,33 +131,60 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
     },
   )
 
-  app.put<{ Params: { tenantId: string; partnerTenantId: string } }>(
+  // Edits are recorded in the directory audit log as made by `?actor=` (user id or UPN; default: the
+  // tenant's first user), as the portal would record them.
+  app.put<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
     '/_sim/tenants/:tenantId/partners/:partnerTenantId',
     async (req, reply) => {
       const t = tenantOr404(state, req, reply)
       if (!t) return reply
+      const who = actorOr400(t, req, reply)
+      if (!who) return reply
       const body = parse(z.record(z.string(), z.unknown()), req.body, reply)
       if (!body) return reply
       const pid = req.params.partnerTenantId.toLowerCase()
       const { tenantId: _ignored, '@odata.context': _ctx, ...rest } = body
-      const existed = t.partners.has(pid)
+      const before = t.partners.get(pid) ?? null
       const value = applyPartnerPatch(
         emptyPartner(pid),
         Object.fromEntries(Object.entries(rest).filter(([k]) => !(k in UNDOCUMENTED_EXTRAS))),
       )
       state.writePartner(t, pid, value, 0)
-      return reply.code(existed ? 200 : 201).send(value)
+      recordAudit(state, t, {
+        category: CROSS_TENANT_CATEGORY,
+        activity: before ? AUDIT_ACTIVITIES.partnerUpdated : AUDIT_ACTIVITIES.partnerAdded,
+        operationType: before ? 'Update' : 'Add',
+        initiatedBy: who,
+        targetId: pid,
+        before,
+        after: value,
+      })
+      return reply.code(before ? 200 : 201).send(value)
     },
   )
 
-  app.delete<{ Params: { tenantId: string; partnerTenantId: string } }>(
+  app.delete<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
     '/_sim/tenants/:tenantId/partners/:partnerTenantId',
     async (req, reply) => {
       const t = tenantOr404(state, req, reply)
       if (!t) return reply
+      const who = actorOr400(t, req, reply)
+      if (!who) return reply
       const pid = req.params.partnerTenantId.toLowerCase()
-      if (!t.partners.has(pid)) return problem(reply, 404, `no partner entry ${pid} in tenant ${t.id}`)
+      const before = t.partners.get(pid)
+      if (!before) return problem(reply, 404, `no partner entry ${pid} in tenant ${t.id}`)
+      // The portal deletes a partner's identity synchronization policy together with the partner entry.
+      t.graph.identitySync.delete(pid)
       state.writePartner(t, pid, null, 0)
+      recordAudit(state, t, {
+        category: CROSS_TENANT_CATEGORY,
+        activity: AUDIT_ACTIVITIES.partnerDeleted,
+        operationType: 'Delete',
+        initiatedBy: who,
+        targetId: pid,
+        before,
+        after: null,
+      })
       return reply.code(204).send()
     },
   )
@@ -303,6 +333,8 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
     state.requests.clear()
     return reply.code(204).send()
   })
+
+  registerControlGraphRoutes(app, state)
 
   app.post('/_sim/reset', async (req, reply) => {
     if (req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0) {

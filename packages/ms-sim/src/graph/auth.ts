@@ -11,6 +11,8 @@ export interface GraphCaller {
   appId: string
   roles: string[]
   appOnly: boolean
+  /** The signed-in user's object id for delegated tokens (null for app-only). */
+  userId: string | null
 }
 
 const unauth = (req: FastifyRequest, reply: FastifyReply, message: string): null => {
@@ -86,5 +88,6 @@ export function authorize(
     )
     return null
   }
-  return { tenant, appId, roles, appOnly }
+  const userId = !appOnly && typeof c.oid === 'string' ? c.oid : null
+  return { tenant, appId, roles, appOnly, userId }
 }

@@ -15,7 +15,10 @@ import {
   UNDOCUMENTED_EXTRAS,
   validatePartnerBody,
 } from './partner-model.ts'
-import { skusFor } from './skus.ts'
+import { prepaidUnits, skuStatus, skusFor } from './skus.ts'
+import { CROSS_TENANT_CATEGORY, initiatorForCaller, recordAudit } from './audit-recorder.ts'
+import { AUDIT_ACTIVITIES } from './directory-audit.ts'
+import { pagePartners } from './partner-paging.ts'
 
 const PARTNERS = '/v1.0/policies/crossTenantAccessPolicy/partners'
 
@@ -108,10 +111,15 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
   app.get(PARTNERS, async (req, reply) => {
     const caller = authorize(state, req, reply, POLICY_READ_ROLES)
     if (!caller) return reply
-    const value = state.listPartners(caller.tenant).map((p) => select(renderPartner(p), req.query))
+    const all = state.listPartners(caller.tenant)
+    const page = pagePartners(all, req.query, state.settingsFor(caller.tenant).partnersPageSize)
+    if (!page.ok) return graphError(req, reply, 400, 'BadRequest', page.message)
     return graphJson(reply, 200, {
       '@odata.context': ctx('policies/crossTenantAccessPolicy/partners'),
-      value,
+      ...(page.nextQuery === null
+        ? {}
+        : { '@odata.nextLink': `${state.graphUrl}${PARTNERS}?${page.nextQuery}` }),
+      value: page.items.map((p) => select(renderPartner(p), req.query)),
     })
   })
 
@@ -142,6 +150,15 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     }
     const created = applyPartnerPatch(emptyPartner(tid), v.value)
     state.writePartner(caller.tenant, tid, created)
+    recordAudit(state, caller.tenant, {
+      category: CROSS_TENANT_CATEGORY,
+      activity: AUDIT_ACTIVITIES.partnerAdded,
+      operationType: 'Add',
+      initiatedBy: initiatorForCaller(state, caller),
+      targetId: tid,
+      before: null,
+      after: created,
+    })
     reply.header('location', `${state.graphUrl}${PARTNERS}/${tid}`)
     return graphJson(reply, 201, {
       '@odata.context': ctx('policies/crossTenantAccessPolicy/partners/$entity'),
@@ -183,7 +200,17 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     }
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
-    state.writePartner(caller.tenant, id, applyPartnerPatch(current, v.value))
+    const updated = applyPartnerPatch(current, v.value)
+    state.writePartner(caller.tenant, id, updated)
+    recordAudit(state, caller.tenant, {
+      category: CROSS_TENANT_CATEGORY,
+      activity: AUDIT_ACTIVITIES.partnerUpdated,
+      operationType: 'Update',
+      initiatedBy: initiatorForCaller(state, caller),
+      targetId: id,
+      before: current,
+      after: updated,
+    })
     return reply.code(204).send()
   })
 
@@ -191,8 +218,29 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
     if (!caller) return reply
     const id = req.params.id.toLowerCase()
-    if (!caller.tenant.partners.has(id)) return notFound(req, reply, req.params.id)
+    const current = caller.tenant.partners.get(id)
+    if (!current) return notFound(req, reply, req.params.id)
+    if (caller.tenant.graph.identitySync.has(id)) {
+      // Documented: the identity synchronization policy must be deleted first. The error code is not
+      // documented (switch partnerDeleteWithIdentitySyncErrorCode).
+      return graphError(
+        req,
+        reply,
+        400,
+        state.settingsFor(caller.tenant).partnerDeleteWithIdentitySyncErrorCode,
+        'The partner configuration has an identity synchronization policy. Delete the identity synchronization policy before deleting the partner configuration.',
+      )
+    }
     state.writePartner(caller.tenant, id, null)
+    recordAudit(state, caller.tenant, {
+      category: CROSS_TENANT_CATEGORY,
+      activity: AUDIT_ACTIVITIES.partnerDeleted,
+      operationType: 'Delete',
+      initiatedBy: initiatorForCaller(state, caller),
+      targetId: id,
+      before: current,
+      after: null,
+    })
     return reply.code(204).send()
   })
 
@@ -227,14 +275,34 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
       )
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
-    caller.tenant.defaultPolicy = applyDefaultPatch(caller.tenant.defaultPolicy, v.value)
+    const before = caller.tenant.defaultPolicy
+    caller.tenant.defaultPolicy = applyDefaultPatch(before, v.value)
+    recordAudit(state, caller.tenant, {
+      category: CROSS_TENANT_CATEGORY,
+      activity: AUDIT_ACTIVITIES.defaultUpdated,
+      operationType: 'Update',
+      initiatedBy: initiatorForCaller(state, caller),
+      targetId: String(before.id),
+      before,
+      after: caller.tenant.defaultPolicy,
+    })
     return reply.code(204).send()
   })
 
   app.post('/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault', async (req, reply) => {
     const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
     if (!caller) return reply
+    const before = caller.tenant.defaultPolicy
     caller.tenant.defaultPolicy = serviceDefaultPolicy()
+    recordAudit(state, caller.tenant, {
+      category: CROSS_TENANT_CATEGORY,
+      activity: AUDIT_ACTIVITIES.defaultReset,
+      operationType: 'Update',
+      initiatedBy: initiatorForCaller(state, caller),
+      targetId: String(before.id),
+      before,
+      after: caller.tenant.defaultPolicy,
+    })
     return reply.code(204).send()
   })
 
@@ -265,7 +333,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     assignedPlans: skusFor(t).flatMap((s) =>
       s.servicePlans.map((p) => ({
         assignedDateTime: t.createdDateTime,
-        capabilityStatus: 'Enabled',
+        capabilityStatus: skuStatus(t, s.skuPartNumber),
         service: p.servicePlanName,
         servicePlanId: p.servicePlanId,
       })),
@@ -310,13 +378,13 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
       accountName: t.displayName.replace(/\W/g, '').toUpperCase().slice(0, 16),
       accountId: t.id,
       appliesTo: 'User',
-      capabilityStatus: 'Enabled',
+      capabilityStatus: skuStatus(t, s.skuPartNumber),
       consumedUnits: Math.min(s.units, 12),
       id: `${t.id}_${s.skuId}`,
       skuId: s.skuId,
       skuPartNumber: s.skuPartNumber,
       subscriptionIds: [`${s.skuId.slice(0, 8)}-0000-4000-8000-${t.id.slice(-12)}`],
-      prepaidUnits: { enabled: s.units, suspended: 0, warning: 0, lockedOut: 0 },
+      prepaidUnits: prepaidUnits(skuStatus(t, s.skuPartNumber), s.units),
       servicePlans: s.servicePlans.map((p) => ({ ...p, provisioningStatus: 'Success', appliesTo: 'User' })),
     }))
     return graphJson(reply, 200, { '@odata.context': ctx('subscribedSkus'), value })

@@ -1,6 +1,7 @@
 // Licences as Graph's subscribedSkus shows them. Entra ID P1 = skuPartNumber AAD_PREMIUM, P2 = AAD_PREMIUM_P2
 // (ids from Microsoft's "Product names and service plan identifiers for licensing" list).
 import type { Tenant } from '../state.ts'
+import type { SkuCapabilityStatus } from '../graph-seed-schema.ts'
 
 export interface Sku {
   skuId: string
@@ -43,4 +44,26 @@ export function skusFor(t: Tenant): Sku[] {
   if (t.licence === 'P2') return [O365_E1, P2]
   if (t.licence === 'P1') return [O365_E1, P1]
   return [O365_E1]
+}
+
+/** The SKU's capabilityStatus: seeded per SKU part number, Enabled otherwise. */
+export function skuStatus(t: Tenant, skuPartNumber: string): SkuCapabilityStatus {
+  return t.graph.skuStatuses[skuPartNumber] ?? 'Enabled'
+}
+
+/**
+ * licenseUnitsDetail for a SKU in that state: the units sit in the bucket of the status (warning = expired,
+ * in the grace period; suspended = cancelled, can be reactivated; lockedOut = cancelled, locked); a deleted
+ * subscription has none. https://learn.microsoft.com/graph/api/resources/licenseunitsdetail?view=graph-rest-1.0
+ */
+export function prepaidUnits(
+  status: SkuCapabilityStatus,
+  units: number,
+): { enabled: number; suspended: number; warning: number; lockedOut: number } {
+  return {
+    enabled: status === 'Enabled' ? units : 0,
+    suspended: status === 'Suspended' ? units : 0,
+    warning: status === 'Warning' ? units : 0,
+    lockedOut: status === 'LockedOut' ? units : 0,
+  }
 }

@@ -1,19 +1,45 @@
 // OpenID discovery, JWKS and instance discovery, per tenant (by id or any verified domain). The issuer
-// always carries the tenant GUID; `common`/`organizations` answer with the `{tenantid}` placeholder.
+// always carries the tenant GUID; `common`/`organizations` answer with the `{tenantid}` placeholder, and
+// `consumers` with the Microsoft account tenant's GUID (its endpoints keep the `consumers` segment).
+// Tenants of other clouds report their cloud in `cloud_instance_name`, `tenant_region_scope` (+ sub scope)
+// and the Graph hosts; their endpoints stay on this simulator's origin so nothing leaves loopback.
+//   https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc
+//   https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { SimState } from '../state.ts'
+import type { SimState, Tenant } from '../state.ts'
+import type { TenantCloud } from '../graph/tenant-graph.ts'
+import { MSA_TENANT_ID } from '../graph-seed-schema.ts'
 import { aadError } from '../errors.ts'
 import { sendAad } from '../context.ts'
 
 const MULTI = new Set(['common', 'organizations', 'consumers'])
 
+/** AAD Graph and Microsoft Graph hosts per cloud (national cloud endpoint tables on Microsoft Learn). */
+function cloudHosts(state: SimState, cloud: TenantCloud | undefined): { aad: string; ms: string } {
+  const own = new URL(state.graphUrl || 'https://graph.microsoft.com').host
+  if (cloud?.cloudInstanceName === 'microsoftonline.us')
+    return {
+      aad: 'graph.windows.net',
+      ms: cloud.tenantRegionSubScope === 'DOD' ? 'dod-graph.microsoft.us' : 'graph.microsoft.us',
+    }
+  if (cloud?.cloudInstanceName === 'partner.microsoftonline.cn')
+    return { aad: 'graph.chinacloudapi.cn', ms: 'microsoftgraph.chinacloudapi.cn' }
+  return { aad: 'graph.windows.net', ms: own }
+}
+
 export function openIdConfiguration(
   state: SimState,
   tenantSegment: string,
   tenantId: string | null,
+  tenant?: Tenant,
 ): Record<string, unknown> {
   const base = state.loginUrl
-  const seg = tenantId ?? tenantSegment
+  // Microsoft serves the Microsoft account tenant's endpoints under `consumers`, whichever way it is asked.
+  const seg = tenantId === MSA_TENANT_ID ? 'consumers' : (tenantId ?? tenantSegment)
+  const cloud = tenant?.graph.cloud
+  const hosts = cloudHosts(state, cloud)
+  const region =
+    tenantId === null ? null : cloud ? cloud.tenantRegionScope : tenantId === MSA_TENANT_ID ? null : 'EU'
   return {
     token_endpoint: `${base}/${seg}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
@@ -49,10 +75,11 @@ export function openIdConfiguration(
       'email',
     ],
     kerberos_endpoint: `${base}/${seg}/kerberos`,
-    tenant_region_scope: tenantId ? 'EU' : null,
-    cloud_instance_name: 'microsoftonline.com',
-    cloud_graph_host_name: 'graph.windows.net',
-    msgraph_host: new URL(state.graphUrl || 'https://graph.microsoft.com').host,
+    tenant_region_scope: region,
+    ...(cloud?.tenantRegionSubScope ? { tenant_region_sub_scope: cloud.tenantRegionSubScope } : {}),
+    cloud_instance_name: cloud?.cloudInstanceName ?? 'microsoftonline.com',
+    cloud_graph_host_name: hosts.aad,
+    msgraph_host: hosts.ms,
     rbac_url: 'https://pas.windows.net',
   }
 }
@@ -75,10 +102,13 @@ export function registerDiscovery(app: FastifyInstance, state: SimState): void {
     '/:tenant/v2.0/.well-known/openid-configuration',
     async (req, reply) => {
       const seg = req.params.tenant
-      if (MULTI.has(seg.toLowerCase())) return reply.send(openIdConfiguration(state, seg.toLowerCase(), null))
+      const lower = seg.toLowerCase()
+      if (lower === 'consumers')
+        return reply.send(openIdConfiguration(state, lower, MSA_TENANT_ID, state.getTenant(MSA_TENANT_ID)))
+      if (MULTI.has(lower)) return reply.send(openIdConfiguration(state, lower, null))
       const t = state.resolveTenant(seg)
       if (!t) return sendAad(reply, tenantNotFound(seg, req.sim.clientRequestId))
-      return reply.send(openIdConfiguration(state, seg, t.id))
+      return reply.send(openIdConfiguration(state, seg, t.id, t))
     },
   )
 

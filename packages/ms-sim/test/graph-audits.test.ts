@@ -1,0 +1,308 @@
+// Graph v1.0 conformance for directory audits of cross-tenant access settings (app writes and customer
+// edits, ingestion delay, $filter, $top and @odata.nextLink paging), the paged partner list and a partner's
+// identitySynchronization, driven by the real @microsoft/microsoft-graph-client and MSAL.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { GraphError, PageIterator } from '@microsoft/microsoft-graph-client'
+import type { Client, PageCollection } from '@microsoft/microsoft-graph-client'
+import type { RunningSimulator } from '../src/index.ts'
+import { appToken, CONTOSO, desiredPartner, DEMO_IDS, graph, PARTNER, startTestSim } from './helpers.ts'
+
+const PARTNERS = '/policies/crossTenantAccessPolicy/partners'
+const AUDITS = '/auditLogs/directoryAudits'
+const CATEGORY = "category eq 'CrossTenantAccessSettings'"
+
+let sim: RunningSimulator
+let g: Client
+beforeAll(async () => {
+  sim = await startTestSim()
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(async () => {
+  sim.state.reset()
+  sim.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, {
+    roles: ['Policy.ReadWrite.CrossTenantAccess', 'AuditLog.Read.All'],
+    ageSeconds: 86_400,
+  })
+  const token = await appToken(sim, CONTOSO)
+  g = graph(sim, () => token)
+})
+
+async function graphError(p: Promise<unknown>): Promise<GraphError> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof GraphError) return e
+    throw e
+  }
+  throw new Error('expected a GraphError')
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  headers: body === undefined ? {} : { 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+})
+
+type Audit = {
+  id: string
+  category: string
+  activityDisplayName: string
+  activityDateTime: string
+  loggedByService: string
+  result: string
+  operationType: string
+  initiatedBy: { app: Record<string, unknown> | null; user: Record<string, unknown> | null }
+  targetResources: {
+    id: string
+    type: string
+    modifiedProperties: { displayName: string; oldValue: string | null; newValue: string | null }[]
+  }[]
+}
+
+async function allPages(client: Client, first: PageCollection): Promise<Audit[]> {
+  const out: Audit[] = []
+  const it = new PageIterator(client, first, (item) => {
+    out.push(item as Audit)
+    return true
+  })
+  await it.iterate()
+  return out
+}
+
+const noDelay = (): void => {
+  sim.state.settings = { ...sim.state.settings, auditIngestionDelaySeconds: 0 }
+}
+
+describe('directory audits of cross-tenant access settings', () => {
+  it('records the app POST, PATCH, DELETE and default PATCH with Microsoft activity names, newest first', async () => {
+    noDelay()
+    await g.api(PARTNERS).post(desiredPartner(PARTNER))
+    await g.api(`${PARTNERS}/${PARTNER}`).patch({ inboundTrust: { isMfaAccepted: false } })
+    await g.api(`${PARTNERS}/${PARTNER}`).delete()
+    await g.api('/policies/crossTenantAccessPolicy/default').patch({
+      automaticUserConsentSettings: { inboundAllowed: true },
+    })
+    const r = (await g.api(AUDITS).filter(CATEGORY).get()) as { value: Audit[] }
+    expect(r.value.map((a) => a.activityDisplayName)).toEqual([
+      'Update the company default cross-tenant access setting',
+      'Delete partner specific cross-tenant access setting',
+      'Update a partner cross-tenant access setting',
+      'Add a partner to cross-tenant access setting',
+    ])
+    const sp = sim.state.requireTenant(CONTOSO).servicePrincipals.get(DEMO_IDS.appClientId)
+    for (const a of r.value) {
+      expect(a).toMatchObject({
+        category: 'CrossTenantAccessSettings',
+        result: 'success',
+        loggedByService: 'Core Directory',
+      })
+      expect(a.initiatedBy.user).toBeNull()
+      expect(a.initiatedBy.app).toMatchObject({
+        appId: DEMO_IDS.appClientId,
+        displayName: 'Crosstrust by Truesec Detect',
+        servicePrincipalId: sp?.id,
+      })
+    }
+    const update = r.value[2]
+    expect(update?.operationType).toBe('Update')
+    expect(update?.targetResources[0]).toMatchObject({ id: PARTNER, type: 'Policy' })
+    expect(update?.targetResources[0]?.modifiedProperties).toEqual([
+      {
+        displayName: 'inboundTrust',
+        oldValue: JSON.stringify({
+          isMfaAccepted: true,
+          isCompliantDeviceAccepted: true,
+          isHybridAzureADJoinedDeviceAccepted: false,
+        }),
+        newValue: JSON.stringify({
+          isMfaAccepted: false,
+          isCompliantDeviceAccepted: null,
+          isHybridAzureADJoinedDeviceAccepted: null,
+        }),
+      },
+    ])
+    const times = r.value.map((a) => Date.parse(a.activityDateTime))
+    expect([...times].sort((a, b) => b - a)).toEqual(times)
+  })
+
+  it('records control-API edits as made by a user of the tenant (default: its first user, or ?actor=)', async () => {
+    noDelay()
+    const url = `${sim.graphUrl}/_sim/tenants/${CONTOSO}/partners/${PARTNER}`
+    expect((await fetch(url, json('PUT', desiredPartner(PARTNER)))).status).toBe(201)
+    const carl = [...sim.state.requireTenant(CONTOSO).users.values()][0]
+    const other = sim.state.addUser(CONTOSO, {
+      displayName: 'Olga Other',
+      userPrincipalName: 'olga@contoso-manufacturing.se',
+    })
+    expect(
+      (await fetch(`${url}?actor=olga@contoso-manufacturing.se`, json('PUT', { tenantId: PARTNER }))).status,
+    ).toBe(200)
+    expect((await fetch(`${url}?actor=nobody@example.com`, json('DELETE'))).status).toBe(400)
+    expect((await fetch(url, json('DELETE'))).status).toBe(204)
+    const r = (await g.api(AUDITS).filter(CATEGORY).get()) as { value: Audit[] }
+    expect(
+      r.value.map((a) => [a.activityDisplayName, a.initiatedBy.user?.userPrincipalName, a.initiatedBy.app]),
+    ).toEqual([
+      ['Delete partner specific cross-tenant access setting', carl?.userPrincipalName, null],
+      ['Update a partner cross-tenant access setting', 'olga@contoso-manufacturing.se', null],
+      ['Add a partner to cross-tenant access setting', carl?.userPrincipalName, null],
+    ])
+    expect(r.value[1]?.initiatedBy.user).toMatchObject({ id: other.id, displayName: 'Olga Other' })
+  })
+
+  it('filters by activityDisplayName and activityDateTime ranges combined with and', async () => {
+    noDelay()
+    await g.api(PARTNERS).post(desiredPartner(PARTNER))
+    const mid = new Date().toISOString()
+    await new Promise((r) => setTimeout(r, 20))
+    await g.api(`${PARTNERS}/${PARTNER}`).patch({ inboundTrust: null })
+    const names = async (filter: string): Promise<string[]> =>
+      ((await g.api(AUDITS).filter(filter).get()) as { value: Audit[] }).value.map(
+        (a) => a.activityDisplayName,
+      )
+    expect(await names(`${CATEGORY} and activityDateTime ge ${mid}`)).toEqual([
+      'Update a partner cross-tenant access setting',
+    ])
+    expect(await names(`activityDateTime le ${mid} and ${CATEGORY}`)).toEqual([
+      'Add a partner to cross-tenant access setting',
+    ])
+    expect(await names("activityDisplayName eq 'Add a partner to cross-tenant access setting'")).toEqual([
+      'Add a partner to cross-tenant access setting',
+    ])
+    expect(await names("category eq 'UserManagement'")).toEqual([])
+    const e = await graphError(g.api(AUDITS).filter("startswith(activityDisplayName, 'Add')").get())
+    expect(e.statusCode).toBe(400)
+  })
+
+  it('pages with $top and an opaque @odata.nextLink that the Graph client PageIterator follows', async () => {
+    noDelay()
+    await g.api(PARTNERS).post({ tenantId: PARTNER })
+    for (let i = 0; i < 4; i++)
+      await g.api(`${PARTNERS}/${PARTNER}`).patch({ inboundTrust: { isMfaAccepted: i % 2 === 0 } })
+    const first = (await g.api(AUDITS).filter(CATEGORY).top(2).get()) as PageCollection
+    expect(first.value).toHaveLength(2)
+    const next = String(first['@odata.nextLink'])
+    expect(next).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\.0\/auditLogs\/directoryAudits\?.*%24skiptoken=/)
+    const all = await allPages(g, first)
+    expect(all).toHaveLength(5)
+    expect(new Set(all.map((a) => a.id)).size).toBe(5)
+    expect(all.at(-1)?.activityDisplayName).toBe('Add a partner to cross-tenant access setting')
+    expect((await graphError(g.api(`${AUDITS}?$skiptoken=not-ours`).get())).statusCode).toBe(400)
+  })
+
+  it('shows entries only after the ingestion delay (default 120 s; switchable)', async () => {
+    expect(sim.state.settings.auditIngestionDelaySeconds).toBe(120)
+    await g.api(PARTNERS).post({ tenantId: PARTNER })
+    expect(((await g.api(AUDITS).get()) as { value: Audit[] }).value).toEqual([])
+    const pending = (await (
+      await fetch(`${sim.graphUrl}/_sim/tenants/${CONTOSO}/directory-audits`)
+    ).json()) as {
+      activityDateTime: string
+      visibleAt: string
+    }[]
+    expect(pending).toHaveLength(1)
+    expect(Date.parse(pending[0]?.visibleAt ?? '') - Date.parse(pending[0]?.activityDateTime ?? '')).toBe(
+      120_000,
+    )
+
+    sim.state.requireTenant(CONTOSO).settings.auditIngestionDelaySeconds = 0.3
+    await g.api(`${PARTNERS}/${PARTNER}`).patch({ inboundTrust: null })
+    expect(((await g.api(AUDITS).get()) as { value: Audit[] }).value).toEqual([])
+    await new Promise((r) => setTimeout(r, 350))
+    expect(
+      ((await g.api(AUDITS).get()) as { value: Audit[] }).value.map((a) => a.activityDisplayName),
+    ).toEqual(['Update a partner cross-tenant access setting'])
+  })
+
+  it('needs AuditLog.Read.All', async () => {
+    sim.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, { roles: ['Policy.Read.All'], ageSeconds: 86_400 })
+    const t = await appToken(sim, CONTOSO)
+    const e = await graphError(
+      graph(sim, () => t)
+        .api(AUDITS)
+        .get(),
+    )
+    expect([e.statusCode, e.code]).toEqual([403, 'Authorization_RequestDenied'])
+  })
+})
+
+describe('partner list paging', () => {
+  it('pages the partner list with @odata.nextLink at partnersPageSize', async () => {
+    const ids = [
+      '11111111-1111-4111-8111-111111111111',
+      '22222222-2222-4222-8222-222222222222',
+      '33333333-3333-4333-8333-333333333333',
+    ]
+    for (const id of [PARTNER, ...ids]) await g.api(PARTNERS).post({ tenantId: id })
+    expect(((await g.api(PARTNERS).get()) as PageCollection)['@odata.nextLink']).toBeUndefined()
+    sim.state.requireTenant(CONTOSO).settings.partnersPageSize = 3
+    const first = (await g.api(PARTNERS).select('tenantId').get()) as PageCollection
+    expect(first.value).toHaveLength(3)
+    expect(String(first['@odata.nextLink'])).toContain('%24select=tenantId')
+    const seen: string[] = []
+    await new PageIterator(g, first, (p) => {
+      seen.push((p as { tenantId: string }).tenantId)
+      return true
+    }).iterate()
+    expect(seen).toEqual([PARTNER, ...ids])
+  })
+})
+
+describe('identitySynchronization of a partner', () => {
+  const sync = `${PARTNERS}/${PARTNER}/identitySynchronization`
+
+  it('creates (PUT 204), reads, updates (PATCH 204) and deletes it, and blocks deleting the partner meanwhile', async () => {
+    noDelay()
+    await g.api(PARTNERS).post({ tenantId: PARTNER })
+    expect((await graphError(g.api(sync).get())).code).toBe('Request_ResourceNotFound')
+    await g.api(sync).put({ displayName: 'Truesec Detect', userSyncInbound: { isSyncAllowed: true } })
+    expect(sim.state.requests.list({ origin: 'graph' }).at(-1)?.status).toBe(204)
+    expect(await g.api(sync).get()).toEqual({
+      '@odata.context': `${sim.graphUrl}/v1.0/$metadata#policies/crossTenantAccessPolicy/partners('${PARTNER}')/identitySynchronization/$entity`,
+      tenantId: PARTNER,
+      displayName: 'Truesec Detect',
+      userSyncInbound: { isSyncAllowed: true },
+    })
+    await g.api(sync).patch({ userSyncInbound: { isSyncAllowed: false } })
+    expect(((await g.api(sync).get()) as Record<string, unknown>).displayName).toBe('Truesec Detect')
+
+    const blocked = await graphError(g.api(`${PARTNERS}/${PARTNER}`).delete())
+    expect([blocked.statusCode, blocked.code]).toEqual([400, 'Request_BadRequest'])
+    sim.state.settings = {
+      ...sim.state.settings,
+      partnerDeleteWithIdentitySyncErrorCode: 'Request_UnsupportedQuery',
+    }
+    expect((await graphError(g.api(`${PARTNERS}/${PARTNER}`).delete())).code).toBe('Request_UnsupportedQuery')
+
+    await g.api(sync).delete()
+    await g.api(`${PARTNERS}/${PARTNER}`).delete()
+    const r = (await g.api(AUDITS).get()) as { value: Audit[] }
+    expect(r.value.map((a) => [a.category, a.activityDisplayName])).toEqual([
+      ['CrossTenantAccessSettings', 'Delete partner specific cross-tenant access setting'],
+      ['CrossTenantIdentitySyncSettings', 'Delete a partner cross-tenant identity sync setting'],
+      ['CrossTenantIdentitySyncSettings', 'Update a partner cross-tenant identity sync setting'],
+      ['CrossTenantIdentitySyncSettings', 'Create a partner cross-tenant identity sync setting'],
+      ['CrossTenantAccessSettings', 'Add a partner to cross-tenant access setting'],
+    ])
+  })
+
+  it('answers 404 for a missing partner and 400 for unknown properties; the control API edits it as the customer', async () => {
+    expect((await graphError(g.api(sync).put({ displayName: 'x' }))).statusCode).toBe(404)
+    await g.api(PARTNERS).post({ tenantId: PARTNER })
+    const bad = await graphError(g.api(sync).put({ displayname: 'x' }))
+    expect([bad.statusCode, bad.code, bad.message]).toEqual([
+      400,
+      'Request_BadRequest',
+      "Invalid property 'displayname'.",
+    ])
+    const url = `${sim.graphUrl}/_sim/tenants/${CONTOSO}/partners/${PARTNER}/identity-synchronization`
+    expect((await fetch(url, json('PUT', { userSyncInbound: { isSyncAllowed: true } }))).status).toBe(201)
+    expect(((await g.api(sync).get()) as { userSyncInbound: unknown }).userSyncInbound).toEqual({
+      isSyncAllowed: true,
+    })
+    expect((await fetch(url, json('DELETE'))).status).toBe(204)
+    expect((await graphError(g.api(sync).get())).statusCode).toBe(404)
+  })
+})
