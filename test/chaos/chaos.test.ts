@@ -1,4 +1,4 @@
-// Chaos suite (issue 7, item 3): tenants onboarding and being re-checked while the simulator injects 429
+// Chaos suite: tenants onboarding and being re-checked while the simulator injects 429
 // storms with Retry-After, 503/504, connection resets, latency and consent replication delay; two worker
 // PROCESSES (production entry point) are SIGKILLed twice and restarted; Redis is flushed once (FLUSHDB on
 // the suite's own DB index, never the default DB other test runs use); PostgreSQL is restarted once

@@ -1,4 +1,4 @@
-// Per-tenant serialization across worker PROCESSES (issue 5, item 2): two real worker processes
+// Per-tenant serialization across worker PROCESSES: two real worker processes
 // (`tsx apps/worker/src/main.ts`, composed exactly as in production) share the queues for 200 tenants. Every
 // tenant gets an apply and a check at the same moment, plus the scheduled check of its sweep; Graph answers
 // slowly. The simulator's request log then proves no tenant ever saw two jobs at once: per tenant, no two

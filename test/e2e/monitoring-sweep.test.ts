@@ -1,4 +1,4 @@
-// The scheduler sweep (issue 5, item 1): Postgres is the truth, Redis only a copy of the work. The sweep
+// The scheduler sweep: Postgres is the truth, Redis only a copy of the work. The sweep
 // enqueues every due check once, recovers lost onboard/offboard jobs, and after Redis loses everything the
 // next sweep rebuilds all due work.
 //

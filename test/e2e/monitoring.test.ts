@@ -1,4 +1,4 @@
-// Compliance monitoring (issue 5, items 3–5 and 8) through the real worker, BullMQ, Postgres, MSAL, the
+// Compliance monitoring through the real worker, BullMQ, Postgres, MSAL, the
 // Graph client and the simulator: classification, modes, accepted deviations, unknown vs drift, access lost
 // and recovery, failure backoff, lock contention, staff actions and offboarding.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-// Onboarding failure paths (issue 4 "Done when"), each against the real simulator, database, queues and
+// Onboarding failure paths, each against the real simulator, database, queues and
 // worker. The consent retry window is shortened to a few seconds so replication delays shorter and longer
 // than it both fit in a test run. Every test uses its own simulated tenant.
 import { UnprocessableError } from '../../packages/core/src/index.ts'

@@ -1,4 +1,4 @@
-// Onboarding while Microsoft Graph misbehaves (issue 4 "Done when"): 429 storms with Retry-After, an
+// Onboarding while Microsoft Graph misbehaves: 429 storms with Retry-After, an
 // existing partner entry, a racing writer (POST 409), consent revoked mid-job. Real simulator, database,
 // queues and worker; every test uses its own simulated tenant. (Split from onboarding-failures.test.ts so
 // the two files run in parallel.)

@@ -1,4 +1,4 @@
-// "Configured" as DESIGN.md section 1 defines it, checked on the simulator's stored partner entry (not on
+// "Configured" as the partner policy defines it, checked on the simulator's stored partner entry (not on
 // what Graph reads return, which may lag): the owned fields equal the policy, and outbound access, tenant
 // restrictions and B2B direct connect are still inherited (null).
 import { expect } from 'vitest'

@@ -14,7 +14,7 @@ import { runSweep, type SweepSettings } from './sweep.ts'
 import { createTenantLock, type TenantLock } from './tenant-lock.ts'
 import type { WorkerDeps } from './processors.ts'
 
-// Monitoring processors (issue 5): check, apply, offboard and the scheduler sweep. Every job that touches a
+// Monitoring processors: check, apply, offboard and the scheduler sweep. Every job that touches a
 // tenant runs under that tenant's Redis lock, across all worker processes.
 
 export interface MonitoringWorkerSettings extends MonitoringSettings, SweepSettings {

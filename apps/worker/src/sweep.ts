@@ -3,7 +3,7 @@ import { jobIdFor, type JobKind, type JobPayload, type JobQueues } from '@crosst
 import type { Logger } from '@crosstrust/logger'
 import { findDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from '@crosstrust/services'
 
-// The scheduler sweep (DESIGN.md section 8): one BullMQ job scheduler fires a `sweep` job every
+// The scheduler sweep: one BullMQ job scheduler fires a `sweep` job every
 // sweepIntervalMs; the sweep asks Postgres (the truth) what is due and enqueues it with deterministic job
 // ids. No per-customer timers: 100,000 customers cost a few indexed queries. After Redis loses everything
 // (FLUSHALL, failover) the next sweep rebuilds every missing job from Postgres.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 
-// Per-tenant mutual exclusion across every worker process (DESIGN.md section 8: no two jobs touch one tenant
+// Per-tenant mutual exclusion across every worker process (no two jobs touch one tenant
 // at once). One Redis key per customer: SET NX PX to take it, a Lua compare-and-PEXPIRE to renew it while
 // the job runs, a Lua compare-and-DEL to release it, so a holder whose lock expired can never renew or
 // release a lock someone else took since.

@@ -8,7 +8,7 @@ import {
 } from '../src/index.ts'
 import { compliantPartner, withValue } from './fixtures.ts'
 
-describe('defaultPolicy (version 1 = DESIGN.md section 1)', () => {
+describe('defaultPolicy (version 1 = the setup guide settings)', () => {
   it('owns exactly the ten fields of the design table with their remediation', () => {
     const summary = Object.fromEntries(
       defaultPolicy.fields.map((f) => [f.path, [f.comparator, f.remediation, f.desired]]),

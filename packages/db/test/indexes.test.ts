@@ -1,4 +1,4 @@
-// The queries that must stay fast at 100,000 customers use their indexes (DESIGN.md §8: a sweep costs a query).
+// The queries that must stay fast at 100,000 customers use their indexes (a sweep costs a query).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // Relative import: testkit depends on @crosstrust/db, so a package dependency back would be a cycle.
 import { createTestDatabase, type TestDatabase } from '../../testkit/src/index.ts'

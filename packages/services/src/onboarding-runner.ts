@@ -107,7 +107,7 @@ function graphProblem(step: OnboardingStep, err: MicrosoftError): StepFailure {
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue
 
 /**
- * The onboarding job (DESIGN.md section 3, steps 3–6). Every step is persisted with attempts, timestamps
+ * The onboarding job. Every step is persisted with attempts, timestamps
  * and a message staff can act on. Safe to run twice: it resumes from the consent and the upsert is idempotent.
  */
 export async function runOnboarding(deps: OnboardingDeps, customerId: string): Promise<OnboardingOutcome> {

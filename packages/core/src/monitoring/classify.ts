@@ -1,7 +1,7 @@
 import type { Evaluation } from '../policy/evaluate.ts'
 import type { GraphErrorKind } from '../graph-error-kind.ts'
 
-// Classifies one check (DESIGN.md section 4). A failed read is never drift: M365DSC's "read failed, so
+// Classifies one check. A failed read is never drift: M365DSC's "read failed, so
 // it must be absent" is the most complained-about false drift in peer tools.
 
 export type CheckOutcome = 'compliant' | 'drifted' | 'unknown' | 'access_lost'

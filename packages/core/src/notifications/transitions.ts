@@ -1,4 +1,4 @@
-// Notifications fire on state changes only (DESIGN.md section 4): repeated alerts for the same drift are
+// Notifications fire on state changes only: repeated alerts for the same drift are
 // the top complaint about peer tools (CIPP #6216, Maester #155). This file decides what changed.
 
 /**

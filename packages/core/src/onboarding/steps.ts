@@ -1,4 +1,4 @@
-// Onboarding is persisted as ordered steps (DESIGN.md section 3). This file holds the vocabulary and the
+// Onboarding is persisted as ordered steps. This file holds the vocabulary and the
 // legal status transitions; `state.ts` derives the customer's overall state from the steps.
 
 export const ONBOARDING_STEPS = [

@@ -1,6 +1,6 @@
 import type { PolicyDefinition } from './types.ts'
 
-// Version 1 = DESIGN.md section 1, the settings of the manual setup guide. Labels use the portal's wording.
+// Version 1 = the settings of the manual setup guide. Labels use the portal's wording.
 // Outbound, direct connect and tenant restrictions are report-only: a customer admin may set them for their
 // own reasons, so we report a difference but never overwrite it.
 export const defaultPolicy: PolicyDefinition = {

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { currentPolicy } from '../policy-store.ts'
 
-// Accepted deviations (DESIGN.md section 4): staff accept one specific field difference with a reason, an
+// Accepted deviations: staff accept one specific field difference with a reason, an
 // owner and an expiry. Core's evaluation treats it as not-drift until it expires, then as drift again.
 
 export const MAX_DEVIATION_DAYS = 366

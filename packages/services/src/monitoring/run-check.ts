@@ -180,7 +180,7 @@ function failureReason(classification: CheckClassification, detail: string | nul
 
 /**
  * One check (or staff/rollout apply) of one customer: read the partner entry with low priority, evaluate it
- * against the current policy and the customer's active accepted deviations, classify (DESIGN.md section 4),
+ * against the current policy and the customer's active accepted deviations, classify,
  * act per mode, record the run and move the customer on. A failed read is `unknown`, never drift, never an
  * alert. Runs under the tenant lock (the worker's job), so nothing else touches this tenant meanwhile.
  */

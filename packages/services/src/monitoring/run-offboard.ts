@@ -13,7 +13,7 @@ export class OffboardRetryableError extends Error {
 }
 
 /**
- * The offboard job (issue item 8): delete our partner entry in the customer tenant (only ever here, never as
+ * The offboard job: delete our partner entry in the customer tenant (only ever here, never as
  * a repair), verify it is gone, stop checks and mark the customer offboarded, with a run and an audit event.
  * An entry that is already gone is success. Lost access means we cannot delete: the customer is offboarded
  * with a note telling staff to ask the customer to remove the app and the entry themselves.

@@ -47,7 +47,7 @@ const WITH_FIELDS: ReadonlySet<TransitionKind> = new Set(['drifted', 'removed_by
 /**
  * Records the notifications for one customer state change, inside the caller's transaction (the same one
  * that stores the new state, so a rolled-back check notifies nobody). Notifications fire on changes only
- * (DESIGN.md section 4): nothing happens when the state did not change. Each transition becomes one
+ *: nothing happens when the state did not change. Each transition becomes one
  * `NotificationEvent` (unique de-duplication key, inserted with ON CONFLICT DO NOTHING so a duplicate
  * neither throws nor aborts the transaction) and one `WebhookDelivery` per enabled endpoint subscribed
  * to it. Returns the ids of the deliveries created; enqueue `notify` jobs for them after commit.

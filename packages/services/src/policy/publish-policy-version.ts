@@ -65,7 +65,7 @@ function sameFields(a: PolicyDefinition, b: PolicyDefinition): boolean {
 }
 
 /**
- * Publishes a new policy version (DESIGN.md section 1: the policy is data, versioned) and starts rolling it
+ * Publishes a new policy version (the policy is data, versioned) and starts rolling it
  * out: every onboarded customer is re-checked against it within the rollout window, and per mode the check
  * repairs (remediate) or reports the new drift (report, alert). Versions are immutable and numbered
  * latest+1; two concurrent publishes cannot both get the same number (primary key), the loser gets a

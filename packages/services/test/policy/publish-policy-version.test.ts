@@ -29,7 +29,7 @@ beforeEach(async () => {
   await db.prisma.policyVersion.deleteMany()
 })
 
-/** Version 2 of the policy: also trust hybrid joined devices (DESIGN.md section 1's example). */
+/** Version 2 of the policy: also trust hybrid joined devices. */
 function trustHybrid(version?: number): Record<string, unknown> {
   const fields = defaultPolicy.fields.map((field) =>
     field.path === 'inboundTrust.isHybridAzureADJoinedDeviceAccepted' ? { ...field, desired: true } : field,
