@@ -32,6 +32,7 @@ export {
   type LicenceSummary,
   type SubscribedSku,
 } from './licences.ts'
+export { proveAccess, type AccessProof } from './prove-access.ts'
 export { resolveTenant, type ResolvedTenant } from './resolve-tenant.ts'
 export {
   readBackUntil,

@@ -9,13 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node'
 import { msalCertificate } from './certificate.ts'
 import { classifyTokenError } from './classify-token-error.ts'
-import {
-  AccessLostError,
-  ConfigurationError,
-  type MicrosoftError,
-  ThrottledError,
-  TransientError,
-} from './errors.ts'
+import { AccessLostError, type MicrosoftError, ThrottledError, TransientError } from './errors.ts'
 import { silentLogger, type MicrosoftLogger, type MicrosoftMetrics } from './logger.ts'
 import { LruMap } from './lru-map.ts'
 import { msalAuthorityOptions, tenantAuthority } from './msal-authority.ts'
@@ -54,11 +48,21 @@ export interface AppToken {
   expiresOn: Date
   /** The tenant we asked for (lower-case GUID). */
   tenantId: string
-  /** The tenant the token was issued for (`tid` claim); always equals tenantId (checked). */
+  /**
+   * The tenant the token was issued for: its `tid` claim (checked to equal tenantId), or tenantId itself when
+   * the token is opaque.
+   */
   tid: string
+  /** The token's `roles` claim; empty when the token is opaque. */
   roles: string[]
   /** Required roles the token lacks; non-empty ⇒ the token was not cached (consent still replicating?). */
   missingRoles: string[]
+  /**
+   * `read`: tid and roles come from the token. `opaque`: the token is not a JWT we can read (Microsoft tells
+   * clients not to parse Graph tokens), so nothing is known from it; prove access with a Graph call
+   * (`proveAccess`).
+   */
+  claims: 'read' | 'opaque'
 }
 
 export interface TokenProviderStats {
@@ -192,26 +196,38 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       metrics?.observe('microsoft_token_request_ms', performance.now() - started)
     }
     if (result === null) throw new TransientError(`token endpoint returned no token for tenant ${tenantId}`)
-    const claims = readTokenClaims(result.accessToken)
-    if (claims === undefined) {
-      throw new ConfigurationError(`the access token for tenant ${tenantId} is not a JWT (wrong scope?)`)
-    }
-    // result.tenantId is empty for client credentials; the token's own tid is the truth.
-    if (claims.tid.toLowerCase() !== tenantId) {
-      throw new AccessLostError(`token was issued for tenant ${claims.tid || '(none)'}, not ${tenantId}`, {
-        reason: 'tenant_mismatch',
-      })
-    }
     const expiresOn = result.expiresOn ?? new Date(Date.now() + 60 * 60_000)
-    const missingRoles = requiredRoles.filter((r) => !claims.roles.includes(r))
-    const token: AppToken = {
-      accessToken: result.accessToken,
-      expiresOn,
-      tenantId,
-      tid: claims.tid.toLowerCase(),
-      roles: claims.roles,
-      missingRoles,
+    const claims = readTokenClaims(result.accessToken)
+    let token: AppToken
+    if (claims === undefined) {
+      // Opaque to us: the tenant is the one whose authority issued it; Graph decides what it may do.
+      token = {
+        accessToken: result.accessToken,
+        expiresOn,
+        tenantId,
+        tid: tenantId,
+        roles: [],
+        missingRoles: [],
+        claims: 'opaque',
+      }
+    } else {
+      // result.tenantId is empty for client credentials; the token's own tid is the truth.
+      if (claims.tid.toLowerCase() !== tenantId) {
+        throw new AccessLostError(`token was issued for tenant ${claims.tid || '(none)'}, not ${tenantId}`, {
+          reason: 'tenant_mismatch',
+        })
+      }
+      token = {
+        accessToken: result.accessToken,
+        expiresOn,
+        tenantId,
+        tid: claims.tid.toLowerCase(),
+        roles: claims.roles,
+        missingRoles: requiredRoles.filter((r) => !claims.roles.includes(r)),
+        claims: 'read',
+      }
     }
+    const missingRoles = token.missingRoles
     if (missingRoles.length === 0) tokens.set(tenantId, token)
     else logger.info({ tenantId, missingRoles }, 'token lacks required roles; not cached')
     return token

@@ -36,6 +36,10 @@ export const tenantSettingsSchema = z
     partnersPageSize: z.number().int().min(1),
     /** Error code of a partner DELETE refused because the partner still has an identitySynchronization policy. */
     partnerDeleteWithIdentitySyncErrorCode: z.string().min(1),
+    /** App-only Graph access tokens: Microsoft's v1 JWT, or an opaque string (clients must not parse Graph tokens). */
+    graphTokenFormat: z.enum(['jwt', 'opaque']),
+    /** Lifetime (and `expires_in`) of app-only access tokens from the token endpoint. */
+    appTokenLifetimeSeconds: z.number().int().min(1).max(86_400),
   })
   .partial()
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

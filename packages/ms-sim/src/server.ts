@@ -139,7 +139,7 @@ export function buildOrigin(
       const auth = req.headers.authorization
       if (auth && auth.length > 7) {
         const raw = auth.slice(7)
-        const claims = state.keys.knownClaims(raw) ?? peekClaims(raw)
+        const claims = state.keys.knownClaims(raw) ?? state.opaqueTokens.get(raw) ?? peekClaims(raw)
         if (claims) {
           if (typeof claims.tid === 'string') c.tenant = claims.tid
           const app = claims.appid ?? claims.azp

@@ -97,6 +97,8 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   auditIngestionDelaySeconds: 120,
   partnersPageSize: 100,
   partnerDeleteWithIdentitySyncErrorCode: 'Request_BadRequest',
+  graphTokenFormat: 'jwt',
+  appTokenLifetimeSeconds: 3599,
 }
 
 export interface SimStateOptions {
@@ -115,6 +117,8 @@ export class SimState {
   settings: Required<TenantSettings> = { ...DEFAULT_SETTINGS }
   readonly faults = new FaultInjector()
   readonly requests: RequestLog
+  /** Opaque Graph access tokens issued (`graphTokenFormat: opaque`) and the claims they stand for. */
+  readonly opaqueTokens = new Map<string, Record<string, unknown>>()
   /** Per origin|tenant|client: when the last Retry-After given elapses (to flag early retries). */
   readonly retryGates = new Map<string, number>()
   /** Filled in by the server once listening. */

@@ -106,22 +106,24 @@ describe('OpenID discovery', () => {
 })
 
 describe('client credentials', () => {
-  it('issues a token by client secret with the documented claims, verifiable against the JWKS', async () => {
+  it('issues a Graph token by client secret in the v1.0 shape, verifiable against the JWKS', async () => {
     const r = await secretToken(CONTOSO)
     expect(r?.tokenType).toBe('Bearer')
     const jwks = createRemoteJWKSet(new URL(`${sim.loginUrl}/${CONTOSO}/discovery/v2.0/keys`))
     const { payload, protectedHeader } = await jwtVerify(r?.accessToken ?? '', jwks, {
-      issuer: `${sim.loginUrl}/${CONTOSO}/v2.0`,
+      issuer: `https://sts.windows.net/${CONTOSO}/`,
       audience: 'https://graph.microsoft.com',
     })
     expect(protectedHeader.alg).toBe('RS256')
     expect(protectedHeader.kid).toBeTruthy()
     expect(payload).toMatchObject({
+      ver: '1.0',
       tid: CONTOSO,
       appid: DEMO_IDS.appClientId,
-      azp: DEMO_IDS.appClientId,
+      appidacr: '1',
       idtyp: 'app',
     })
+    expect(payload.azp).toBeUndefined()
     expect(payload.roles).toEqual(['Policy.ReadWrite.CrossTenantAccess', 'Organization.Read.All'])
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3599)
     expect(payload.oid).toBe(sim.state.getTenant(CONTOSO)?.servicePrincipals.get(DEMO_IDS.appClientId)?.id)

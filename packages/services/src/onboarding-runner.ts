@@ -13,9 +13,10 @@ import type { Prisma } from '@crosstrust/db'
 import {
   AccessLostError,
   MicrosoftError,
+  proveAccess,
   readBackUntil,
   upsertPartnerPolicy,
-  type AppToken,
+  type AccessProof,
   type GraphGateway,
   type TokenProvider,
 } from '@crosstrust/microsoft'
@@ -181,8 +182,10 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
       )
     await succeed(
       'access_verified',
-      `Access verified for tenant ${token.tid} (${token.roles.join(', ')}).`,
-      { tid: token.tid, roles: token.roles },
+      token.via === 'token-claims'
+        ? `Access verified for tenant ${token.tid} (${token.roles.join(', ')}).`
+        : `Access verified for tenant ${token.tid} (Microsoft Graph let us read its cross-tenant access policy).`,
+      { tid: token.tid, roles: token.roles, via: token.via, requestId: token.requestId },
       { tenantId: token.tid },
     )
 
@@ -349,18 +352,15 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
   }
 }
 
-/** A token whose `tid` and `roles` prove the consent, retried across the replication window. */
-async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Promise<AppToken> {
+/** Proof of the consent (the token's `tid` and `roles`, or a Graph call), retried across the replication window. */
+async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Promise<AccessProof> {
   const deadline = Date.now() + deps.settings.consentRetryWindowMs
   let delay = deps.settings.retryBaseDelayMs
   let lastCode: string | undefined
   let lastPassingFault: MicrosoftError | undefined
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const token = await deps.tokens.getToken(tenantId, { forceRefresh: attempt > 1 })
-      if (token.missingRoles.length === 0) return token
-      lastCode = `missing roles ${token.missingRoles.join(', ')}`
-      lastPassingFault = undefined
+      return await proveAccess(deps.tokens, deps.graph, tenantId, { forceRefresh: attempt > 1 })
     } catch (err) {
       if (err instanceof AccessLostError && err.reason === 'tenant_mismatch') {
         throw new StepFailure('access_verified', err.message)
@@ -377,11 +377,15 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
       if (!pending && !transient) throw err
       lastPassingFault = transient && !pending ? err : undefined
       lastCode =
-        err instanceof MicrosoftError
-          ? err.aadstsCodes[0]
-            ? `AADSTS${err.aadstsCodes[0]}`
-            : err.code
-          : undefined
+        err instanceof AccessLostError && err.reason === 'missing_roles'
+          ? err.missingRoles.length > 0
+            ? `missing roles ${err.missingRoles.join(', ')}`
+            : `Graph ${err.code ?? 'denied access'}`
+          : err instanceof MicrosoftError
+            ? err.aadstsCodes[0]
+              ? `AADSTS${err.aadstsCodes[0]}`
+              : err.code
+            : undefined
     }
     if (Date.now() + delay > deadline) {
       // Throttled or unavailable at the end of the window: that is Microsoft being busy, not consent missing;

@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { SimState, Tenant } from '../state.ts'
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../graph-permissions.ts'
 import { graphError } from './respond.ts'
+import { v1Issuer } from '../identity/tokens.ts'
+import type { VerifyResult } from '../keys.ts'
 
 export interface GraphCaller {
   tenant: Tenant
@@ -40,7 +42,14 @@ export function authorize(
   if (!h || !/^bearer\s+/i.test(h)) return unauth(req, reply, 'Access token is empty.')
   const token = h.replace(/^bearer\s+/i, '').trim()
   if (!token) return unauth(req, reply, 'Access token is empty.')
-  const v = state.keys.verify(token, Math.floor(Date.now() / 1000))
+  const nowSeconds = Math.floor(Date.now() / 1000)
+  const opaque = state.opaqueTokens.get(token)
+  const v: VerifyResult =
+    opaque === undefined
+      ? state.keys.verify(token, nowSeconds)
+      : typeof opaque.exp === 'number' && opaque.exp > nowSeconds
+        ? { ok: true, claims: opaque }
+        : { ok: false, reason: 'expired' }
   if (!v.ok) {
     if (v.reason === 'malformed')
       return unauth(
@@ -59,7 +68,11 @@ export function authorize(
   }
   const tenant = typeof c.tid === 'string' ? state.getTenant(c.tid) : undefined
   if (!tenant) return unauth(req, reply, 'Access token validation failure. Invalid tenant.')
-  if (typeof c.iss !== 'string' || c.iss !== `${state.loginUrl}/${tenant.id}/v2.0`) {
+  // App-only Graph tokens are v1.0 (issuer sts.windows.net); delegated ones from the v2 endpoint keep v2.0.
+  if (
+    typeof c.iss !== 'string' ||
+    (c.iss !== `${state.loginUrl}/${tenant.id}/v2.0` && c.iss !== v1Issuer(tenant.id))
+  ) {
     return unauth(req, reply, 'Access token validation failure. Invalid issuer.')
   }
   const appId = typeof c.appid === 'string' ? c.appid : typeof c.azp === 'string' ? c.azp : ''

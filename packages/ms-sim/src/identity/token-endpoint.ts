@@ -211,11 +211,21 @@ export function registerTokenEndpoint(app: FastifyInstance, state: SimState): vo
         }
         const audience = isGraph ? GRAPH_RESOURCE : (resourceApp?.clientId ?? resource)
         const credentialType = auth.credentialType === 'certificate' ? 'certificate' : 'secret'
-        const accessToken = await issueAppToken(state, t, registration, sp, audience, roles, credentialType)
+        const lifetime = settings.appTokenLifetimeSeconds
+        const accessToken = await issueAppToken(
+          state,
+          t,
+          registration,
+          sp,
+          audience,
+          roles,
+          credentialType,
+          lifetime,
+        )
         return tokenResponse(reply, {
           token_type: 'Bearer',
-          expires_in: TOKEN_LIFETIME_SECONDS,
-          ext_expires_in: TOKEN_LIFETIME_SECONDS,
+          expires_in: lifetime,
+          ext_expires_in: lifetime,
           access_token: accessToken,
         })
       }

@@ -31,13 +31,17 @@ export async function issueAppToken(
     appTokenCache.set(state, cache)
     cacheSecond = now
   }
-  const key = `${t.id}|${sp.id}|${app.clientId}|${audience}|${roles.join(',')}|${credentialType}|${lifetimeSeconds}|${state.keys.activeKid}`
+  const key = `${t.id}|${sp.id}|${app.clientId}|${audience}|${roles.join(',')}|${credentialType}|${lifetimeSeconds}|${state.keys.activeKid}|${state.settingsFor(t).graphTokenFormat}`
   const hit = cache.get(key)
   if (hit) return hit
   const acr = credentialType === 'certificate' ? '2' : '1'
+  // Graph access tokens are v1.0 tokens whatever endpoint issued them (Graph's manifest does not ask for v2):
+  // issuer sts.windows.net, appid/appidacr, no azp/azpacr. Tokens for our own registered APIs stay v2.0.
+  const graphV1 = audience === GRAPH_RESOURCE
+  const iss = graphV1 ? v1Issuer(t.id) : issuer(state, t.id)
   const claims: Record<string, unknown> = {
     aud: audience,
-    iss: issuer(state, t.id),
+    iss,
     iat: now,
     nbf: now,
     exp: now + lifetimeSeconds,
@@ -45,20 +49,37 @@ export async function issueAppToken(
     app_displayname: app.displayName,
     appid: app.clientId,
     appidacr: acr,
-    azp: app.clientId,
-    azpacr: acr,
-    idp: issuer(state, t.id),
+    idp: iss,
     idtyp: 'app',
     oid: sp.id,
+    rh: randomBytes(16).toString('base64url'),
     sub: sp.id,
     tenant_region_scope: 'EU',
     tid: t.id,
-    ver: '2.0',
+    uti: randomBytes(16).toString('base64url'),
+    ver: graphV1 ? '1.0' : '2.0',
+  }
+  if (!graphV1) {
+    claims.azp = app.clientId
+    claims.azpacr = acr
   }
   if (roles.length > 0) claims.roles = roles
-  const token = await state.keys.sign(claims)
+  let token: string
+  if (graphV1 && state.settingsFor(t).graphTokenFormat === 'opaque') {
+    // Not a JWT: no dots, nothing a client could decode. Graph (here) looks the claims up.
+    token = `EwB${randomBytes(48).toString('base64url')}`
+    if (state.opaqueTokens.size >= 100_000) state.opaqueTokens.clear()
+    state.opaqueTokens.set(token, claims)
+  } else {
+    token = await state.keys.sign(claims)
+  }
   cache.set(key, token)
   return token
+}
+
+/** The issuer of v1.0 access tokens (Graph's), whatever cloud or endpoint version issued them. */
+export function v1Issuer(tenantId: string): string {
+  return `https://sts.windows.net/${tenantId}/`
 }
 
 export interface UserTokenSet {
