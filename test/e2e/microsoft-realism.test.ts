@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addTenant, finished, newCustomer, step } from '../support/consent-steps.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured } from '../support/partner-assert.ts'
+import { APP, checkNow, customer, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { startSystem, type System } from '../support/system.ts'
+import type { TenantSettings } from '../../packages/ms-sim/src/index.ts'
 
 let sys: System
 
@@ -36,5 +38,45 @@ describe('opaque Graph access tokens', () => {
     expectConfigured(sys, tenant.id)
     const access = await step(sys, customerId, 'access_verified')
     expect(access.message).toContain('Microsoft Graph let us read its cross-tenant access policy')
+  })
+})
+
+/** An onboarded customer whose simulated tenant has these switches. */
+async function onboarded(settings: TenantSettings) {
+  const c = await seedOnboardedCustomer(sys)
+  sys.sim.state.requireTenant(c.tenantId ?? '').settings = settings
+  return c
+}
+
+describe('revocation', () => {
+  it('token-expiry (default): checks stay compliant on the issued token, then report access lost once it expired', async () => {
+    const c = await onboarded({ appTokenLifetimeSeconds: 5 })
+    expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
+    sys.sim.state.revokeConsent(c.tenantId ?? '', APP)
+    expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
+    await new Promise((r) => setTimeout(r, 5_100))
+    const lost = await checkNow(sys, c.id)
+    expect(lost.outcome).toBe('access_lost')
+    expect(lost.errorCode).toContain('7000229')
+    expect((await customer(sys, c.id)).complianceState).toBe('access_lost')
+  })
+
+  it('token-expiry: removed permission is access lost at expiry too', async () => {
+    const c = await onboarded({ appTokenLifetimeSeconds: 3 })
+    expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
+    sys.sim.state.removeRoles(c.tenantId ?? '', APP)
+    await new Promise((r) => setTimeout(r, 3_100))
+    expect((await checkNow(sys, c.id)).outcome).toBe('access_lost')
+  })
+
+  it('immediate: the next check reports access lost', async () => {
+    const c = await onboarded({ revocationEffect: 'immediate' })
+    expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
+    sys.sim.state.revokeConsent(c.tenantId ?? '', APP)
+    expect((await checkNow(sys, c.id)).outcome).toBe('access_lost')
+    const d = await onboarded({ revocationEffect: 'immediate' })
+    expect((await checkNow(sys, d.id)).outcome).toBe('compliant')
+    sys.sim.state.removeRoles(d.tenantId ?? '', APP)
+    expect((await checkNow(sys, d.id)).outcome).toBe('access_lost')
   })
 })

@@ -346,6 +346,8 @@ describe('failures are unknown, never drift', () => {
   it('access lost after consent revocation backs off exponentially; re-consent and a forced retry recover', async () => {
     const c = await seedOnboardedCustomer(sys, { mode: 'alert' })
     const tenantId = c.tenantId ?? ''
+    // Graph refuses issued tokens at once here (revocation at token expiry: microsoft-realism.test.ts).
+    sys.sim.state.requireTenant(tenantId).settings = { revocationEffect: 'immediate' }
     await checkNow(sys, c.id)
     sys.sim.state.revokeConsent(tenantId, APP)
 

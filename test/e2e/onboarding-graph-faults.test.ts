@@ -156,7 +156,8 @@ describe('onboarding against a misbehaving Graph', () => {
   })
 
   it('consent revoked mid-onboarding, after access was verified: the next step fails as access lost', async () => {
-    const tenant = addTenant(sys)
+    // Graph refuses the token already issued at once (the realistic default waits for its expiry).
+    const tenant = addTenant(sys, { settings: { revocationEffect: 'immediate' } })
     // Slow down the organization read so the revocation lands between access_verified and the Graph calls.
     sys.sim.state.faults.add({
       kind: 'latency',

@@ -37,7 +37,10 @@ export interface TokenProviderOptions {
   maxCachedTokens?: number
   /** MSAL clients kept (one per recently refreshed tenant). Default 1,000. */
   maxClients?: number
-  /** A cached token is refreshed this long before it expires (MSAL uses 5 minutes). */
+  /**
+   * A cached token is refreshed this long before it expires (MSAL uses 5 minutes), or after 90 % of its
+   * lifetime when that comes first (short-lived tokens stay cached for most of their life).
+   */
   refreshBeforeExpiryMs?: number
   /** Per token request. Default 15 s. */
   requestTimeoutMs?: number
@@ -116,7 +119,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
           ),
         }
 
-  const tokens = new LruMap<string, AppToken>(options.maxCachedTokens ?? 200_000)
+  const tokens = new LruMap<string, { token: AppToken; refreshAt: number }>(
+    options.maxCachedTokens ?? 200_000,
+  )
   const clients = new LruMap<string, TenantClient>(options.maxClients ?? 1_000)
   const inFlight = new Map<string, Promise<AppToken>>()
   const counters = { cacheHits: 0, cacheMisses: 0, inFlightJoins: 0, failures: 0 }
@@ -228,7 +233,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
     }
     const missingRoles = token.missingRoles
-    if (missingRoles.length === 0) tokens.set(tenantId, token)
+    const lifetimeMs = Math.max(0, expiresOn.getTime() - Date.now())
+    const refreshAt = expiresOn.getTime() - Math.min(refreshBeforeExpiryMs, lifetimeMs / 10)
+    if (missingRoles.length === 0) tokens.set(tenantId, { token, refreshAt })
     else logger.info({ tenantId, missingRoles }, 'token lacks required roles; not cached')
     return token
   }
@@ -241,10 +248,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       const tenantId = rawTenantId.toLowerCase()
       if (opts?.forceRefresh !== true) {
         const cached = tokens.get(tenantId)
-        if (cached !== undefined && cached.expiresOn.getTime() - Date.now() > refreshBeforeExpiryMs) {
+        if (cached !== undefined && Date.now() < cached.refreshAt) {
           counters.cacheHits += 1
           metrics?.increment('microsoft_token_cache', { result: 'hit' })
-          return Promise.resolve(cached)
+          return Promise.resolve(cached.token)
         }
       } else {
         tokens.delete(tenantId)

@@ -91,7 +91,7 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   readLagSeconds: 0,
   unlicensedInboundTrust: 'accept',
   consentCancelError: 'consent_required',
-  revocationEffect: 'immediate',
+  revocationEffect: 'token-expiry',
   rolesRemovedBehavior: 'token-without-roles',
   missingServicePrincipalErrorCode: 7000229,
   auditIngestionDelaySeconds: 120,

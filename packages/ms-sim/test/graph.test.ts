@@ -195,7 +195,8 @@ describe('authorization', () => {
     expect(e.message).toBe('Insufficient privileges to complete the operation.')
   })
 
-  it('treats revoked consent (service principal deleted) as 401 and removed roles as 403 for live tokens', async () => {
+  it('revocationEffect immediate: revoked consent (service principal deleted) is 401 and removed roles 403 for live tokens', async () => {
+    sim.state.settings.revocationEffect = 'immediate'
     sim.state.removeRoles(CONTOSO, DEMO_IDS.appClientId)
     expect((await graphError(g.api(PARTNERS).get())).statusCode).toBe(403)
     const res = await fetch(

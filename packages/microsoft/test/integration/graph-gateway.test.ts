@@ -157,8 +157,8 @@ describe('graph gateway: partner entries', () => {
     }
   })
 
-  it('consent revoked after the token was cached: Graph 401 ⇒ access lost, token dropped', async () => {
-    const { tenantId } = addCustomer(fx)
+  it('consent revoked after the token was cached (revocation immediate): Graph 401 ⇒ access lost, token dropped', async () => {
+    const { tenantId } = addCustomer(fx, { settings: { revocationEffect: 'immediate' } })
     const tokens = tokenProvider(fx)
     const g = gateway(tokens)
     await g.getPartner(tenantId, PARTNER_TENANT_ID)
