@@ -80,3 +80,37 @@ describe('revocation', () => {
     expect((await checkNow(sys, d.id)).outcome).toBe('access_lost')
   })
 })
+
+describe('429 without Retry-After', () => {
+  it('onboarding rides out 429s without Retry-After on its own backoff', async () => {
+    const tenant = addTenant(sys)
+    sys.sim.state.faults.add({
+      kind: 'throttle',
+      origin: 'graph',
+      tenantId: tenant.id,
+      retryAfterSeconds: null,
+      times: 2,
+    })
+    const { customer: c } = await onboard('Throttled Without Wait AB', tenant.id)
+    expect(c.onboardingState).toBe('onboarded')
+    const statuses = sys.sim.state.requests.list({ tenant: tenant.id, origin: 'graph' }).map((r) => r.status)
+    expect(statuses.slice(0, 2)).toEqual([429, 429])
+  })
+
+  it('a check throttled past its budget is unknown (never drift) and backs off on the product schedule', async () => {
+    const c = await seedOnboardedCustomer(sys)
+    sys.sim.state.faults.add({
+      kind: 'throttle',
+      origin: 'graph',
+      tenantId: c.tenantId ?? '',
+      retryAfterSeconds: null,
+    })
+    const run = await checkNow(sys, c.id)
+    expect(run.outcome).toBe('unknown')
+    const state = await customer(sys, c.id)
+    expect(state.complianceState).toBe('compliant')
+    expect(state.backoffUntil?.getTime() ?? 0).toBeGreaterThan(state.lastCheckAt?.getTime() ?? Infinity)
+    sys.sim.state.faults.clear(c.tenantId ?? '')
+    expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
+  }, 60_000)
+})
