@@ -3,7 +3,11 @@
 // create, 429 without Retry-After, licence states and tenants we must refuse. Real simulator, database,
 // queues and worker; every test uses its own simulated tenant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addTenant, finished, newCustomer, step } from '../support/consent-steps.ts'
+import { randomUUID } from 'node:crypto'
+import { UnprocessableError } from '../../packages/core/src/index.ts'
+import { resolveTenant } from '../../packages/microsoft/src/index.ts'
+import { createCustomer } from '../../packages/services/src/index.ts'
+import { addTenant, finished, newCustomer, serviceContext, STAFF, step } from '../support/consent-steps.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured } from '../support/partner-assert.ts'
 import { APP, checkNow, customer, seedOnboardedCustomer } from '../support/monitoring.ts'
@@ -113,4 +117,59 @@ describe('429 without Retry-After', () => {
     sys.sim.state.faults.clear(c.tenantId ?? '')
     expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
   }, 60_000)
+})
+
+describe('licences', () => {
+  it.each([
+    ['Warning', 'p2', /expired and (is )?in its grace period/],
+    ['Suspended', 'none', /AAD_PREMIUM_P2 is suspended/],
+    ['LockedOut', 'none', /AAD_PREMIUM_P2 is locked out/],
+    ['Deleted', 'none', /AAD_PREMIUM_P2 was deleted/],
+  ] as const)('P2 %s: onboards, licence %s, and the prerequisites say why', async (status, level, text) => {
+    const tenant = addTenant(sys, { licence: 'P2' })
+    sys.sim.state.requireTenant(tenant.id).graph.skuStatuses = { AAD_PREMIUM_P2: status }
+    const { customer: c, customerId } = await onboard(`Licence ${status} AB`, tenant.id)
+    expect(c.onboardingState).toBe('onboarded')
+    expect(c.licence).toBe(level)
+    const prereq = await step(sys, customerId, 'prerequisites_checked')
+    expect(prereq.message).toMatch(text)
+    expect((prereq.detail as { warnings: string[] }).warnings.join(' ')).toMatch(text)
+  })
+})
+
+describe('tenants Crosstrust cannot onboard', () => {
+  const create = (name: string, tenant: string) =>
+    createCustomer(
+      serviceContext(sys),
+      (t) => resolveTenant(sys.config.MS_LOGIN_URL, t),
+      { name, tenant },
+      STAFF,
+    )
+
+  it('the Microsoft account (consumer) tenant is refused for good, in plain words', async () => {
+    const msa = '9188040d-6c67-4c5b-b112-36a304b66dad'
+    if (!sys.sim.state.getTenant(msa))
+      sys.sim.state.createTenant({ id: msa, displayName: 'Microsoft Accounts', domains: [] })
+    const attempt = create('Personal Account', msa)
+    await expect(attempt).rejects.toBeInstanceOf(UnprocessableError)
+    await expect(attempt).rejects.toMatchObject({ status: 422, code: 'consumer_tenant' })
+    await expect(attempt).rejects.toThrow(/personal accounts \(outlook.com, hotmail.com, live.com\)/)
+    expect(await sys.db.prisma.customer.count({ where: { name: 'Personal Account' } })).toBe(0)
+  })
+
+  it.each([
+    [
+      'US Government',
+      { cloudInstanceName: 'microsoftonline.us', tenantRegionScope: 'USGov' },
+      /US Government cloud \(USGov\)/,
+    ],
+    ['China', { cloudInstanceName: 'partner.microsoftonline.cn' }, /China cloud/],
+  ] as const)('a %s tenant is refused by domain, naming its cloud', async (label, cloud, text) => {
+    const id = randomUUID()
+    const domain = `c${id.slice(0, 8)}.example`
+    sys.sim.state.createTenant({ id, displayName: label, domains: [domain], cloud })
+    const attempt = create(`${label} Agency`, domain)
+    await expect(attempt).rejects.toMatchObject({ status: 422, code: 'other_cloud' })
+    await expect(attempt).rejects.toThrow(text)
+  })
 })

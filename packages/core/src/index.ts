@@ -5,6 +5,18 @@ export * from './monitoring/index.ts'
 export * from './notifications/index.ts'
 export * from './errors.ts'
 export * from './tokens.ts'
+export {
+  CONSUMER_TENANT_ID,
+  tenantEligibility,
+  type TenantDiscoveryFacts,
+  type TenantEligibility,
+} from './tenant-eligibility.ts'
+export {
+  describeLicence,
+  type LicenceDescription,
+  type LicenceFacts,
+  type LicenceStateName,
+} from './licence.ts'
 export type { GraphErrorKind } from './graph-error-kind.ts'
 export { GRAPH_ERROR_KINDS } from './graph-error-kind.ts'
 export { canonicalJson, sha256Hex } from './canonical-json.ts'

@@ -27,8 +27,11 @@ export {
 } from './graph-gateway.ts'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './graph-middleware.ts'
 export {
+  licenceStateOf,
   summarizeLicences,
   type EntraLicenceLevel,
+  type EntraSubscription,
+  type LicenceState,
   type LicenceSummary,
   type SubscribedSku,
 } from './licences.ts'

@@ -1,4 +1,10 @@
-import { ConflictError, NotFoundError, UnprocessableError } from '@crosstrust/core'
+import {
+  ConflictError,
+  NotFoundError,
+  tenantEligibility,
+  UnprocessableError,
+  type TenantDiscoveryFacts,
+} from '@crosstrust/core'
 import { isUniqueViolation, type Customer } from '@crosstrust/db'
 import { z } from 'zod'
 import { recordAudit } from './audit.ts'
@@ -37,8 +43,11 @@ export const createCustomerInput = z
   .strict()
 export type CreateCustomerInput = z.input<typeof createCustomerInput>
 
-/** Domain → tenant ID through OpenID discovery (public information: a lookup, never authorization). */
-export type TenantResolver = (domainOrId: string) => Promise<{ tenantId: string }>
+/**
+ * Domain → tenant ID through OpenID discovery (public information: a lookup, never authorization), with the
+ * tenant's cloud when discovery names it.
+ */
+export type TenantResolver = (domainOrId: string) => Promise<TenantDiscoveryFacts>
 
 export class UnknownTenantLookupError extends Error {}
 
@@ -54,8 +63,9 @@ export async function createCustomer(
   if (input.tenant !== undefined) {
     const isGuid = GUID.test(input.tenant)
     if (!isGuid) expectedDomain = input.tenant.toLowerCase()
+    let resolved: TenantDiscoveryFacts
     try {
-      expectedTenantId = (await resolveTenant(input.tenant)).tenantId.toLowerCase()
+      resolved = await resolveTenant(input.tenant)
     } catch (err) {
       if (
         err instanceof Error &&
@@ -67,6 +77,15 @@ export async function createCustomer(
         })
       }
       throw err
+    }
+    expectedTenantId = resolved.tenantId.toLowerCase()
+    // Permanent: no consent or retry can onboard the consumer tenant or a tenant of another cloud.
+    const eligibility = tenantEligibility(resolved)
+    if (!eligibility.eligible) {
+      throw new UnprocessableError(eligibility.reason, {
+        code: eligibility.code,
+        extensions: { tenant: input.tenant, tenantId: expectedTenantId },
+      })
     }
   }
   if (expectedTenantId) {

@@ -1,6 +1,7 @@
 import {
   buildCreateBody,
   buildPatchBody,
+  describeLicence,
   describeOnboardingProblem,
   evaluatePartner,
   hashSnapshot,
@@ -416,15 +417,11 @@ async function checkPrerequisites(deps: OnboardingDeps, customerId: string, tena
   const defaults = await graph.getDefaultPolicy(tenantId)
   const partner = await graph.getPartner(tenantId, settings.partnerTenantId)
   const level = licences.value.level
-  const warnings: string[] = []
-  if (level === 'none') {
-    warnings.push(
-      describeOnboardingProblem({ kind: 'licence_warning', missing: 'Entra ID P1 or P2' }).message,
-    )
-  }
+  const licence = describeLicence(licences.value)
+  const warnings = licence.warnings
   const message = [
     `Tenant "${org.value.displayName}" (${org.value.verifiedDomains.map((d) => d.name).join(', ') || 'no verified domains'}).`,
-    `Licence: ${level === 'none' ? 'no Entra ID P1/P2' : `Entra ID ${level.toUpperCase()}`}.`,
+    licence.summary,
     partner.value
       ? 'A partner entry for the partner already exists and will be updated.'
       : 'No partner entry yet; it will be created.',

@@ -159,6 +159,10 @@ describe('resolveTenant', () => {
     expect(await resolveTenant(fx.sim.loginUrl, domain)).toEqual({
       tenantId,
       issuer: `${fx.sim.loginUrl}/${tenantId}/v2.0`,
+      cloudInstanceName: 'microsoftonline.com',
+      tenantRegionScope: 'EU',
+      tenantRegionSubScope: null,
+      endpointCloudInstanceName: 'microsoftonline.com',
     })
     expect((await resolveTenant(fx.sim.loginUrl, domain.toUpperCase())).tenantId).toBe(tenantId)
     expect((await resolveTenant(fx.sim.loginUrl, tenantId)).tenantId).toBe(tenantId)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { summarizeLicences, type SubscribedSku } from '../../src/licences.ts'
+import { licenceStateOf, summarizeLicences, type SubscribedSku } from '../../src/licences.ts'
 
 const sku = (skuPartNumber: string, plans: string[] = [], capabilityStatus = 'Enabled'): SubscribedSku => ({
   skuId: `id-${skuPartNumber}`,
@@ -39,5 +39,36 @@ describe('summarizeLicences', () => {
       servicePlans: [{ servicePlanName: 'AAD_PREMIUM', provisioningStatus: 'Disabled' }],
     }
     expect(summarizeLicences([disabled]).level).toBe('none')
+  })
+})
+
+describe('licence states (capabilityStatus)', () => {
+  it('maps every documented capabilityStatus to a state; unknown values are not usable', () => {
+    expect(
+      ['Enabled', 'Warning', 'Suspended', 'LockedOut', 'Deleted', 'Other'].map((s) => licenceStateOf(s)),
+    ).toEqual(['active', 'grace_period', 'suspended', 'locked_out', 'deleted', 'unknown'])
+  })
+
+  it('Warning still grants the level (grace period); Suspended, LockedOut and Deleted do not, but are listed', () => {
+    expect(summarizeLicences([sku('AAD_PREMIUM_P2', [], 'Warning')])).toMatchObject({
+      level: 'p2',
+      levelState: 'grace_period',
+    })
+    for (const status of ['Suspended', 'LockedOut', 'Deleted']) {
+      const s = summarizeLicences([sku('AAD_PREMIUM_P2', [], status), sku('O365_BUSINESS_ESSENTIALS')])
+      expect(s.level).toBe('none')
+      expect(s.levelState).toBeNull()
+      expect(s.entraSubscriptions).toEqual([
+        {
+          skuPartNumber: 'AAD_PREMIUM_P2',
+          level: 'p2',
+          capabilityStatus: status,
+          state: licenceStateOf(status),
+        },
+      ])
+    }
+    expect(
+      summarizeLicences([sku('AAD_PREMIUM_P2', [], 'Warning'), sku('SPE_E5', [], 'Enabled')]).levelState,
+    ).toBe('active')
   })
 })
