@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import {
   buildDemoSeed,
+  REALISTIC_SETTINGS,
   DEMO_IDS,
   simulatorTrustBundle,
   startSimulator,
@@ -93,12 +94,16 @@ await run('pnpm', ['--silent', '--filter', '@crosstrust/db', 'run', 'db:deploy']
 
 say('› starting the Microsoft simulator')
 const sim = await startSimulator({
-  seed: buildDemoSeed({
-    appSecret,
-    staffAppSecret: staffSecret,
-    redirectUris: [`${baseUrl}/consent/callback`, `http://localhost:${port}/consent/callback`],
-    staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
-  }),
+  seed: {
+    ...buildDemoSeed({
+      appSecret,
+      staffAppSecret: staffSecret,
+      redirectUris: [`${baseUrl}/consent/callback`, `http://localhost:${port}/consent/callback`],
+      staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
+    }),
+    // Microsoft's waits (consent replication, read-after-write lag), as a customer would see them.
+    settings: REALISTIC_SETTINGS,
+  },
 })
 
 const env: NodeJS.ProcessEnv = {

@@ -2,7 +2,12 @@
 // scenario group, Redis, and the CA bundle the product processes trust.
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
-import { buildDemoSeed, startSimulator, type RunningSimulator } from '../../packages/ms-sim/src/index.ts'
+import {
+  buildDemoSeed,
+  REALISTIC_SETTINGS,
+  startSimulator,
+  type RunningSimulator,
+} from '../../packages/ms-sim/src/index.ts'
 import {
   createTemplateDatabase,
   dropTemplateDatabase,
@@ -49,7 +54,11 @@ export async function startBenchSimulator(opts: {
     redirectUris: [`${opts.redirectBase}/consent/callback`],
     staffRedirectUris: [`${opts.redirectBase}/auth/callback`],
   })
-  return startSimulator({ seed, requestLogCap: opts.requestLogCap })
+  // The benchmarks run on Microsoft's waits (consent replication, read-after-write lag).
+  return startSimulator({
+    seed: { ...seed, settings: REALISTIC_SETTINGS },
+    requestLogCap: opts.requestLogCap,
+  })
 }
 
 export function queuePrefix(label: string): string {

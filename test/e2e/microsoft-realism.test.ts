@@ -12,13 +12,13 @@ import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured } from '../support/partner-assert.ts'
 import { APP, checkNow, customer, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { startSystem, type System } from '../support/system.ts'
-import type { TenantSettings } from '../../packages/ms-sim/src/index.ts'
+import { REALISTIC_SETTINGS, type TenantSettings } from '../../packages/ms-sim/src/index.ts'
 
 let sys: System
 
 beforeAll(async () => {
   sys = await startSystem({
-    onboarding: { consentRetryWindowMs: 8_000, retryBaseDelayMs: 200, maxRetryDelayMs: 1_000 },
+    onboarding: { consentRetryWindowMs: 20_000, retryBaseDelayMs: 200, maxRetryDelayMs: 1_000 },
   })
 })
 afterAll(async () => {
@@ -171,5 +171,50 @@ describe('tenants Crosstrust cannot onboard', () => {
     const attempt = create(`${label} Agency`, domain)
     await expect(attempt).rejects.toMatchObject({ status: 422, code: 'other_cloud' })
     await expect(attempt).rejects.toThrow(text)
+  })
+})
+
+describe('consent replication', () => {
+  const tokenPhases = (tenantId: string) =>
+    sys.sim.state.requests
+      .list({ tenant: tenantId, origin: 'login' })
+      .filter((r) => r.path.includes('/oauth2/v2.0/token'))
+      .map((r) => `${String(r.status)} ${r.fault ?? 'ok'}`)
+
+  it('the demo profile (REALISTIC_SETTINGS): onboarding waits the replication out with backoff', async () => {
+    const tenant = addTenant(sys, { settings: { ...REALISTIC_SETTINGS } })
+    const started = Date.now()
+    const { customer: c } = await onboard('Realistic Replication AB', tenant.id)
+    expect(c.onboardingState).toBe('onboarded')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(
+      (REALISTIC_SETTINGS.consentMissingSeconds + REALISTIC_SETTINGS.consentNoRolesSeconds) * 1000 - 1000,
+    )
+    const phases = tokenPhases(tenant.id)
+    expect(phases[0]).toBe('401 consent-replication')
+    expect(phases).toContain('200 consent-replication-no-roles')
+    expect(phases.at(-1)).toBe('200 ok')
+    // Backoff, not a hammering loop: a handful of token requests over the whole wait.
+    expect(phases.length).toBeLessThanOrEqual(15)
+  })
+
+  it('AADSTS700016 then tokens without roles, with opaque tokens: Graph 403 is "not yet", then onboards', async () => {
+    const tenant = addTenant(sys, {
+      settings: {
+        consentMissingSeconds: 1.5,
+        consentMissingErrorCode: 700016,
+        consentNoRolesSeconds: 1.5,
+        graphTokenFormat: 'opaque',
+      },
+    })
+    const { customer: c, customerId } = await onboard('Opaque Replication AB', tenant.id)
+    expect(c.onboardingState).toBe('onboarded')
+    const phases = tokenPhases(tenant.id)
+    expect(phases[0]).toBe('400 consent-replication')
+    expect(phases).toContain('200 consent-replication-no-roles')
+    const graphStatuses = sys.sim.state.requests
+      .list({ tenant: tenant.id, origin: 'graph' })
+      .map((r) => r.status)
+    expect(graphStatuses).toContain(403)
+    expect((await step(sys, customerId, 'access_verified')).status).toBe('succeeded')
   })
 })

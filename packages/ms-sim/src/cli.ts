@@ -7,7 +7,13 @@
 import { readFile, mkdir, writeFile, stat } from 'node:fs/promises'
 import { join, dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startSimulator, buildDemoSeed, createClientCertificate, DEMO_IDS } from './index.ts'
+import {
+  startSimulator,
+  buildDemoSeed,
+  createClientCertificate,
+  DEMO_IDS,
+  REALISTIC_SETTINGS,
+} from './index.ts'
 import { defaultCaDir } from './certs.ts'
 import type { SimSeed } from './index.ts'
 
@@ -74,7 +80,7 @@ async function main(): Promise<void> {
     seed = JSON.parse(await readFile(seedFile, 'utf8')) as SimSeed
   } else {
     const cert = await demoCertificate(caDir)
-    seed = buildDemoSeed({ appCertificatePem: cert.pem })
+    seed = { ...buildDemoSeed({ appCertificatePem: cert.pem }), settings: REALISTIC_SETTINGS }
     certInfo = `demo app ${DEMO_IDS.appClientId}: certificate ${cert.certPath}, key ${cert.keyPath}\n`
   }
   const requestLogCap = Number(env.MS_SIM_REQUEST_LOG_CAP ?? 200_000)

@@ -24,6 +24,8 @@ export type { RequestLogEntry } from './request-log.ts'
 export { createClientCertificate, thumbprints } from './certs.ts'
 export type { ClientCertificate } from './certs.ts'
 export { buildDemoSeed, DEMO_IDS } from './demo-seed.ts'
+export { REALISTIC_SETTINGS } from './profiles.ts'
+export { DEFAULT_SETTINGS } from './state.ts'
 export type { DemoSeedOptions } from './demo-seed.ts'
 export { GRAPH_APP_ROLES } from './graph-permissions.ts'
 
