@@ -6,19 +6,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { UnprocessableError } from '../../packages/core/src/index.ts'
 import { resolveTenant } from '../../packages/microsoft/src/index.ts'
-import { createCustomer } from '../../packages/services/src/index.ts'
+import { createCustomer, requestOffboard } from '../../packages/services/src/index.ts'
 import { addTenant, finished, newCustomer, serviceContext, STAFF, step } from '../support/consent-steps.ts'
 import { consentAs } from '../support/consent-driver.ts'
-import { expectConfigured } from '../support/partner-assert.ts'
+import { expectConfigured, expectExactlyPolicy, storedPartner } from '../support/partner-assert.ts'
 import { APP, checkNow, customer, seedOnboardedCustomer } from '../support/monitoring.ts'
-import { startSystem, type System } from '../support/system.ts'
+import { startSystem, waitFor, type System } from '../support/system.ts'
 import { REALISTIC_SETTINGS, type TenantSettings } from '../../packages/ms-sim/src/index.ts'
 
 let sys: System
 
 beforeAll(async () => {
   sys = await startSystem({
-    onboarding: { consentRetryWindowMs: 20_000, retryBaseDelayMs: 200, maxRetryDelayMs: 1_000 },
+    onboarding: {
+      consentRetryWindowMs: 20_000,
+      retryBaseDelayMs: 200,
+      maxRetryDelayMs: 1_000,
+      readBack: { attempts: 15, delayMs: 300 },
+    },
+    monitoring: { readBack: { attempts: 15, delayMs: 300 } },
   })
 })
 afterAll(async () => {
@@ -217,4 +223,36 @@ describe('consent replication', () => {
     expect(graphStatuses).toContain(403)
     expect((await step(sys, customerId, 'access_verified')).status).toBe('succeeded')
   })
+})
+
+describe('read-after-write lag and 404 right after a create', () => {
+  it('onboarding reaches and verifies the exact policy; offboarding right after deletes it for real', async () => {
+    const tenant = addTenant(sys, { settings: { readLagSeconds: 2, createNotFoundSeconds: 3 } })
+    const { customer: c, customerId } = await onboard('Lagging Directory AB', tenant.id)
+    expect(c.onboardingState).toBe('onboarded')
+    expectExactlyPolicy(sys, tenant.id)
+    const verified = await step(sys, customerId, 'verified')
+    expect(verified.status).toBe('succeeded')
+    const log = sys.sim.state.requests.list({ tenant: tenant.id, origin: 'graph' })
+    // The read-back saw the lag (404 after our POST) and kept polling.
+    const afterPost = log.slice(log.findIndex((r) => r.method === 'POST'))
+    expect(afterPost.some((r) => r.method === 'GET' && r.status === 404)).toBe(true)
+
+    await requestOffboard(serviceContext(sys), customerId, STAFF)
+    const done = await waitFor(
+      async () => {
+        const row = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
+        return row.onboardingState === 'offboarded' ? row : null
+      },
+      'offboarded',
+      60_000,
+    )
+    expect(done.lastFailureReason).toBeNull()
+    expect(storedPartner(sys, tenant.id)).toBeUndefined()
+    const deletes = sys.sim.state.requests
+      .list({ tenant: tenant.id, origin: 'graph' })
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => r.status)
+    expect(deletes.at(-1)).toBe(204)
+  }, 90_000)
 })

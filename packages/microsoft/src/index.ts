@@ -38,7 +38,9 @@ export {
 export { proveAccess, type AccessProof } from './prove-access.ts'
 export { resolveTenant, type ResolvedTenant } from './resolve-tenant.ts'
 export {
+  deletePartnerPolicy,
   readBackUntil,
+  type DeletePartnerPolicyResult,
   upsertPartnerPolicy,
   type LagRetry,
   type PartnerPolicyGateway,

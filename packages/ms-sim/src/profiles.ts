@@ -10,4 +10,8 @@ export const REALISTIC_SETTINGS = {
   /** Microsoft documents no replication time; public reports range from seconds to minutes. */
   consentMissingSeconds: 5,
   consentNoRolesSeconds: 3,
+  /** Reads after a write: the previous object (or 404 after a create) for a moment. */
+  readLagSeconds: 2,
+  /** PATCH/DELETE right after a POST: 404 Request_ResourceNotFound for a moment. */
+  createNotFoundSeconds: 1,
 } as const satisfies TenantSettings

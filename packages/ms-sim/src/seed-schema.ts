@@ -40,6 +40,8 @@ export const tenantSettingsSchema = z
     graphTokenFormat: z.enum(['jwt', 'opaque']),
     /** Lifetime (and `expires_in`) of app-only access tokens from the token endpoint. */
     appTokenLifetimeSeconds: z.number().int().min(1).max(86_400),
+    /** Seconds after a Graph POST of a partner during which PATCH/DELETE of it answer 404 Request_ResourceNotFound. */
+    createNotFoundSeconds: z.number().min(0),
   })
   .partial()
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

@@ -43,6 +43,8 @@ export interface Tenant {
   partners: Map<string, Json>
   /** Reads of a partner see `value` until `untilMs` (read-after-write lag). */
   stalePartners: Map<string, { value: Json | null; untilMs: number }>
+  /** Partners created over Graph: PATCH/DELETE answer 404 until `untilMs` (createNotFoundSeconds). */
+  freshPartners: Map<string, number>
   defaultPolicy: Json
   servicePrincipals: Map<string, ServicePrincipal>
   settings: TenantSettings
@@ -98,6 +100,7 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   partnersPageSize: 100,
   partnerDeleteWithIdentitySyncErrorCode: 'Request_BadRequest',
   graphTokenFormat: 'jwt',
+  createNotFoundSeconds: 0,
   appTokenLifetimeSeconds: 3599,
 }
 
@@ -185,6 +188,7 @@ export class SimState {
       users: new Map(),
       partners: new Map(),
       stalePartners: new Map(),
+      freshPartners: new Map(),
       defaultPolicy: serviceDefaultPolicy(),
       servicePrincipals: new Map(),
       settings: t.settings ?? {},
@@ -367,6 +371,22 @@ export class SimState {
     }
     if (value) t.partners.set(key, value)
     else t.partners.delete(key)
+  }
+
+  /** A partner just created over Graph: PATCH/DELETE on it answer 404 for createNotFoundSeconds. */
+  markCreated(t: Tenant, partnerId: string): void {
+    const seconds = this.settingsFor(t).createNotFoundSeconds
+    if (seconds > 0) t.freshPartners.set(partnerId.toLowerCase(), Date.now() + seconds * 1000)
+  }
+
+  /** True while a PATCH/DELETE of this partner would not find the object created a moment ago. */
+  isStillReplicating(t: Tenant, partnerId: string, nowMs = Date.now()): boolean {
+    const key = partnerId.toLowerCase()
+    const until = t.freshPartners.get(key)
+    if (until === undefined) return false
+    if (nowMs < until) return true
+    t.freshPartners.delete(key)
+    return false
   }
 
   // ---------- summaries for the control API ----------

@@ -150,6 +150,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     }
     const created = applyPartnerPatch(emptyPartner(tid), v.value)
     state.writePartner(caller.tenant, tid, created)
+    state.markCreated(caller.tenant, tid)
     recordAudit(state, caller.tenant, {
       category: CROSS_TENANT_CATEGORY,
       activity: AUDIT_ACTIVITIES.partnerAdded,
@@ -186,7 +187,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     if (!caller) return reply
     const id = req.params.id.toLowerCase()
     const current = caller.tenant.partners.get(id)
-    if (!current) return notFound(req, reply, req.params.id)
+    // Right after a create, the replica serving this write may not have the object yet.
+    if (!current || state.isStillReplicating(caller.tenant, id)) return notFound(req, reply, req.params.id)
     const v = validatePartnerBody(parseBody(req), 'update')
     if (!v.ok) return graphError(req, reply, v.error.status, v.error.code, v.error.message)
     if (typeof v.value.tenantId === 'string' && v.value.tenantId !== id) {
@@ -219,7 +221,7 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     if (!caller) return reply
     const id = req.params.id.toLowerCase()
     const current = caller.tenant.partners.get(id)
-    if (!current) return notFound(req, reply, req.params.id)
+    if (!current || state.isStillReplicating(caller.tenant, id)) return notFound(req, reply, req.params.id)
     if (caller.tenant.graph.identitySync.has(id)) {
       // Documented: the identity synchronization policy must be deleted first. The error code is not
       // documented (switch partnerDeleteWithIdentitySyncErrorCode).

@@ -1,4 +1,9 @@
-import { isMicrosoftError, readBackUntil, type GraphPartner } from '@crosstrust/microsoft'
+import {
+  deletePartnerPolicy,
+  isMicrosoftError,
+  readBackUntil,
+  type GraphPartner,
+} from '@crosstrust/microsoft'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { errorCodeOf, errorMessageOf } from './classify-error.ts'
@@ -41,9 +46,12 @@ export async function runOffboard(
       const read = await graph.getPartner(customer.tenantId, settings.partnerTenantId)
       if (read.requestId !== undefined) requestIds.push(read.requestId)
       before = read.value
-      const removed = await graph.deletePartner(customer.tenantId, settings.partnerTenantId)
-      if (removed.requestId !== undefined) requestIds.push(removed.requestId)
-      deleteResult = removed.value
+      // A 404 right after our own create can be replication, not absence: retried a few times first.
+      const removed = await deletePartnerPolicy(graph, customer.tenantId, settings.partnerTenantId, {
+        lagRetry: { attempts: Math.min(3, settings.readBack.attempts), delayMs: settings.readBack.delayMs },
+      })
+      requestIds.push(...removed.requestIds)
+      deleteResult = removed.outcome
       const gone = await readBackUntil(
         graph,
         customer.tenantId,
