@@ -60,11 +60,11 @@ async function onboarded(settings: TenantSettings) {
 
 describe('revocation', () => {
   it('token-expiry (default): checks stay compliant on the issued token, then report access lost once it expired', async () => {
-    const c = await onboarded({ appTokenLifetimeSeconds: 5 })
+    const c = await onboarded({ appTokenLifetimeSeconds: 8 })
     expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
     sys.sim.state.revokeConsent(c.tenantId ?? '', APP)
     expect((await checkNow(sys, c.id)).outcome).toBe('compliant')
-    await new Promise((r) => setTimeout(r, 5_100))
+    await new Promise((r) => setTimeout(r, 8_100))
     const lost = await checkNow(sys, c.id)
     expect(lost.outcome).toBe('access_lost')
     expect(lost.errorCode).toContain('7000229')
@@ -206,9 +206,9 @@ describe('consent replication', () => {
   it('AADSTS700016 then tokens without roles, with opaque tokens: Graph 403 is "not yet", then onboards', async () => {
     const tenant = addTenant(sys, {
       settings: {
-        consentMissingSeconds: 1.5,
+        consentMissingSeconds: 3,
         consentMissingErrorCode: 700016,
-        consentNoRolesSeconds: 1.5,
+        consentNoRolesSeconds: 2,
         graphTokenFormat: 'opaque',
       },
     })

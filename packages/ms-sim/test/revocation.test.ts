@@ -47,12 +47,12 @@ async function tokenError(): Promise<string> {
 describe('revocation', () => {
   it('token-expiry is the default: a revoked app keeps its issued token until it expires; new requests fail (AADSTS7000229)', async () => {
     expect(sim.state.settings.revocationEffect).toBe('token-expiry')
-    sim.state.settings.appTokenLifetimeSeconds = 2
+    sim.state.settings.appTokenLifetimeSeconds = 3
     const token = await appToken(sim, CONTOSO)
     expect((await control('revoke')).status).toBe(204)
     expect(await status(token)).toBe(200)
     expect(await tokenError()).toContain('AADSTS7000229')
-    await new Promise((r) => setTimeout(r, 2_100))
+    await new Promise((r) => setTimeout(r, 3_100))
     expect(await status(token)).toBe(401)
   })
 

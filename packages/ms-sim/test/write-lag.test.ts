@@ -48,11 +48,11 @@ const mfa = (on: boolean) => ({
 describe('read-after-write lag', () => {
   it('GET after PATCH returns the previous object for readLagSeconds, then the new one', async () => {
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
-    sim.state.requireTenant(CONTOSO).settings = { readLagSeconds: 1 }
+    sim.state.requireTenant(CONTOSO).settings = { readLagSeconds: 2 }
     await g.api(ONE).patch(mfa(false))
     const stale = (await g.api(ONE).get()) as { inboundTrust: { isMfaAccepted: boolean } }
     expect(stale.inboundTrust.isMfaAccepted).toBe(true)
-    await sleep(1_050)
+    await sleep(2_050)
     const fresh = (await g.api(ONE).get()) as { inboundTrust: { isMfaAccepted: boolean } }
     expect(fresh.inboundTrust.isMfaAccepted).toBe(false)
   })
@@ -65,7 +65,7 @@ describe('read-after-write lag', () => {
 
 describe('404 right after a create', () => {
   it('PATCH and DELETE answer 404 Request_ResourceNotFound for createNotFoundSeconds after the POST', async () => {
-    sim.state.requireTenant(CONTOSO).settings = { createNotFoundSeconds: 1 }
+    sim.state.requireTenant(CONTOSO).settings = { createNotFoundSeconds: 2 }
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
     expect(await failure(g.api(ONE).patch(mfa(false)))).toMatchObject({
       statusCode: 404,
@@ -77,7 +77,7 @@ describe('404 right after a create', () => {
     })
     // The POST itself is authoritative: a second one is a conflict, not a create.
     expect(await failure(g.api(PARTNERS).post(desiredPartner(PARTNER)))).toMatchObject({ statusCode: 409 })
-    await sleep(1_050)
+    await sleep(2_050)
     await g.api(ONE).patch(mfa(false))
     await g.api(ONE).delete()
     expect(await failure(g.api(ONE).get())).toMatchObject({ statusCode: 404 })

@@ -17,7 +17,7 @@ afterAll(async () => {
 })
 
 function setup(revocationEffect: 'token-expiry' | 'immediate') {
-  const { tenantId } = addCustomer(fx, { settings: { revocationEffect, appTokenLifetimeSeconds: 2 } })
+  const { tenantId } = addCustomer(fx, { settings: { revocationEffect, appTokenLifetimeSeconds: 4 } })
   const tokens = tokenProvider(fx)
   const graph = createGraphGateway({
     graphUrl: fx.sim.graphUrl,
@@ -40,7 +40,7 @@ describe('revocation as the product sees it', () => {
     fx.sim.state.revokeConsent(tenantId, CLIENT_ID)
     expect((await graph.getPartner(tenantId, PARTNER)).value).toBeNull()
     expect(tokens.stats().networkRequests).toBe(1)
-    await new Promise((r) => setTimeout(r, 2_100))
+    await new Promise((r) => setTimeout(r, 4_100))
     const error = await failure(graph.getPartner(tenantId, PARTNER))
     expect(error).toBeInstanceOf(AccessLostError)
     expect(error).toMatchObject({ reason: 'not_consented' })
@@ -52,7 +52,7 @@ describe('revocation as the product sees it', () => {
     await graph.getPartner(tenantId, PARTNER)
     fx.sim.state.removeRoles(tenantId, CLIENT_ID)
     expect((await graph.getPartner(tenantId, PARTNER)).value).toBeNull()
-    await new Promise((r) => setTimeout(r, 2_100))
+    await new Promise((r) => setTimeout(r, 4_100))
     const error = await failure(graph.getPartner(tenantId, PARTNER))
     expect(error).toBeInstanceOf(AccessLostError)
     expect(error).toMatchObject({ reason: 'missing_roles' })

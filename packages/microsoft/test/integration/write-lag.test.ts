@@ -49,7 +49,7 @@ const calls = (tenantId: string) => graphRequests(fx, tenantId).map((e) => `${e.
 
 describe('writes under eventual consistency', () => {
   it('a second upsert right after the create (new policy, retried job) reaches the exact new state', async () => {
-    const { tenantId } = addCustomer(fx, { settings: { readLagSeconds: 1, createNotFoundSeconds: 4 } })
+    const { tenantId } = addCustomer(fx, { settings: { readLagSeconds: 3, createNotFoundSeconds: 6 } })
     const g = gateway()
     expect((await upsertPartnerPolicy(g, tenantId, PARTNER_TENANT_ID, upsertOptions(true))).outcome).toBe(
       'created',
@@ -61,7 +61,7 @@ describe('writes under eventual consistency', () => {
     expect(log).toContain('PATCH 404')
     expect(log.at(-1)).toBe('PATCH 204')
     const read = await readBackUntil(g, tenantId, PARTNER_TENANT_ID, matches(false), {
-      attempts: 10,
+      attempts: 20,
       delayMs: 300,
     })
     expect(read.matched).toBe(true)
@@ -71,7 +71,7 @@ describe('writes under eventual consistency', () => {
   })
 
   it('DELETE right after the create: 404 is retried until the entry is really deleted', async () => {
-    const { tenantId } = addCustomer(fx, { settings: { readLagSeconds: 1, createNotFoundSeconds: 1 } })
+    const { tenantId } = addCustomer(fx, { settings: { readLagSeconds: 1, createNotFoundSeconds: 2 } })
     const g = gateway()
     await upsertPartnerPolicy(g, tenantId, PARTNER_TENANT_ID, upsertOptions(true))
     const removed = await deletePartnerPolicy(g, tenantId, PARTNER_TENANT_ID, {
