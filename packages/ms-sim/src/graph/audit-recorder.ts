@@ -79,8 +79,12 @@ export function recordAudit(
     after: Json | null
   },
 ): void {
+  // Entries of one tenant get distinct, increasing times (Graph's are sub-millisecond), so "newest first"
+  // is the order they happened in even when two writes land in the same millisecond.
+  const last = t.graph.directoryAudits.at(-1)?.activityMs ?? 0
   t.graph.directoryAudits.push(
     buildAudit({
+      nowMs: Math.max(Date.now(), last + 1),
       category: e.category,
       activity: e.activity,
       operationType: e.operationType,
