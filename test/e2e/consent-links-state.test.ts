@@ -98,7 +98,7 @@ describe('callback state', () => {
     await new Promise((r) => setTimeout(r, 500))
     expect(sys.sim.state.requests.list({ tenant: tenant.id, origin: 'graph' })).toEqual([])
     // The link itself still works: a fresh attempt onboards.
-    const again = await get(await answerConsent(await startConsent(linkUrl), tenant.id, 'accept'))
+    const again = await get(await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'))
     expect(again.status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
   })
@@ -106,7 +106,7 @@ describe('callback state', () => {
   it('replayed state: the second use of a callback URL is a clear 400 page and changes nothing', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Replay AB', tenant.id)
-    const callback = await answerConsent(await startConsent(linkUrl), tenant.id, 'accept')
+    const callback = await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept')
     expect((await get(callback)).status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
     const before = await snapshot(sys, customerId)
@@ -128,7 +128,7 @@ describe('callback state', () => {
   it('the same callback racing itself: exactly one wins', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Race AB', tenant.id)
-    const callback = await answerConsent(await startConsent(linkUrl), tenant.id, 'accept')
+    const callback = await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept')
     const results = await Promise.all([get(callback), get(callback), get(callback)])
     expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400])
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
@@ -207,9 +207,9 @@ describe('consent links', () => {
   it('a used link says consent was already given', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Used Link AB', tenant.id)
-    expect((await get(await answerConsent(await startConsent(linkUrl), tenant.id, 'accept'))).status).toBe(
-      303,
-    )
+    expect(
+      (await get(await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'))).status,
+    ).toBe(303)
     await finished(sys, customerId)
     expectHtmlPage(await get(linkUrl), 200, /Consent was already given/)
     expect((await fetch(`${linkUrl}/start`, { method: 'POST', redirect: 'manual' })).status).toBe(404)
@@ -235,7 +235,9 @@ describe('audit', () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Audited AB', tenant.id)
     // A cancel first, then "Try again" and accept: the admin's whole journey.
-    const cancelled = await get(await answerConsent(await startConsent(linkUrl), tenant.id, 'cancel'))
+    const cancelled = await get(
+      await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'cancel'),
+    )
     expect(cancelled.status).toBe(200)
     const attemptId = /\/consent\/result\/([0-9a-f-]{36})\/retry/.exec(cancelled.body)?.[1]
     expect(attemptId).toBeDefined()

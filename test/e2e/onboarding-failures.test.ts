@@ -144,7 +144,7 @@ describe('onboarding failure paths', () => {
   it('consent revoked right after it was given, before the job runs: clear failure, no crash', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Quick Regret AB', tenant.id)
-    const callback = await answerConsent(await startConsent(linkUrl), tenant.id, 'accept')
+    const callback = await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept')
     expect(sys.sim.state.revokeConsent(tenant.id, APP)).toBe(true)
     expect((await get(callback)).status).toBe(303)
     const customer = await finished(sys, customerId)

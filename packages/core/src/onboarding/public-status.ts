@@ -23,7 +23,11 @@ const FAILED: Record<OnboardingStep, string> = {
   verified: 'The settings could not be verified yet.',
 }
 
-export function publicStepMessage(step: OnboardingStep, status: StepStatus, partnerName: string): string | null {
+export function publicStepMessage(
+  step: OnboardingStep,
+  status: StepStatus,
+  partnerName: string,
+): string | null {
   switch (status) {
     case 'succeeded':
       return DONE[step]
