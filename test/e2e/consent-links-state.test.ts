@@ -56,7 +56,7 @@ describe('callback state', () => {
   it('missing state: a clear 400 page, nothing changes', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Missing State AB', tenant.id)
-    await startConsent(linkUrl)
+    await startConsent(linkUrl, tenant.id)
     const before = await snapshot(sys, customerId)
     const counts = await globalCounts()
     const res = await get(callbackUrl(sys, { admin_consent: 'True', tenant: tenant.id }))
@@ -68,7 +68,7 @@ describe('callback state', () => {
   it('forged or unknown state: a clear 400 page, nothing changes, even with a real tenant', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Forged State AB', tenant.id)
-    const real = stateOf(await startConsent(linkUrl))
+    const real = stateOf(await startConsent(linkUrl, tenant.id))
     const before = await snapshot(sys, customerId)
     const counts = await globalCounts()
     for (const forged of [randomBytes(32).toString('base64url'), `${real}x`, real.slice(0, -1), 'a']) {
@@ -84,7 +84,7 @@ describe('callback state', () => {
   it('expired state (older than its hour): a clear 400 page, no onboarding', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Expired State AB', tenant.id)
-    const msUrl = await startConsent(linkUrl)
+    const msUrl = await startConsent(linkUrl, tenant.id)
     const callback = await answerConsent(msUrl, tenant.id, 'accept')
     await sys.db.prisma.consentState.update({
       where: { stateHash: hashToken(stateOf(msUrl)) },
@@ -174,7 +174,7 @@ describe('consent links', () => {
   it('issuing a new link revokes the old one, including an attempt already at Microsoft', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl: oldUrl } = await newCustomer(sys, 'Regenerated AB', tenant.id)
-    const inFlight = await startConsent(oldUrl)
+    const inFlight = await startConsent(oldUrl, tenant.id)
     const fresh = await issueConsentLink(
       serviceContext(sys),
       { publicBaseUrl: sys.baseUrl, ttlDays: 14 },

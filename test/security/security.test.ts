@@ -176,7 +176,7 @@ describe('security', () => {
     remember('consent link token', token)
 
     // Declined first, with an attacker-controlled error_description (the callback's classic XSS spot).
-    const declined = await startConsent(linkUrl)
+    const declined = await startConsent(linkUrl, tenant.id)
     remember('consent OAuth state', stateOf(declined))
     const xss = '<script>alert(document.cookie)</script>"><img src=x onerror=alert(1)>'
     const declinedCallback = new URL(await answerConsent(declined, tenant.id, 'cancel'))
@@ -192,7 +192,7 @@ describe('security', () => {
     expect(page.status).toBeLessThan(500)
     expect(page.body).not.toContain('<script>alert')
 
-    const msUrl = await startConsent(linkUrl)
+    const msUrl = await startConsent(linkUrl, tenant.id)
     remember('consent OAuth state', stateOf(msUrl))
     const callback = new URL(await answerConsent(msUrl, tenant.id, 'accept'))
     const done = await send({

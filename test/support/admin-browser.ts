@@ -45,6 +45,10 @@ export class AdminBrowser {
     return this.jar.get(name)?.value
   }
 
+  setCookie(name: string, value: string, path = '/'): void {
+    this.jar.set(name, { value, path })
+  }
+
   private store(line: string): void {
     const [pair = '', ...attrs] = line.split(';').map((p) => p.trim())
     const eq = pair.indexOf('=')

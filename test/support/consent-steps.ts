@@ -10,7 +10,7 @@ import {
   type ServiceContext,
 } from '../../packages/services/src/index.ts'
 import type { TenantSettings } from '../../packages/ms-sim/src/index.ts'
-import type { OnboardingStep } from '../../packages/core/src/index.ts'
+import { generateConsentToken, hashToken, type OnboardingStep } from '../../packages/core/src/index.ts'
 import {
   type AdminBrowser,
   consentUrlAfterSignIn,
@@ -101,6 +101,42 @@ export type { Fetched }
 /** A GET in the admin's browser (by default the shared one), redirects not followed. */
 export async function get(url: string, browser: AdminBrowser = defaultBrowser): Promise<Fetched> {
   return browser.get(url)
+}
+
+export const CONSENT_COOKIE = 'crosstrust_consent'
+
+/**
+ * A consent-leg `state` for a link, as if `tenantId`'s admin had signed in from `browser` (written straight
+ * to the database, so tests of the callback's rendering do not spend the sign-in route's rate limit).
+ * Returns the state and the browser secret (for a Chromium context's cookie).
+ */
+export async function consentPhaseState(
+  sys: System,
+  token: string,
+  tenantId: string,
+  browser: AdminBrowser = defaultBrowser,
+): Promise<{ state: string; browserSecret: string }> {
+  const link = await sys.db.prisma.consentLink.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } })
+  let browserSecret = browser.cookie(CONSENT_COOKIE)
+  if (browserSecret === undefined) {
+    browserSecret = generateConsentToken()
+    browser.setCookie(CONSENT_COOKIE, browserSecret, '/consent')
+  }
+  const state = generateConsentToken()
+  await sys.db.prisma.consentState.create({
+    data: {
+      stateHash: hashToken(state),
+      consentLinkId: link.id,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      phase: 'consent',
+      browserHash: hashToken(browserSecret),
+      signedInTenantId: tenantId,
+      signedInOid: randomUUID(),
+      signedInUsername: 'admin@test.example',
+      signedInAt: new Date(),
+    },
+  })
+  return { state, browserSecret }
 }
 
 /** The `state` Crosstrust put into a Microsoft URL. */
