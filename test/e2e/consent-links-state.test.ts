@@ -19,6 +19,7 @@ import {
   stateOf,
   step,
 } from '../support/consent-steps.ts'
+import { defaultBrowser, locationOf, pickAccount } from '../support/admin-browser.ts'
 import { expectConfigured, storedPartner } from '../support/partner-assert.ts'
 import { startSystem, type System } from '../support/system.ts'
 
@@ -241,12 +242,13 @@ describe('audit', () => {
     expect(cancelled.status).toBe(200)
     const attemptId = /\/consent\/result\/([0-9a-f-]{36})\/retry/.exec(cancelled.body)?.[1]
     expect(attemptId).toBeDefined()
-    const retry = await fetch(`${sys.baseUrl}/consent/result/${attemptId ?? ''}/retry`, {
+    const retry = await defaultBrowser.fetch(`${sys.baseUrl}/consent/result/${attemptId ?? ''}/retry`, {
       method: 'POST',
-      redirect: 'manual',
     })
     expect(retry.status).toBe(303)
-    const msUrl = new URL(retry.headers.get('location') ?? '')
+    const signedIn = await get(await pickAccount(defaultBrowser, locationOf(retry, sys.baseUrl), tenant.id))
+    expect(signedIn.status).toBe(303)
+    const msUrl = new URL(signedIn.location ?? '')
     expect((await get(await answerConsent(msUrl, tenant.id, 'accept'))).status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
 
@@ -256,11 +258,14 @@ describe('audit', () => {
       'customer.created:staff',
       'consent_link.issued:staff',
       'consent.started:customer_admin',
+      'consent.signed_in:customer_admin',
       'consent.declined:customer_admin',
       'consent.started:customer_admin',
+      'consent.signed_in:customer_admin',
       'consent.granted:customer_admin',
       'onboarding.access_verified:system',
       'onboarding.prerequisites_checked:system',
+      'onboarding.tenant_bound:system',
       'onboarding.policy_applied:system',
       'onboarding.completed:system',
     ])

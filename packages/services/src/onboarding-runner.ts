@@ -478,6 +478,11 @@ async function checkPrerequisites(
     if (binding !== null) {
       await moveStep(tx, customerId, 'tenant_confirmed', 'succeeded', ctx.now(), binding, { tenantId })
       await tx.customer.update({ where: { id: customerId }, data: { tenantId } })
+      await recordAudit(tx, SYSTEM_ACTOR, {
+        action: 'onboarding.tenant_bound',
+        customerId,
+        after: { tenantId, basis: binding },
+      })
     }
   })
   return partner.value
