@@ -9,7 +9,15 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { escaped } from '../support/xss.ts'
-import { addTenant, answerConsent, newCustomer, startConsent, stateOf } from '../support/consent-steps.ts'
+import {
+  addTenant,
+  answerConsent,
+  CONSENT_COOKIE,
+  newCustomer,
+  startConsent,
+  stateOf,
+} from '../support/consent-steps.ts'
+import { defaultBrowser } from '../support/admin-browser.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'
 import {
   sealedSession,
@@ -182,9 +190,13 @@ describe('security', () => {
     const declinedCallback = new URL(await answerConsent(declined, tenant.id, 'cancel'))
     declinedCallback.searchParams.set('error_description', xss)
     declinedCallback.searchParams.set('error', `access_denied${xss}`)
+    // The admin's browser carries the attempt's binding cookie (HttpOnly, set by "Continue to Microsoft").
+    const browserCookie = `${CONSENT_COOKIE}=${defaultBrowser.cookie(CONSENT_COOKIE) ?? ''}`
+    remember('consent browser binding', defaultBrowser.cookie(CONSENT_COOKIE))
     const page = await send({
       method: 'GET',
       target: `${declinedCallback.pathname}${declinedCallback.search}`,
+      headers: { cookie: browserCookie },
       from: fuzzFrom(),
     })
     findings.checkSafe('declined callback with hostile error_description', page, undefined, redirects)
@@ -198,6 +210,7 @@ describe('security', () => {
     const done = await send({
       method: 'GET',
       target: `${callback.pathname}${callback.search}`,
+      headers: { cookie: browserCookie },
       from: fuzzFrom(),
     })
     expect(done.status).toBe(303)
