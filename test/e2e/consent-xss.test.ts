@@ -12,10 +12,9 @@ import {
   get,
   newCustomer,
   startConsent,
-  stateOf,
 } from '../support/consent-steps.ts'
 import { escaped, expectInert, expectSecurityHeaders, PAYLOADS } from '../support/xss.ts'
-import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
+import { startSystem, type System } from '../support/system.ts'
 
 // The consent routes are rate limited per IP and route (start 20, callback 30, landing 60 per minute), and
 // every request of this file comes from 127.0.0.1: keep the per-file totals below those (now about 17

@@ -58,7 +58,7 @@ export function jobIdFor<K extends JobKind>(kind: K, payload: JobPayload<K>): st
   switch (kind) {
     case 'onboard':
       return `onboard-${String(p.customerId)}-${Date.parse(String(p.consentReceivedAt))}${
-        p.tenantConfirmedAt === undefined ? '' : `-${Date.parse(String(p.tenantConfirmedAt))}`
+        p.tenantConfirmedAt === undefined ? '' : `-${Date.parse(p.tenantConfirmedAt as string)}`
       }`
     case 'check':
       return `check-${String(p.customerId)}-${Date.parse(String(p.dueAt))}`

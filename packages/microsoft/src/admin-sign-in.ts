@@ -71,27 +71,14 @@ export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url')
 }
 
-export function createAdminSignIn(options: AdminSignInOptions): AdminSignIn {
+/**
+ * Verifies an ID token of any work or school tenant for our app: the token's `tid` picks that tenant's keys
+ * and issuer, and the signature then vouches for the `tid`.
+ */
+export function createIdTokenVerifier(options: { loginUrl: string; clientId: string }): {
+  verify(idToken: string, nonce: string): Promise<SignedInAdmin>
+} {
   const login = normalizeBaseUrl('loginUrl', options.loginUrl)
-  const logger = options.logger ?? silentLogger
-  const msal = new ConfidentialClientApplication({
-    auth: {
-      clientId: options.clientId,
-      authority: `${login.origin}/organizations`,
-      ...msalAuthorityOptions(login),
-      ...msalCredential(options.credential),
-    },
-    system: {
-      loggerOptions: {
-        piiLoggingEnabled: false,
-        logLevel: LogLevel.Warning,
-        loggerCallback: (level, message) => {
-          if (level === LogLevel.Error) logger.error({ msal: message }, 'msal error')
-          else logger.warn({ msal: message }, 'msal warning')
-        },
-      },
-    },
-  })
   const keySets = new LruMap<string, ReturnType<typeof createRemoteJWKSet>>(MAX_KEY_SETS)
   const keysFor = (tid: string) => {
     let keys = keySets.get(tid)
@@ -105,7 +92,7 @@ export function createAdminSignIn(options: AdminSignInOptions): AdminSignIn {
     return keys
   }
 
-  async function verifyIdToken(idToken: string, nonce: string): Promise<SignedInAdmin> {
+  async function verify(idToken: string, nonce: string): Promise<SignedInAdmin> {
     let unverifiedTid: unknown
     try {
       unverifiedTid = decodeJwt(idToken).tid
@@ -148,6 +135,32 @@ export function createAdminSignIn(options: AdminSignInOptions): AdminSignIn {
     }
   }
 
+  return { verify }
+}
+
+export function createAdminSignIn(options: AdminSignInOptions): AdminSignIn {
+  const login = normalizeBaseUrl('loginUrl', options.loginUrl)
+  const logger = options.logger ?? silentLogger
+  const msal = new ConfidentialClientApplication({
+    auth: {
+      clientId: options.clientId,
+      authority: `${login.origin}/organizations`,
+      ...msalAuthorityOptions(login),
+      ...msalCredential(options.credential),
+    },
+    system: {
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: LogLevel.Warning,
+        loggerCallback: (level, message) => {
+          if (level === LogLevel.Error) logger.error({ msal: message }, 'msal error')
+          else logger.warn({ msal: message }, 'msal warning')
+        },
+      },
+    },
+  })
+  const idTokens = createIdTokenVerifier({ loginUrl: options.loginUrl, clientId: options.clientId })
+
   return {
     authorizationUrl: (request) =>
       msal.getAuthCodeUrl({
@@ -186,7 +199,7 @@ export function createAdminSignIn(options: AdminSignInOptions): AdminSignIn {
           'redeem_failed',
         )
       }
-      return verifyIdToken(idToken, request.nonce)
+      return idTokens.verify(idToken, request.nonce)
     },
   }
 }

@@ -4,6 +4,7 @@ export { buildAdminConsentUrl, type AdminConsentUrlOptions } from './admin-conse
 export {
   AdminSignInError,
   createAdminSignIn,
+  createIdTokenVerifier,
   type AdminSignIn,
   type AdminSignInOptions,
   type SignedInAdmin,
