@@ -5,13 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueConsentLink } from '../../packages/services/src/index.ts'
-import {
-  AdminBrowser,
-  locationOf,
-  pickAccount,
-  pressContinue,
-  startAndSignIn,
-} from '../support/admin-browser.ts'
+import { AdminBrowser, pickAccount, pressContinue, startAndSignIn } from '../support/admin-browser.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import {
   addTenant,
