@@ -98,7 +98,12 @@ const sim = await startSimulator({
     ...buildDemoSeed({
       appSecret,
       staffAppSecret: staffSecret,
-      redirectUris: [`${baseUrl}/consent/callback`, `http://localhost:${port}/consent/callback`],
+      redirectUris: [
+        `${baseUrl}/consent/callback`,
+        `${baseUrl}/consent/signed-in`,
+        `http://localhost:${port}/consent/callback`,
+        `http://localhost:${port}/consent/signed-in`,
+      ],
       staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
     }),
     // Microsoft's waits (consent replication, read-after-write lag), as a customer would see them.

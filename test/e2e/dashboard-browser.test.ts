@@ -2,7 +2,7 @@
 // Crosstrust (simulator, database, API, worker). Staff sign in through the simulator's Entra ID as each
 // role. The operator creates a customer in the dashboard, copies its consent link from the page, the
 // customer's administrator completes consent in another browser context, and the operator watches the
-// customer reach "compliant". A viewer sees no action buttons and is refused (403) when posting anyway with
+// customer reach "compliant". An operator confirms a first-time tenant from the customer page. A viewer sees no action buttons and is refused (403) when posting anyway with
 // a valid CSRF token. An admin changes the mode, manages webhooks and offboards (with typed confirmation).
 // Screenshots of the overview and the customer page go to .artifacts/screenshots/ (git-ignored).
 import type { BrowserContext, Locator, Page } from 'playwright-core'
@@ -171,6 +171,7 @@ describe('staff dashboard in the browser', () => {
     const adminPage = await admin.newPage()
     await adminPage.goto(linkUrl)
     await adminPage.getByRole('button', { name: /Continue to Microsoft/ }).click()
+    await adminPage.locator(`form[action="/${tenant.id}/oauth2/v2.0/authorize"] button`).click()
     await adminPage.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
     await adminPage.getByRole('button', { name: 'Accept', exact: true }).click()
     await adminPage.waitForURL(/\/consent\/result\//)
@@ -194,6 +195,7 @@ describe('staff dashboard in the browser', () => {
       'consent_received:succeeded',
       'access_verified:succeeded',
       'prerequisites_checked:succeeded',
+      'tenant_confirmed:succeeded',
       'policy_applied:succeeded',
       'verified:succeeded',
     ])
@@ -263,6 +265,35 @@ describe('staff dashboard in the browser', () => {
       /UTC$/,
     )
     await shot(page, 'dashboard-overview')
+    expect(errors).toEqual([])
+  })
+
+  it('operator: confirms a first-time tenant on the customer page, and onboarding completes', async () => {
+    const tenant = addTenant(sys, { displayName: 'Litware Inc' })
+    const { customerId, linkUrl } = await newCustomer(sys, 'Litware Inc')
+    await consentAs(linkUrl, tenant.id, 'accept')
+    await waitFor(async () => {
+      const c = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
+      return c.onboardingState === 'awaiting_confirmation'
+    }, 'the customer to wait for a confirmation')
+    const { page, errors } = await signIn('Oskar Operator')
+    await page.goto(`${sys.baseUrl}/customers/${customerId}`)
+    const panel = page.locator('#tenant-confirmation')
+    const question = (await panel.textContent()) ?? ''
+    expect(question).toContain('Litware Inc')
+    expect(question).toContain(tenant.id)
+    expect(question).toContain(tenant.domain)
+    expect(question).toContain(`admin@${tenant.domain}`)
+    await shot(page, 'dashboard-confirm-tenant')
+    await panel.locator('button[data-decision="confirm"]').click()
+    await page.waitForURL(`${sys.baseUrl}/customers/${customerId}`)
+    expect(await page.locator('.flash').textContent()).toContain('Tenant confirmed')
+    await waitFor(async () => {
+      const c = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
+      return c.onboardingState === 'onboarded' ? c : null
+    }, 'onboarding to complete after the confirmation')
+    const customer = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
+    expect(customer).toMatchObject({ tenantId: tenant.id, tenantConfirmedBy: 'Oskar Operator' })
     expect(errors).toEqual([])
   })
 

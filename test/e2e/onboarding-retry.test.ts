@@ -38,7 +38,7 @@ afterAll(async () => {
 
 async function consentedCustomer(name: string) {
   const tenant = addTenant(sys, { licence: 'P2' })
-  const { customerId, linkUrl } = await newCustomer(sys, name)
+  const { customerId, linkUrl } = await newCustomer(sys, name, tenant.id)
   await consentAs(linkUrl, tenant.id, 'accept')
   return { customer: { id: customerId }, tenant }
 }

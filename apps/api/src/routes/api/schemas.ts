@@ -6,21 +6,15 @@ import {
   RUN_KINDS,
   RUN_OUTCOMES,
 } from '@crosstrust/services'
+import { ONBOARDING_STEPS, STEP_STATUSES } from '@crosstrust/core'
 import { z } from 'zod'
 
 export const idParams = z.object({ id: z.uuid() })
 
 const nullableDate = z.date().nullable()
 const mode = z.enum(['report', 'alert', 'remediate']).nullable()
-const stepName = z.enum([
-  'link_issued',
-  'consent_received',
-  'access_verified',
-  'prerequisites_checked',
-  'policy_applied',
-  'verified',
-])
-const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped'])
+const stepName = z.enum(ONBOARDING_STEPS)
+const stepStatus = z.enum(STEP_STATUSES)
 const column = z.enum(['Configured', 'Inherited from default', 'Not added'])
 
 /** RFC 9457 problem details (the error handler adds `code`, `errors`, `requestId` and extensions). */
@@ -83,6 +77,10 @@ export const customerSchema = z.object({
   expectedTenantId: z.string().nullable(),
   expectedDomain: z.string().nullable(),
   tenantId: z.string().nullable(),
+  consentedTenantId: z.string().nullable(),
+  confirmedTenantId: z.string().nullable(),
+  tenantConfirmedBy: z.string().nullable(),
+  tenantConfirmedAt: nullableDate,
   tenantDisplayName: z.string().nullable(),
   verifiedDomains: z.array(z.string()),
   licence: z.enum(['none', 'p1', 'p2', 'unknown']),

@@ -2,12 +2,18 @@
 // observed, as the Entra admin center words it), consent links, run history and audit trail, and a button
 // for each action the signed-in person may take (none for viewers).
 import { expectedVerificationView, type PolicyDefinition, type PolicyField } from '@crosstrust/core'
-import { currentPolicy, customerDetail, type CustomerDetail } from '@crosstrust/services'
+import {
+  currentPolicy,
+  customerDetail,
+  pendingTenantConfirmation,
+  type CustomerDetail,
+} from '@crosstrust/services'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { html, type SafeHtml } from '../../html/html.ts'
 import { describeDesired } from '../../html/policy-table.ts'
 import { can, csrfField, sendPage } from './chrome.ts'
+import { tenantConfirmationPanel } from './tenant-confirmation.ts'
 import type { DashboardDeps } from './deps.ts'
 import { FIGURE4_COLUMNS, figure4Cell } from './figure4.ts'
 import type { FlashStore } from './flash.ts'
@@ -37,6 +43,7 @@ const IN_PROGRESS = [
   'consent_received',
   'access_verified',
   'prerequisites_checked',
+  'tenant_confirmed',
   'policy_applied',
   'offboarding',
 ]
@@ -646,9 +653,10 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       customerDetail(deps.ctx.db, id, { now, recentRuns: 10, recentAudit: 15 }),
       currentPolicy(deps.ctx.db),
     ])
+    const pending = await pendingTenantConfirmation(deps.ctx, id)
     const waiting = IN_PROGRESS.includes(detail.customer.onboardingState)
     const body = html`${header(detail, deps, now)} ${actionBar(request, detail, deps)}
-      ${problemNotice(detail)}
+      ${problemNotice(detail)} ${tenantConfirmationPanel(request, pending)}
       ${waiting ? html`<p class="live muted" data-refresh="5" role="status">This page refreshes itself while onboarding is in progress.</p>` : ''}
       <div class="detail-grid">
         <div class="main-col">
