@@ -26,6 +26,31 @@ export const acceptDeviationInput = z
   .strict()
 export type AcceptDeviationInput = z.input<typeof acceptDeviationInput>
 
+/** An accepted deviation as staff surfaces show it (the JSON API, the customer page). */
+export interface DeviationView {
+  id: string
+  field: string
+  acceptedValue: unknown
+  reason: string
+  owner: string
+  expiresAt: Date
+  createdBy: string
+  createdAt: Date
+}
+
+export function deviationView(d: AcceptedDeviation): DeviationView {
+  return {
+    id: d.id,
+    field: d.field,
+    acceptedValue: d.acceptedValue,
+    reason: d.reason,
+    owner: d.owner,
+    expiresAt: d.expiresAt,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt,
+  }
+}
+
 function fail(path: string, message: string): never {
   throw new ValidationError(message, [{ path, message }])
 }
@@ -35,7 +60,7 @@ export async function acceptDeviation(
   customerId: string,
   rawInput: AcceptDeviationInput,
   actor: Actor,
-): Promise<AcceptedDeviation> {
+): Promise<DeviationView> {
   const parsed = acceptDeviationInput.safeParse(rawInput)
   if (!parsed.success) {
     throw new ValidationError(
@@ -105,7 +130,7 @@ export async function acceptDeviation(
   if (customer.onboardingState === 'onboarded') {
     await ctx.enqueue('check', { customerId, trigger: 'staff', dueAt: now.toISOString() })
   }
-  return deviation
+  return deviationView(deviation)
 }
 
 export async function revokeDeviation(
@@ -113,7 +138,7 @@ export async function revokeDeviation(
   customerId: string,
   deviationId: string,
   actor: Actor,
-): Promise<AcceptedDeviation> {
+): Promise<DeviationView> {
   if (!z.uuid().safeParse(deviationId).success) throw new NotFoundError(`No deviation ${deviationId}.`)
   const existing = await ctx.db.acceptedDeviation.findFirst({ where: { id: deviationId, customerId } })
   if (!existing) throw new NotFoundError(`No deviation ${deviationId} for this customer.`)
@@ -143,10 +168,14 @@ export async function revokeDeviation(
   if (customer?.onboardingState === 'onboarded') {
     await ctx.enqueue('check', { customerId, trigger: 'staff', dueAt: now.toISOString() })
   }
-  return revoked
+  return deviationView(revoked)
 }
 
 /** Deviations of a customer, newest first (active and past), for the customer page. */
-export async function listDeviations(ctx: ServiceContext, customerId: string): Promise<AcceptedDeviation[]> {
-  return ctx.db.acceptedDeviation.findMany({ where: { customerId }, orderBy: { createdAt: 'desc' } })
+export async function listDeviations(ctx: ServiceContext, customerId: string): Promise<DeviationView[]> {
+  const rows = await ctx.db.acceptedDeviation.findMany({
+    where: { customerId },
+    orderBy: { createdAt: 'desc' },
+  })
+  return rows.map(deviationView)
 }

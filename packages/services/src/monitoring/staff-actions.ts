@@ -71,6 +71,13 @@ export async function requestApply(
   return { customerId, queued: 'apply', requestedAt: now.toISOString() }
 }
 
+/** What staff pass when they offboard; `confirmName` is the name typed on the dashboard to prove intent. */
+export interface OffboardInput {
+  reason?: string
+  /** When given, it must equal the customer's name (trimmed) or nothing changes. */
+  confirmName?: string
+}
+
 /**
  * Starts offboarding: the customer moves to `offboarding` (checks stop) and the offboard job deletes the
  * partner entry. Asking again while offboarding re-enqueues the same job (its id is per customer).
@@ -79,10 +86,20 @@ export async function requestOffboard(
   ctx: ServiceContext,
   customerId: string,
   actor: Actor,
-  input: { reason?: string } = {},
+  input: OffboardInput = {},
 ): Promise<QueuedAction> {
   const reason = z.string().trim().max(1000).optional().parse(input.reason)
   const customer = await loadCustomer(ctx, customerId)
+  // Offboarding removes the partner entry from the customer's tenant: typing the name proves intent.
+  if (input.confirmName !== undefined && input.confirmName.trim() !== customer.name.trim()) {
+    throw new ValidationError(
+      'Nothing changed: type the customer’s name exactly to confirm offboarding.',
+      [],
+      {
+        code: 'confirmation_mismatch',
+      },
+    )
+  }
   if (customer.onboardingState === 'offboarded') {
     throw new ConflictError('The customer is already offboarded.', { code: 'already_offboarded' })
   }

@@ -8,7 +8,6 @@ import {
   requestRecheck,
   revokeDeviation,
 } from '@crosstrust/services'
-import type { AcceptedDeviation } from '@crosstrust/db'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -17,19 +16,6 @@ import type { StaffApiDeps } from './deps.ts'
 import { deviationSchema, emptyBody, idParams, problemResponses, queuedActionSchema } from './schemas.ts'
 
 const tags = ['actions']
-
-function deviationView(d: AcceptedDeviation): z.input<typeof deviationSchema> {
-  return {
-    id: d.id,
-    field: d.field,
-    acceptedValue: d.acceptedValue,
-    reason: d.reason,
-    owner: d.owner,
-    expiresAt: d.expiresAt,
-    createdBy: d.createdBy,
-    createdAt: d.createdAt,
-  }
-}
 
 /**
  * Staff actions on a customer. Each one validates, changes Postgres and writes its audit event in one
@@ -141,7 +127,7 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       // The service needs the raw body: an omitted acceptedValue means "the value last observed".
       const raw = request.body as unknown as Parameters<typeof acceptDeviation>[2]
       const deviation = await acceptDeviation(ctx, request.params.id, raw, staffActor(request))
-      return reply.status(201).send(deviationView(deviation))
+      return reply.status(201).send(deviation)
     },
   )
 
@@ -156,8 +142,6 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request) =>
-      deviationView(
-        await revokeDeviation(ctx, request.params.id, request.params.deviationId, staffActor(request)),
-      ),
+      revokeDeviation(ctx, request.params.id, request.params.deviationId, staffActor(request)),
   )
 }
