@@ -2,14 +2,14 @@
 // scenario group, Redis, and the CA bundle the product processes trust.
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
-import { buildDemoSeed, startSimulator, type RunningSimulator } from '../../packages/ms-sim/src/index.ts'
+import { buildDemoSeed, startSimulator, type RunningSimulator } from '@crosstrust/ms-sim'
 import {
   createTemplateDatabase,
   dropTemplateDatabase,
   roleUrl,
   TEST_APP_ROLE,
   TEST_OWNER_ROLE,
-} from '../../packages/testkit/src/index.ts'
+} from '@crosstrust/testkit'
 import { APP_SECRET, STAFF_SECRET, productEnv, type ProductEnvInput } from './support/processes.ts'
 
 export interface BenchDatabase {

@@ -3,7 +3,7 @@
 // then the simulator's stored partner entry is checked against the policy. Also the Cancel → "Try again"
 // path, and hostile values that must not execute. Screenshots go to .artifacts/screenshots/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { beginConsent } from '../../packages/services/src/index.ts'
+import { beginConsent } from '@crosstrust/services'
 import {
   addTenant,
   callbackUrl,

@@ -3,7 +3,7 @@
 // or from the customer's own tenant (organization display name). Each must render as text, and every HTML
 // response carries a script-restricting Content-Security-Policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { beginConsent } from '../../packages/services/src/index.ts'
+import { beginConsent } from '@crosstrust/services'
 import {
   addTenant,
   answerConsent,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Redis } from 'ioredis'
-import { createRedis } from '../../packages/jobs/src/index.ts'
+import { createRedis } from '@crosstrust/jobs'
 import { SWEEP_SCHEDULER_ID } from '../../apps/worker/src/sweep.ts'
 import { APP, customer, readPartner, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { startSystem, waitFor, type System } from '../support/system.ts'

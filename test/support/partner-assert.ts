@@ -2,7 +2,7 @@
 // what Graph reads return, which may lag): the owned fields equal the policy, and outbound access, tenant
 // restrictions and B2B direct connect are still inherited (null).
 import { expect } from 'vitest'
-import { buildCreateBody, defaultPolicy, evaluatePartner } from '../../packages/core/src/index.ts'
+import { buildCreateBody, defaultPolicy, evaluatePartner } from '@crosstrust/core'
 import { emptyPartner } from '../../packages/ms-sim/src/graph/partner-model.ts'
 import { DEMO_IDS, type System } from './system.ts'
 
