@@ -1,7 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '@crosstrust/core'
-import { Prisma, type AcceptedDeviation } from '@crosstrust/db'
+import type { AcceptedDeviation } from '@crosstrust/db'
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
+import { jsonValueOrJsonNull } from '../json-value.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { currentPolicy } from '../policy-store.ts'
 
@@ -94,10 +95,7 @@ export async function acceptDeviation(
     }
     acceptedValue = (snapshot as Record<string, unknown>)[input.field]
   }
-  const value =
-    acceptedValue === null || acceptedValue === undefined
-      ? Prisma.JsonNull
-      : (JSON.parse(JSON.stringify(acceptedValue)) as Prisma.InputJsonValue)
+  const value = jsonValueOrJsonNull(acceptedValue)
 
   const deviation = await ctx.db.$transaction(async (tx) => {
     const created = await tx.acceptedDeviation.create({
