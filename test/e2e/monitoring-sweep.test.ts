@@ -96,7 +96,10 @@ describe('the scheduler sweep', () => {
       30_000,
     )
     // The job scheduler itself was re-registered by the workers.
-    expect(await sys.queues.queue('sweep').getJobScheduler(SWEEP_SCHEDULER_ID)).toBeTruthy()
+    expect(await sys.queues.queue('sweep').getJobScheduler(SWEEP_SCHEDULER_ID)).toMatchObject({
+      key: SWEEP_SCHEDULER_ID,
+      name: 'sweep',
+    })
     const states = await sys.db.prisma.customer.findMany({ where: { id: { in: ids } } })
     expect(
       states.every((c) => c.complianceState === 'compliant' && (c.nextCheckAt?.getTime() ?? 0) > Date.now()),
