@@ -1,5 +1,6 @@
 // Response and parameter schemas shared by the staff JSON API routes (validation and the OpenAPI document
 // both come from these). Response objects strip unknown keys, a last guard against leaking a column.
+import { MONITORING_MODES, ONBOARDING_STEPS, STEP_STATUSES } from '@crosstrust/core'
 import {
   COMPLIANCE_STATE_VALUES,
   ONBOARDING_STATE_VALUES,
@@ -11,16 +12,9 @@ import { z } from 'zod'
 export const idParams = z.object({ id: z.uuid() })
 
 const nullableDate = z.date().nullable()
-const mode = z.enum(['report', 'alert', 'remediate']).nullable()
-const stepName = z.enum([
-  'link_issued',
-  'consent_received',
-  'access_verified',
-  'prerequisites_checked',
-  'policy_applied',
-  'verified',
-])
-const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped'])
+const mode = z.enum(MONITORING_MODES).nullable()
+const stepName = z.enum(ONBOARDING_STEPS)
+const stepStatus = z.enum(STEP_STATUSES)
 const column = z.enum(['Configured', 'Inherited from default', 'Not added'])
 
 /** RFC 9457 problem details (the error handler adds `code`, `errors`, `requestId` and extensions). */

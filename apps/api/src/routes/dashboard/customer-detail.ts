@@ -1,7 +1,12 @@
 // A customer's page: state at a glance, the onboarding timeline, the policy field by field (desired next to
 // observed, as the Entra admin center words it), consent links, run history and audit trail, and a button
 // for each action the signed-in person may take (none for viewers).
-import { expectedVerificationView, type PolicyDefinition, type PolicyField } from '@crosstrust/core'
+import {
+  expectedVerificationView,
+  type OnboardingState,
+  type PolicyDefinition,
+  type PolicyField,
+} from '@crosstrust/core'
 import { currentPolicy, customerDetail, type CustomerDetail } from '@crosstrust/services'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -31,15 +36,8 @@ const STATUS_ICON: Record<string, string> = {
   pending: '',
   skipped: '–',
 }
-const IN_PROGRESS = [
-  'not_started',
-  'link_issued',
-  'consent_received',
-  'access_verified',
-  'prerequisites_checked',
-  'policy_applied',
-  'offboarding',
-]
+/** Onboarding states that no longer move on their own; in any other, the work is still in progress. */
+const SETTLED_STATES: ReadonlySet<OnboardingState> = new Set(['onboarded', 'failed', 'offboarded'])
 
 interface DiffEntry {
   path: string
@@ -646,7 +644,7 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       customerDetail(deps.ctx.db, id, { now, recentRuns: 10, recentAudit: 15 }),
       currentPolicy(deps.ctx.db),
     ])
-    const waiting = IN_PROGRESS.includes(detail.customer.onboardingState)
+    const waiting = !SETTLED_STATES.has(detail.customer.onboardingState)
     const body = html`${header(detail, deps, now)} ${actionBar(request, detail, deps)}
       ${problemNotice(detail)}
       ${waiting ? html`<p class="live muted" data-refresh="5" role="status">This page refreshes itself while onboarding is in progress.</p>` : ''}
