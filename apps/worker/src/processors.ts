@@ -22,14 +22,15 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
     now: () => new Date(),
     enqueue: (kind, payload) => deps.queues.enqueue(kind, payload),
   }
-  const monitoring = monitoringSettings(deps)
-  const locks = tenantLockRuntime(deps, monitoring)
+  const settings = monitoringSettings(deps)
+  const locks = tenantLockRuntime(deps, settings)
+  const monitoring = { deps, ctx, settings, locks }
   return {
     onboard: onboardProcessor(deps, ctx, onboardingSettings(deps), locks),
-    check: checkProcessor(deps, ctx, monitoring, locks),
-    apply: applyProcessor(deps, ctx, monitoring, locks),
-    offboard: offboardProcessor(deps, ctx, monitoring, locks),
-    sweep: sweepProcessor(deps, monitoring),
+    check: checkProcessor(monitoring),
+    apply: applyProcessor(monitoring),
+    offboard: offboardProcessor(monitoring),
+    sweep: sweepProcessor(deps, settings),
     notify: notifyProcessor(deps),
   }
 }

@@ -36,11 +36,18 @@ export interface MonitoringWorkerSettings extends MonitoringSettings, SweepSetti
   busyRetryMs: number
 }
 
-// Each function takes the configuration and the matching overrides of WorkerDeps (deps.ts).
-export function onboardingSettings(deps: {
+/** Configuration and the overrides tests and benchmarks pass; WorkerDeps (deps.ts) extends it. */
+export interface SettingsSource {
   config: Config
-  onboarding?: Partial<OnboardingSettings> | undefined
-}): OnboardingSettings {
+  /** Overrides for tests and benchmarks (shorter waits); production uses the defaults. */
+  onboarding?: Partial<OnboardingSettings>
+  /** Monitoring overrides: sweep interval, backoff, lock, read-back (tests use short ones). */
+  monitoring?: Partial<MonitoringWorkerSettings>
+  /** Webhook delivery overrides (tests use short retry delays). */
+  notifications?: Partial<DeliverySettings>
+}
+
+export function onboardingSettings(deps: SettingsSource): OnboardingSettings {
   return {
     partnerTenantId: deps.config.PARTNER_TENANT_ID,
     consentRetryWindowMs: deps.config.CONSENT_RETRY_WINDOW_SECONDS * 1000,
@@ -52,10 +59,7 @@ export function onboardingSettings(deps: {
   }
 }
 
-export function monitoringSettings(deps: {
-  config: Config
-  monitoring?: Partial<MonitoringWorkerSettings> | undefined
-}): MonitoringWorkerSettings {
+export function monitoringSettings(deps: SettingsSource): MonitoringWorkerSettings {
   return {
     ...DEFAULT_MONITORING_SETTINGS,
     partnerTenantId: deps.config.PARTNER_TENANT_ID,
@@ -76,10 +80,7 @@ export function monitoringSettings(deps: {
 }
 
 /** Delivery settings from configuration, with test/benchmark overrides (`WorkerDeps.notifications`). */
-export function deliverySettings(deps: {
-  config: Config
-  notifications?: Partial<DeliverySettings> | undefined
-}): DeliverySettings {
+export function deliverySettings(deps: SettingsSource): DeliverySettings {
   return {
     partnerName: deps.config.PARTNER_NAME,
     dashboardBaseUrl: deps.config.PUBLIC_BASE_URL,

@@ -28,6 +28,17 @@ export function compliantPartnerFields() {
   }
 }
 
+/** Settings a fresh partner entry leaves "Inherited from default": Graph returns them as null. */
+const INHERITED_FROM_DEFAULT = [
+  'b2bCollaborationOutbound',
+  'b2bDirectConnectOutbound',
+  'b2bDirectConnectInbound',
+  'tenantRestrictions',
+  'm365CollaborationInbound',
+  'm365CollaborationOutbound',
+  'appServiceConnectInbound',
+] as const
+
 /** A whole partner entry as `GET …/crossTenantAccessPolicy/partners/{id}` returns it, compliant. */
 export function compliantPartnerEntry(tenantId = PARTNER_TENANT_ID): Record<string, unknown> {
   return {
@@ -37,13 +48,7 @@ export function compliantPartnerEntry(tenantId = PARTNER_TENANT_ID): Record<stri
     isServiceProvider: null,
     isInMultiTenantOrganization: false,
     ...compliantPartnerFields(),
-    b2bCollaborationOutbound: null,
-    b2bDirectConnectOutbound: null,
-    b2bDirectConnectInbound: null,
-    tenantRestrictions: null,
-    m365CollaborationInbound: null,
-    m365CollaborationOutbound: null,
-    appServiceConnectInbound: null,
+    ...Object.fromEntries(INHERITED_FROM_DEFAULT.map((field) => [field, null])),
     crossCloudMeetingConfiguration: { inboundAllowed: true },
     protectedContentSharing: { inboundAllowed: false },
   }

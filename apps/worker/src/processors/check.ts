@@ -1,32 +1,24 @@
-import { recordSkippedCheck, runCheck, type ServiceContext } from '@crosstrust/services'
-import type { WorkerDeps } from '../deps.ts'
+import { recordSkippedCheck, runCheck } from '@crosstrust/services'
 import type { Processor } from '../registry.ts'
-import type { MonitoringWorkerSettings } from '../settings.ts'
-import { withTenantLock, type TenantLockRuntime } from '../tenant-jobs.ts'
-import { monitoringDeps } from './monitoring-deps.ts'
+import { monitoringJob, type MonitoringJobContext } from './monitoring-job.ts'
 
 /** The `check` job: reads and classifies the partner entry; a busy tenant records a skipped check. */
-export function checkProcessor(
-  deps: Pick<WorkerDeps, 'graph'>,
-  ctx: ServiceContext,
-  settings: MonitoringWorkerSettings,
-  runtime: TenantLockRuntime,
-): Processor<'check'> {
-  return withTenantLock(
-    runtime,
-    (payload, job) =>
-      runCheck(monitoringDeps(deps, ctx, settings, job), {
+export function checkProcessor(m: MonitoringJobContext): Processor<'check'> {
+  return monitoringJob<'check'>(
+    m,
+    (services, payload) =>
+      runCheck(services, {
         customerId: payload.customerId,
         kind: 'check',
         trigger: payload.trigger,
         dueAt: new Date(payload.dueAt),
       }),
     (payload, _job, holder) =>
-      recordSkippedCheck(ctx, {
+      recordSkippedCheck(m.ctx, {
         customerId: payload.customerId,
         trigger: payload.trigger,
         holder,
-        retrySeconds: settings.skippedRetrySeconds,
+        retrySeconds: m.settings.skippedRetrySeconds,
       }),
   )
 }
