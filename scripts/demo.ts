@@ -96,7 +96,12 @@ const sim = await startSimulator({
   seed: buildDemoSeed({
     appSecret,
     staffAppSecret: staffSecret,
-    redirectUris: [`${baseUrl}/consent/callback`, `http://localhost:${port}/consent/callback`],
+    redirectUris: [
+      `${baseUrl}/consent/callback`,
+      `${baseUrl}/consent/signed-in`,
+      `http://localhost:${port}/consent/callback`,
+      `http://localhost:${port}/consent/signed-in`,
+    ],
     staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
   }),
 })

@@ -88,7 +88,7 @@ export async function seedCustomers(db: BenchDatabase, n: number): Promise<void>
              ELSE 'pending' END)::step_status,
        1, c.created_at, c.created_at, 'seeded', now()
      FROM customers c CROSS JOIN (VALUES ('link_issued', 1), ('consent_received', 2), ('access_verified', 3),
-       ('prerequisites_checked', 4), ('policy_applied', 5), ('verified', 6)) AS s(step, ord)`,
+       ('prerequisites_checked', 4), ('tenant_confirmed', 5), ('policy_applied', 6), ('verified', 7)) AS s(step, ord)`,
   )
   await db.client.query('VACUUM ANALYZE customers')
   await db.client.query('VACUUM ANALYZE onboarding_steps')

@@ -46,7 +46,7 @@ export async function startBenchSimulator(opts: {
   const seed = buildDemoSeed({
     appSecret: APP_SECRET,
     staffAppSecret: STAFF_SECRET,
-    redirectUris: [`${opts.redirectBase}/consent/callback`],
+    redirectUris: [`${opts.redirectBase}/consent/callback`, `${opts.redirectBase}/consent/signed-in`],
     staffRedirectUris: [`${opts.redirectBase}/auth/callback`],
   })
   return startSimulator({ seed, requestLogCap: opts.requestLogCap })

@@ -1,20 +1,23 @@
 // The customer administrator's journey in a real browser (headless Debian Chromium + playwright-core):
-// consent link → landing page → Microsoft's (simulated) consent page → back to Crosstrust → "Configured",
-// then the simulator's stored partner entry is checked against the policy. Also the Cancel → "Try again"
+// consent link → landing page → Microsoft's (simulated) account picker and sign-in → Microsoft's consent page
+// → back to Crosstrust → (a first-time tenant: an Operator confirms it) → "Configured", then the simulator's
+// stored partner entry is checked against the policy. Also a wrong-tenant sign-in, the Cancel → "Try again"
 // path, and hostile values that must not execute. Screenshots go to .artifacts/screenshots/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { beginConsent } from '@crosstrust/services'
+import { confirmTenant } from '@crosstrust/services'
 import {
   addTenant,
   callbackUrl,
+  CONSENT_COOKIE,
+  consentPhaseState,
   finished,
   newCustomer,
   serviceContext,
-  stateOf,
+  STAFF,
 } from '../support/consent-steps.ts'
 import { openBrowser, type BrowserSession } from '../support/browser.ts'
 import { expectConfigured, expectExactlyPolicy, PARTNER, storedPartner } from '../support/partner-assert.ts'
-import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
+import { startSystem, type System } from '../support/system.ts'
 import { PAYLOADS } from '../support/xss.ts'
 
 let sys: System
@@ -34,6 +37,12 @@ async function outcome(): Promise<string | null> {
   const final = b.page.locator('[data-outcome="configured"], [data-outcome="failed"]')
   await final.waitFor({ timeout: 20_000 })
   return final.getAttribute('data-outcome')
+}
+
+/** Microsoft's account picker: the (only) administrator of `tenantId`. */
+async function pickAccount(tenantId: string): Promise<void> {
+  await b.page.waitForURL(/\/organizations\/oauth2\/v2\.0\/authorize/)
+  await b.page.locator(`form[action="/${tenantId}/oauth2/v2.0/authorize"] button`).click()
 }
 
 describe('consent in the browser', () => {
@@ -62,14 +71,28 @@ describe('consent in the browser', () => {
     await b.screenshot('01-landing')
 
     await page.getByRole('button', { name: /Continue to Microsoft/ }).click()
-    await page.waitForURL(/\/organizations\/v2\.0\/adminconsent/)
+    await page.waitForURL(/\/organizations\/oauth2\/v2\.0\/authorize/)
     await b.screenshot('02-pick-account')
-    await page.getByRole('link', { name: 'Browser Accept AB' }).click()
+    await pickAccount(tenant.id)
+    // Signed in: Crosstrust sends the admin to the admin consent page of exactly the signed-in tenant.
     await page.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
     expect(await page.locator('#tenant-name').textContent()).toBe('Browser Accept AB')
     expect(await page.locator('#app-name').textContent()).toBe('Crosstrust by Truesec Detect')
     await b.screenshot('03-microsoft-consent')
     await page.getByRole('button', { name: 'Accept', exact: true }).click()
+
+    // A first-time tenant: nothing is written until an Operator confirms it is this customer.
+    await page.waitForURL(/\/consent\/result\//)
+    await page.locator('[data-outcome="awaiting"]').waitFor({ timeout: 20_000 })
+    await b.screenshot('04-awaiting-confirmation')
+    const waiting = await finished(sys, customerId)
+    expect(waiting).toMatchObject({
+      onboardingState: 'awaiting_confirmation',
+      tenantId: null,
+      consentedTenantId: tenant.id,
+    })
+    expect(storedPartner(sys, tenant.id)).toBeUndefined()
+    await confirmTenant(serviceContext(sys), customerId, tenant.id, STAFF)
 
     await page.waitForURL(/\/consent\/result\//)
     expect(await outcome()).toBe('configured')
@@ -87,10 +110,11 @@ describe('consent in the browser', () => {
       'consent_received:succeeded',
       'access_verified:succeeded',
       'prerequisites_checked:succeeded',
+      'tenant_confirmed:succeeded',
       'policy_applied:succeeded',
       'verified:succeeded',
     ])
-    await b.screenshot('04-configured')
+    await b.screenshot('05-configured')
 
     const customer = await finished(sys, customerId)
     expect(customer.onboardingState).toBe('onboarded')
@@ -109,19 +133,21 @@ describe('consent in the browser', () => {
 
     await page.goto(linkUrl)
     await page.getByRole('button', { name: /Continue to Microsoft/ }).click()
+    await pickAccount(tenant.id)
     await page.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
     await page.getByRole('button', { name: 'Cancel', exact: true }).click()
     await page.waitForURL(/\/consent\/callback/)
     expect(await page.locator('h1').textContent()).toMatch(/Consent (declined|cancelled)/)
     expect(await page.locator('main').textContent()).toContain('denied the request')
-    await b.screenshot('05-cancelled')
+    await b.screenshot('06-cancelled')
     expect(storedPartner(sys, tenant.id)).toBeUndefined()
     expect((await finished(sys, customerId)).onboardingState).toBe('failed')
 
     await page.getByRole('button', { name: 'Try again' }).click()
+    await pickAccount(tenant.id)
     await page.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
     await expect.poll(() => page.getByRole('button', { name: 'Accept', exact: true }).count()).toBe(1)
-    await b.screenshot('06-try-again-consent-page')
+    await b.screenshot('07-try-again-consent-page')
     await page.getByRole('button', { name: 'Accept', exact: true }).click()
     await page.waitForURL(/\/consent\/result\//)
     expect(await outcome()).toBe('configured')
@@ -140,35 +166,46 @@ describe('consent in the browser', () => {
     expect(await page.locator('.lead').textContent()).toContain(`Evil ${payload}`)
     expect(await page.locator('main script, main img').count()).toBe(0)
 
-    const started = await beginConsent(
-      serviceContext(sys),
-      {
-        loginUrl: sys.config.MS_LOGIN_URL,
-        clientId: DEMO_IDS.appClientId,
-        redirectUri: `${sys.baseUrl}/consent/callback`,
-      },
-      token,
-      { type: 'customer_admin', name: 'test' },
-    )
-    if (!('redirectUrl' in started)) throw new Error('could not start consent')
+    const { state, browserSecret } = await consentPhaseState(sys, token, tenant.id)
+    await b.context.addCookies([
+      { name: CONSENT_COOKIE, value: browserSecret, domain: '127.0.0.1', path: '/consent', httpOnly: true },
+    ])
     await page.goto(
-      callbackUrl(sys, {
-        admin_consent: 'True',
-        error: other,
-        error_description: payload,
-        state: stateOf(new URL(started.redirectUrl)),
-      }),
+      callbackUrl(sys, { admin_consent: 'True', error: other, error_description: payload, state }),
     )
     const main = (await page.locator('main').textContent()) ?? ''
     expect(main).toContain(payload)
     expect(main).toContain(other)
     expect(await page.locator('main script, main img').count()).toBe(0)
-    await b.screenshot('07-xss-as-text')
+    await b.screenshot('08-xss-as-text')
 
     await page.goto(callbackUrl(sys, { state: payload, tenant: other }))
     expect(await page.locator('main img').count()).toBe(0)
     await page.goto(`${sys.baseUrl}/consent/${encodeURIComponent(other)}`)
     await page.goto(`${sys.baseUrl}/consent/result/${encodeURIComponent(payload)}`)
+    expect(b.dialogs).toEqual([])
+  })
+  it('an administrator of another tenant is refused with the tenant to use, and nothing changes', async () => {
+    const expected = addTenant(sys, { displayName: 'Browser Expected AB' })
+    const other = addTenant(sys, { displayName: 'Browser Other AB' })
+    const { customerId, linkUrl } = await newCustomer(sys, 'Browser Expected AB', expected.id)
+    const { page } = b
+    await page.goto(linkUrl)
+    await page.getByRole('button', { name: /Continue to Microsoft/ }).click()
+    await pickAccount(other.id)
+    await page.waitForURL(/\/consent\/signed-in/)
+    expect(await page.locator('h1').textContent()).toBe('Wrong tenant')
+    expect(await page.locator('#refusal').textContent()).toContain(
+      `Sign in with an administrator of tenant ${expected.id}`,
+    )
+    await b.screenshot('09-wrong-tenant')
+    const customer = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
+    expect(customer).toMatchObject({
+      onboardingState: 'link_issued',
+      tenantId: null,
+      consentedTenantId: null,
+    })
+    expect(storedPartner(sys, other.id)).toBeUndefined()
     expect(b.dialogs).toEqual([])
   })
 })

@@ -19,6 +19,7 @@ import {
   stateOf,
   step,
 } from '../support/consent-steps.ts'
+import { defaultBrowser, locationOf, pickAccount } from '../support/admin-browser.ts'
 import { expectConfigured, storedPartner } from '../support/partner-assert.ts'
 import { startSystem, type System } from '../support/system.ts'
 
@@ -56,7 +57,7 @@ describe('callback state', () => {
   it('missing state: a clear 400 page, nothing changes', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Missing State AB', tenant.id)
-    await startConsent(linkUrl)
+    await startConsent(linkUrl, tenant.id)
     const before = await snapshot(sys, customerId)
     const counts = await globalCounts()
     const res = await get(callbackUrl(sys, { admin_consent: 'True', tenant: tenant.id }))
@@ -68,7 +69,7 @@ describe('callback state', () => {
   it('forged or unknown state: a clear 400 page, nothing changes, even with a real tenant', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Forged State AB', tenant.id)
-    const real = stateOf(await startConsent(linkUrl))
+    const real = stateOf(await startConsent(linkUrl, tenant.id))
     const before = await snapshot(sys, customerId)
     const counts = await globalCounts()
     for (const forged of [randomBytes(32).toString('base64url'), `${real}x`, real.slice(0, -1), 'a']) {
@@ -84,7 +85,7 @@ describe('callback state', () => {
   it('expired state (older than its hour): a clear 400 page, no onboarding', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Expired State AB', tenant.id)
-    const msUrl = await startConsent(linkUrl)
+    const msUrl = await startConsent(linkUrl, tenant.id)
     const callback = await answerConsent(msUrl, tenant.id, 'accept')
     await sys.db.prisma.consentState.update({
       where: { stateHash: hashToken(stateOf(msUrl)) },
@@ -98,7 +99,7 @@ describe('callback state', () => {
     await new Promise((r) => setTimeout(r, 500))
     expect(sys.sim.state.requests.list({ tenant: tenant.id, origin: 'graph' })).toEqual([])
     // The link itself still works: a fresh attempt onboards.
-    const again = await get(await answerConsent(await startConsent(linkUrl), tenant.id, 'accept'))
+    const again = await get(await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'))
     expect(again.status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
   })
@@ -106,7 +107,7 @@ describe('callback state', () => {
   it('replayed state: the second use of a callback URL is a clear 400 page and changes nothing', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Replay AB', tenant.id)
-    const callback = await answerConsent(await startConsent(linkUrl), tenant.id, 'accept')
+    const callback = await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept')
     expect((await get(callback)).status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
     const before = await snapshot(sys, customerId)
@@ -128,7 +129,7 @@ describe('callback state', () => {
   it('the same callback racing itself: exactly one wins', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Race AB', tenant.id)
-    const callback = await answerConsent(await startConsent(linkUrl), tenant.id, 'accept')
+    const callback = await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept')
     const results = await Promise.all([get(callback), get(callback), get(callback)])
     expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400])
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
@@ -174,7 +175,7 @@ describe('consent links', () => {
   it('issuing a new link revokes the old one, including an attempt already at Microsoft', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl: oldUrl } = await newCustomer(sys, 'Regenerated AB', tenant.id)
-    const inFlight = await startConsent(oldUrl)
+    const inFlight = await startConsent(oldUrl, tenant.id)
     const fresh = await issueConsentLink(
       serviceContext(sys),
       { publicBaseUrl: sys.baseUrl, ttlDays: 14 },
@@ -207,9 +208,9 @@ describe('consent links', () => {
   it('a used link says consent was already given', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Used Link AB', tenant.id)
-    expect((await get(await answerConsent(await startConsent(linkUrl), tenant.id, 'accept'))).status).toBe(
-      303,
-    )
+    expect(
+      (await get(await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'))).status,
+    ).toBe(303)
     await finished(sys, customerId)
     expectHtmlPage(await get(linkUrl), 200, /Consent was already given/)
     expect((await fetch(`${linkUrl}/start`, { method: 'POST', redirect: 'manual' })).status).toBe(404)
@@ -235,16 +236,19 @@ describe('audit', () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Audited AB', tenant.id)
     // A cancel first, then "Try again" and accept: the admin's whole journey.
-    const cancelled = await get(await answerConsent(await startConsent(linkUrl), tenant.id, 'cancel'))
+    const cancelled = await get(
+      await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'cancel'),
+    )
     expect(cancelled.status).toBe(200)
     const attemptId = /\/consent\/result\/([0-9a-f-]{36})\/retry/.exec(cancelled.body)?.[1]
     expect(attemptId).toBeDefined()
-    const retry = await fetch(`${sys.baseUrl}/consent/result/${attemptId ?? ''}/retry`, {
+    const retry = await defaultBrowser.fetch(`${sys.baseUrl}/consent/result/${attemptId ?? ''}/retry`, {
       method: 'POST',
-      redirect: 'manual',
     })
     expect(retry.status).toBe(303)
-    const msUrl = new URL(retry.headers.get('location') ?? '')
+    const signedIn = await get(await pickAccount(defaultBrowser, locationOf(retry, sys.baseUrl), tenant.id))
+    expect(signedIn.status).toBe(303)
+    const msUrl = new URL(signedIn.location ?? '')
     expect((await get(await answerConsent(msUrl, tenant.id, 'accept'))).status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
 
@@ -254,11 +258,14 @@ describe('audit', () => {
       'customer.created:staff',
       'consent_link.issued:staff',
       'consent.started:customer_admin',
+      'consent.signed_in:customer_admin',
       'consent.declined:customer_admin',
       'consent.started:customer_admin',
+      'consent.signed_in:customer_admin',
       'consent.granted:customer_admin',
       'onboarding.access_verified:system',
       'onboarding.prerequisites_checked:system',
+      'onboarding.tenant_bound:system',
       'onboarding.policy_applied:system',
       'onboarding.completed:system',
     ])

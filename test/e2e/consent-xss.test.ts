@@ -3,19 +3,18 @@
 // or from the customer's own tenant (organization display name). Each must render as text, and every HTML
 // response carries a script-restricting Content-Security-Policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { beginConsent } from '@crosstrust/services'
 import {
   addTenant,
   answerConsent,
   callbackUrl,
+  consentPhaseState,
   finished,
   get,
   newCustomer,
-  serviceContext,
-  stateOf,
+  startConsent,
 } from '../support/consent-steps.ts'
 import { escaped, expectInert, expectSecurityHeaders, PAYLOADS } from '../support/xss.ts'
-import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
+import { startSystem, type System } from '../support/system.ts'
 
 // The consent routes are rate limited per IP and route (start 20, callback 30, landing 60 per minute), and
 // every request of this file comes from 127.0.0.1: keep the per-file totals below those (now about 17
@@ -29,20 +28,9 @@ afterAll(async () => {
   await sys.stop()
 })
 
-/** A fresh, valid `state` for a customer (through the service, so the page rate limits are not spent). */
-async function freshState(token: string): Promise<string> {
-  const started = await beginConsent(
-    serviceContext(sys),
-    {
-      loginUrl: sys.config.MS_LOGIN_URL,
-      clientId: DEMO_IDS.appClientId,
-      redirectUri: `${sys.baseUrl}/consent/callback`,
-    },
-    token,
-    { type: 'customer_admin', name: 'test' },
-  )
-  if (!('redirectUrl' in started)) throw new Error(`cannot start consent: ${started.status}`)
-  return stateOf(new URL(started.redirectUrl))
+/** A fresh, valid consent-leg `state` for a customer, bound to the shared test browser. */
+async function freshState(token: string, tenantId: string): Promise<string> {
+  return (await consentPhaseState(sys, token, tenantId)).state
 }
 
 describe('reflected values render as text', () => {
@@ -55,7 +43,7 @@ describe('reflected values render as text', () => {
           admin_consent: 'True',
           error: 'access_denied',
           error_description: payload,
-          state: await freshState(token),
+          state: await freshState(token, tenant.id),
         }),
       )
       expect(description.status).toBe(200)
@@ -63,7 +51,7 @@ describe('reflected values render as text', () => {
       expectInert(description, payload)
       expectSecurityHeaders(description)
 
-      const error = await get(callbackUrl(sys, { error: payload, state: await freshState(token) }))
+      const error = await get(callbackUrl(sys, { error: payload, state: await freshState(token, tenant.id) }))
       expect(error.status).toBe(200)
       expect(error.body).toContain(escaped(payload))
       expectInert(error, payload)
@@ -75,7 +63,7 @@ describe('reflected values render as text', () => {
         callbackUrl(sys, {
           error: 'consent_required',
           error_description: `AADSTS65004: ${payload}\r\nTrace ID: ${payload}`,
-          state: await freshState(token),
+          state: await freshState(token, tenant.id),
         }),
       )
       expectInert(multiline, payload)
@@ -102,14 +90,14 @@ describe('reflected values render as text', () => {
     // A hostile tenant hint on a valid state: ignored (not a GUID), and the result page stays clean.
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Xss Tenant Hint AB', tenant.id)
-    const callback = new URL(await answerConsent(new URL(await startMsUrl(linkUrl)), tenant.id, 'accept'))
+    const callback = new URL(await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'))
     const payload = PAYLOADS[1] ?? ''
     callback.searchParams.set('tenant', payload)
     const res = await get(callback.toString())
     expect(res.status).toBe(303)
     const result = await get(new URL(res.location ?? '', sys.baseUrl).toString())
     expectInert(result, payload)
-    expect((await finished(sys, customerId)).tenantIdHint).toBeNull()
+    expect((await finished(sys, customerId)).tenantId).toBe(tenant.id)
   })
 
   it('link token and attempt id path segments: never reflected', async () => {
@@ -134,7 +122,7 @@ describe('reflected values render as text', () => {
     }
   })
 
-  it('a hostile customer name and tenant display name: escaped on the landing and result pages', async () => {
+  it('a hostile customer name and tenant display name: escaped on the landing and result pages, stored messages never shown', async () => {
     const payload = PAYLOADS[0] ?? ''
     const orgPayload = PAYLOADS[1] ?? ''
     const tenant = addTenant(sys, { displayName: `Evil Org ${orgPayload}` })
@@ -147,22 +135,19 @@ describe('reflected values render as text', () => {
     expect(landing.headers.get('cache-control')).toBe('no-store')
     expect(landing.body).toContain('<meta name="referrer" content="no-referrer" />')
 
-    const granted = await get(await answerConsent(new URL(await startMsUrl(linkUrl)), tenant.id, 'accept'))
+    const granted = await get(
+      await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'),
+    )
     expect(granted.status).toBe(303)
     expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
     const result = await get(new URL(granted.location ?? '', sys.baseUrl).toString())
     expect(result.body).toContain('data-outcome="configured"')
     expect(result.body).toContain(escaped(`Evil ${payload}`))
-    // The organization name from the customer's tenant appears in the prerequisites step message.
-    expect(result.body).toContain(escaped(orgPayload))
+    // Step messages on this public page are fixed sentences: the tenant's own name is not shown at all.
+    expect(result.body).not.toContain(escaped(orgPayload))
+    expect(result.body).toContain('Your tenant and licences were read.')
     expectInert(result, payload)
     expectInert(result, orgPayload)
     expectSecurityHeaders(result)
   })
 })
-
-async function startMsUrl(linkUrl: string): Promise<string> {
-  const res = await fetch(`${linkUrl}/start`, { method: 'POST', redirect: 'manual' })
-  expect(res.status).toBe(303)
-  return res.headers.get('location') ?? ''
-}

@@ -171,6 +171,7 @@ describe('staff dashboard in the browser', () => {
     const adminPage = await admin.newPage()
     await adminPage.goto(linkUrl)
     await adminPage.getByRole('button', { name: /Continue to Microsoft/ }).click()
+    await adminPage.locator(`form[action="/${tenant.id}/oauth2/v2.0/authorize"] button`).click()
     await adminPage.waitForURL(new RegExp(`/${tenant.id}/v2\\.0/adminconsent`))
     await adminPage.getByRole('button', { name: 'Accept', exact: true }).click()
     await adminPage.waitForURL(/\/consent\/result\//)
@@ -194,6 +195,7 @@ describe('staff dashboard in the browser', () => {
       'consent_received:succeeded',
       'access_verified:succeeded',
       'prerequisites_checked:succeeded',
+      'tenant_confirmed:succeeded',
       'policy_applied:succeeded',
       'verified:succeeded',
     ])

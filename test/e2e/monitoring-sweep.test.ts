@@ -122,7 +122,7 @@ describe('the scheduler sweep', () => {
       data: {
         name: 'Lost Onboarding AB',
         expectedTenantId: tenantId,
-        tenantIdHint: tenantId,
+        consentedTenantId: tenantId,
         onboardingState: 'consent_received',
       },
     })

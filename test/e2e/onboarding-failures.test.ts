@@ -14,6 +14,7 @@ import {
   step,
   finished,
 } from '../support/consent-steps.ts'
+import { AdminBrowser, startAndSignIn } from '../support/admin-browser.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured, storedPartner } from '../support/partner-assert.ts'
 import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
@@ -86,27 +87,43 @@ describe('onboarding failure paths', () => {
     expect(storedPartner(sys, tenant.id)).toBeUndefined()
   })
 
-  it('a different tenant than the expected one fails access_verified naming both tenants', async () => {
+  it('an admin of another tenant than the expected one is refused at sign-in and nothing changes', async () => {
     const expected = addTenant(sys)
     const other = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Mismatch AB', expected.id)
-    const msUrl = await startConsent(linkUrl)
-    expect(msUrl.pathname).toContain(`/${expected.id}/v2.0/adminconsent`)
-    // The admin signs in to the other tenant and consents there.
-    const callback = await answerConsent(msUrl, other.id, 'accept')
-    expect(new URL(callback).searchParams.get('tenant')).toBe(other.id)
-    expect((await get(callback)).status).toBe(303)
+    const answer = await startAndSignIn(new AdminBrowser(), linkUrl, other.id)
+    expect(answer.status).toBe(403)
+    expect(answer.body).toContain('Wrong tenant')
+    expect(answer.body).toContain(`this link is for tenant ${expected.id}`)
+    expect(answer.body).toContain(`Sign in with an administrator of tenant ${expected.id}`)
+    expect(answer.body).toContain('Nothing was changed in any tenant.')
+    const customer = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
+    expect(customer).toMatchObject({
+      tenantId: null,
+      consentedTenantId: null,
+      onboardingState: 'link_issued',
+    })
+    expect((await step(sys, customerId, 'consent_received')).status).toBe('pending')
+    const refused = (await audit(customerId)).find((e) => e.action === 'consent.tenant_refused')
+    expect(refused?.after).toMatchObject({ reason: 'wrong_tenant', signedInTenantId: other.id })
+    expect(sys.sim.state.requests.list({ tenant: other.id, origin: 'graph' })).toEqual([])
+    expect(sys.sim.state.requests.list({ tenant: expected.id, origin: 'graph' })).toEqual([])
+    // The link still works for the right administrator.
+    expect((await consentAs(linkUrl, expected.id, 'accept')).finalStatus).toBe(200)
+    expect((await finished(sys, customerId)).onboardingState).toBe('onboarded')
+  })
+
+  it("the callback's tenant parameter binds nothing: the signed-in tenant is onboarded", async () => {
+    const tenant = addTenant(sys)
+    const { customerId, linkUrl } = await newCustomer(sys, 'Forged Tenant AB', tenant.id)
+    const callback = new URL(await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'))
+    callback.searchParams.set('tenant', DEMO_IDS.partnerTenantId)
+    expect((await get(callback.toString())).status).toBe(303)
     const customer = await finished(sys, customerId)
-    expect(customer.onboardingState).toBe('failed')
-    const access = await step(sys, customerId, 'access_verified')
-    expect(access.status).toBe('failed')
-    expect(access.message).toContain(expected.id)
-    expect(access.message).toContain(other.id)
-    expect(customer.tenantId).toBeNull()
-    expect(storedPartner(sys, other.id)).toBeUndefined()
-    expect(storedPartner(sys, expected.id)).toBeUndefined()
-    const failed = (await audit(customerId)).find((e) => e.action === 'onboarding.failed')
-    expect(failed?.actorType).toBe('system')
+    expect(customer).toMatchObject({ onboardingState: 'onboarded', tenantId: tenant.id })
+    expect(sys.sim.state.requests.list({ tenant: DEMO_IDS.partnerTenantId, origin: 'graph' })).toEqual([])
+    const granted = (await audit(customerId)).find((e) => e.action === 'consent.granted')
+    expect(granted?.after).toMatchObject({ tenantId: tenant.id, callbackTenant: DEMO_IDS.partnerTenantId })
   })
 
   it('consent replication shorter than the retry window: retries, then onboards', async () => {
@@ -144,7 +161,7 @@ describe('onboarding failure paths', () => {
   it('consent revoked right after it was given, before the job runs: clear failure, no crash', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Quick Regret AB', tenant.id)
-    const callback = await answerConsent(await startConsent(linkUrl), tenant.id, 'accept')
+    const callback = await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept')
     expect(sys.sim.state.revokeConsent(tenant.id, APP)).toBe(true)
     expect((await get(callback)).status).toBe(303)
     const customer = await finished(sys, customerId)

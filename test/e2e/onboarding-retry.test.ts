@@ -22,7 +22,7 @@ beforeAll(async () => {
     tokens,
     graph,
     settings: {
-      ...onboardingSettings({ config: sys.config } as Parameters<typeof onboardingSettings>[0]),
+      ...onboardingSettings({ config: sys.config }),
       retryBaseDelayMs: 100,
       readBack: { attempts: 5, delayMs: 100 },
     },
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 async function consentedCustomer(name: string) {
   const tenant = addTenant(sys, { licence: 'P2' })
-  const { customerId, linkUrl } = await newCustomer(sys, name)
+  const { customerId, linkUrl } = await newCustomer(sys, name, tenant.id)
   await consentAs(linkUrl, tenant.id, 'accept')
   return { customer: { id: customerId }, tenant }
 }

@@ -1,5 +1,11 @@
 import { buildCreateBody, defaultPolicy } from '@crosstrust/core'
-import { createCustomer, issueConsentLink, type ServiceContext } from '@crosstrust/services'
+import {
+  confirmTenant,
+  createCustomer,
+  issueConsentLink,
+  pendingTenantConfirmation,
+  type ServiceContext,
+} from '@crosstrust/services'
 import { resolveTenant } from '@crosstrust/microsoft'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consentAs } from '../support/consent-driver.ts'
@@ -91,10 +97,40 @@ describe('onboarding from consent link to verified partner policy', () => {
     expect(audit.every((a) => a.actorId !== null || a.actorName !== null)).toBe(true)
   })
 
-  it('patches an existing entry with different values and records before and after', async () => {
+  it('a first-time tenant waits for an Operator, then patches the existing entry and records before and after', async () => {
+    // Created without a domain or tenant: the consenting tenant is bound only when an Operator confirms it.
     const { customer, link } = await newCustomer('Northwind')
     await consentAs(link.url, northwind, 'accept')
+    const waiting = await waitFor(async () => {
+      const c = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })
+      return c.onboardingState === 'awaiting_confirmation' ? c : null
+    }, 'onboarding to wait for the confirmation')
+    expect(waiting).toMatchObject({
+      tenantId: null,
+      consentedTenantId: northwind,
+      tenantDisplayName: 'Northwind Traders',
+    })
+    const writes = () =>
+      sys.sim.state.requests.list({ tenant: northwind, origin: 'graph' }).filter((r) => r.method !== 'GET')
+    expect(writes()).toEqual([])
+    const pending = await pendingTenantConfirmation(ctx, customer.id)
+    expect(pending).toMatchObject({ tenantId: northwind, customerName: 'Northwind' })
+    await confirmTenant(ctx, customer.id, northwind, STAFF)
     const done = await onboarded(customer.id)
+    expect(done).toMatchObject({
+      tenantId: northwind,
+      confirmedTenantId: northwind,
+      tenantConfirmedBy: 'Test Operator',
+    })
+    const events = await sys.db.prisma.auditEvent.findMany({
+      where: { customerId: customer.id },
+      orderBy: { id: 'asc' },
+    })
+    expect(
+      events
+        .filter((e) => e.action.startsWith('onboarding.tenant_'))
+        .map((e) => `${e.action}:${e.actorType}`),
+    ).toEqual(['onboarding.tenant_confirmed:staff', 'onboarding.tenant_bound:system'])
     expect(done.onboardingState).toBe('onboarded')
     const run = await sys.db.prisma.checkRun.findFirstOrThrow({
       where: { customerId: customer.id, kind: 'onboard' },

@@ -294,7 +294,7 @@ describe('staff JSON API', () => {
       outboundAccess: 'Inherited from default',
       tenantRestrictions: 'Inherited from default',
     })
-    expect(detail.body.steps.map((s: { status: string }) => s.status)).toEqual(Array(6).fill('succeeded'))
+    expect(detail.body.steps.map((s: { status: string }) => s.status)).toEqual(Array(7).fill('succeeded'))
     expect(detail.text).not.toContain('tokenHash')
 
     const recheck = await api('operator', 'POST', `/api/v1/customers/${customerId}/recheck`)

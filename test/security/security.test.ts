@@ -9,7 +9,15 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { escaped } from '../support/xss.ts'
-import { addTenant, answerConsent, newCustomer, startConsent, stateOf } from '../support/consent-steps.ts'
+import {
+  addTenant,
+  answerConsent,
+  CONSENT_COOKIE,
+  newCustomer,
+  startConsent,
+  stateOf,
+} from '../support/consent-steps.ts'
+import { defaultBrowser } from '../support/admin-browser.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'
 import {
   sealedSession,
@@ -178,15 +186,19 @@ describe('security', () => {
     remember('consent link token', token)
 
     // Declined first, with an attacker-controlled error_description (the callback's classic XSS spot).
-    const declined = await startConsent(linkUrl)
+    const declined = await startConsent(linkUrl, tenant.id)
     remember('consent OAuth state', stateOf(declined))
     const xss = '<script>alert(document.cookie)</script>"><img src=x onerror=alert(1)>'
     const declinedCallback = new URL(await answerConsent(declined, tenant.id, 'cancel'))
     declinedCallback.searchParams.set('error_description', xss)
     declinedCallback.searchParams.set('error', `access_denied${xss}`)
+    // The admin's browser carries the attempt's binding cookie (HttpOnly, set by "Continue to Microsoft").
+    const browserCookie = `${CONSENT_COOKIE}=${defaultBrowser.cookie(CONSENT_COOKIE) ?? ''}`
+    remember('consent browser binding', defaultBrowser.cookie(CONSENT_COOKIE))
     const page = await send({
       method: 'GET',
       target: `${declinedCallback.pathname}${declinedCallback.search}`,
+      headers: { cookie: browserCookie },
       from: fuzzFrom(),
     })
     findings.checkSafe('declined callback with hostile error_description', page, undefined, redirects)
@@ -194,12 +206,13 @@ describe('security', () => {
     expect(page.status).toBeLessThan(500)
     expect(page.body).not.toContain('<script>alert')
 
-    const msUrl = await startConsent(linkUrl)
+    const msUrl = await startConsent(linkUrl, tenant.id)
     remember('consent OAuth state', stateOf(msUrl))
     const callback = new URL(await answerConsent(msUrl, tenant.id, 'accept'))
     const done = await send({
       method: 'GET',
       target: `${callback.pathname}${callback.search}`,
+      headers: { cookie: browserCookie },
       from: fuzzFrom(),
     })
     expect(done.status).toBe(303)

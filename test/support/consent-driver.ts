@@ -1,5 +1,7 @@
-// Plays the customer's administrator over plain HTTP: opens the consent link, continues to the simulated
-// Microsoft consent page, accepts or cancels, and follows the redirect back to Crosstrust.
+// Plays the customer's administrator over plain HTTP: opens the consent link, continues to Microsoft, picks
+// the account of `tenantId` and signs in, accepts or cancels the consent page, and follows the redirect back.
+import { AdminBrowser, locationOf, startAndSignIn } from './admin-browser.ts'
+
 export interface ConsentRun {
   callbackUrl: string
   finalUrl: string
@@ -7,49 +9,44 @@ export interface ConsentRun {
   finalBody: string
 }
 
-async function get(url: string): Promise<Response> {
-  return fetch(url, { redirect: 'manual' })
-}
-
-function location(res: Response, base: string): string {
-  const loc = res.headers.get('location')
-  if (!loc) throw new Error(`expected a redirect from ${base}, got ${res.status}`)
-  return new URL(loc, base).toString()
-}
-
-/** Follows the consent flow up to Microsoft's consent page and submits `decision` there. */
+/** The whole flow in a fresh browser; stops at Crosstrust's answer if the sign-in is refused. */
 export async function consentAs(
   linkUrl: string,
   tenantId: string,
   decision: 'accept' | 'cancel',
+  browser: AdminBrowser = new AdminBrowser(),
 ): Promise<ConsentRun> {
-  const landing = await get(linkUrl)
-  if (landing.status !== 200) throw new Error(`consent link answered ${landing.status}`)
-  const start = await fetch(`${linkUrl}/start`, { method: 'POST', redirect: 'manual' })
-  let msUrl = new URL(location(start, linkUrl))
-  // With `organizations` Microsoft first asks which account (tenant) to use.
-  if (msUrl.pathname.startsWith('/organizations/'))
-    msUrl = new URL(msUrl.toString().replace('/organizations/', `/${tenantId}/`))
-  const consentPage = await get(msUrl.toString())
+  const landing = await browser.get(linkUrl)
+  if (landing.status !== 200) throw new Error(`consent link answered ${String(landing.status)}`)
+  const signedIn = await startAndSignIn(browser, linkUrl, tenantId)
+  if (signedIn.status !== 303) {
+    return {
+      callbackUrl: signedIn.signedInUrl,
+      finalUrl: signedIn.signedInUrl,
+      finalStatus: signedIn.status,
+      finalBody: signedIn.body,
+    }
+  }
+  const msUrl = new URL(locationOf(signedIn, signedIn.signedInUrl))
+  const consentPage = await browser.get(msUrl.toString())
   if (consentPage.status !== 200)
-    throw new Error(`consent page answered ${consentPage.status}: ${await consentPage.text()}`)
+    throw new Error(`consent page answered ${String(consentPage.status)}: ${consentPage.body}`)
   const form = new URLSearchParams()
   for (const key of ['client_id', 'redirect_uri', 'scope', 'state'])
     form.set(key, msUrl.searchParams.get(key) ?? '')
   form.set('decision', decision)
-  const submitted = await fetch(msUrl.origin + msUrl.pathname, {
+  const submitted = await browser.fetch(msUrl.origin + msUrl.pathname, {
     method: 'POST',
     body: form,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    redirect: 'manual',
   })
-  const callbackUrl = location(submitted, msUrl.toString())
-  const callback = await get(callbackUrl)
+  const callbackUrl = locationOf(submitted, msUrl.toString())
+  const callback = await browser.get(callbackUrl)
   let finalUrl = callbackUrl
   let final = callback
   if (callback.status === 303) {
-    finalUrl = location(callback, callbackUrl)
-    final = await get(finalUrl)
+    finalUrl = locationOf(callback, callbackUrl)
+    final = await browser.get(finalUrl)
   }
-  return { callbackUrl, finalUrl, finalStatus: final.status, finalBody: await final.text() }
+  return { callbackUrl, finalUrl, finalStatus: final.status, finalBody: final.body }
 }

@@ -5,7 +5,14 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { resolveTenant } from '@crosstrust/microsoft'
 import { createCustomer, issueConsentLink, type Actor, type ServiceContext } from '@crosstrust/services'
 import type { TenantSettings } from '@crosstrust/ms-sim'
-import type { OnboardingStep } from '@crosstrust/core'
+import { generateConsentToken, hashToken, type OnboardingStep } from '@crosstrust/core'
+import {
+  type AdminBrowser,
+  consentUrlAfterSignIn,
+  defaultBrowser,
+  locationOf,
+  type Fetched,
+} from './admin-browser.ts'
 import type { System } from './system.ts'
 
 export const STAFF: Actor = { type: 'staff', id: 'test-operator', name: 'Test Operator' }
@@ -48,17 +55,16 @@ export async function newCustomer(
   return { customerId: customer.id, linkUrl: link.url, token: link.url.split('/').pop() ?? '' }
 }
 
-function location(res: Response, base: string): string {
-  const loc = res.headers.get('location')
-  if (!loc) throw new Error(`expected a redirect from ${base}, got ${String(res.status)}`)
-  return new URL(loc, base).toString()
-}
-
-/** "Continue to Microsoft": the admin consent URL (with a fresh `state`) the landing page sends the admin to. */
-export async function startConsent(linkUrl: string): Promise<URL> {
-  const res = await fetch(`${linkUrl}/start`, { method: 'POST', redirect: 'manual' })
-  if (res.status !== 303) throw new Error(`start answered ${String(res.status)}: ${await res.text()}`)
-  return new URL(location(res, linkUrl))
+/**
+ * "Continue to Microsoft", then sign in as the administrator of `tenantId` in `browser`: the admin consent
+ * URL (with the consent leg's `state`) Crosstrust then sends the admin to.
+ */
+export async function startConsent(
+  linkUrl: string,
+  tenantId: string,
+  browser: AdminBrowser = defaultBrowser,
+): Promise<URL> {
+  return consentUrlAfterSignIn(browser, linkUrl, tenantId)
 }
 
 /**
@@ -69,6 +75,7 @@ export async function answerConsent(
   msUrl: URL,
   tenantId: string,
   decision: 'accept' | 'cancel',
+  browser: AdminBrowser = defaultBrowser,
 ): Promise<string> {
   const url = new URL(msUrl)
   url.pathname = url.pathname.replace(/^\/[^/]+\//, `/${tenantId}/`)
@@ -76,30 +83,55 @@ export async function answerConsent(
   for (const key of ['client_id', 'redirect_uri', 'scope', 'state'])
     form.set(key, url.searchParams.get(key) ?? '')
   form.set('decision', decision)
-  const res = await fetch(url.origin + url.pathname, {
+  const res = await browser.fetch(url.origin + url.pathname, {
     method: 'POST',
     body: form,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    redirect: 'manual',
   })
-  return location(res, url.toString())
+  return locationOf(res, url.toString())
 }
 
-export interface Fetched {
-  status: number
-  location: string | null
-  body: string
-  headers: Headers
+export type { Fetched }
+
+/** A GET in the admin's browser (by default the shared one), redirects not followed. */
+export async function get(url: string, browser: AdminBrowser = defaultBrowser): Promise<Fetched> {
+  return browser.get(url)
 }
 
-export async function get(url: string): Promise<Fetched> {
-  const res = await fetch(url, { redirect: 'manual' })
-  return {
-    status: res.status,
-    location: res.headers.get('location'),
-    body: await res.text(),
-    headers: res.headers,
+export const CONSENT_COOKIE = 'crosstrust_consent'
+
+/**
+ * A consent-leg `state` for a link, as if `tenantId`'s admin had signed in from `browser` (written straight
+ * to the database, so tests of the callback's rendering do not spend the sign-in route's rate limit).
+ * Returns the state and the browser secret (for a Chromium context's cookie).
+ */
+export async function consentPhaseState(
+  sys: System,
+  token: string,
+  tenantId: string,
+  browser: AdminBrowser = defaultBrowser,
+): Promise<{ state: string; browserSecret: string }> {
+  const link = await sys.db.prisma.consentLink.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } })
+  let browserSecret = browser.cookie(CONSENT_COOKIE)
+  if (browserSecret === undefined) {
+    browserSecret = generateConsentToken()
+    browser.setCookie(CONSENT_COOKIE, browserSecret, '/consent')
   }
+  const state = generateConsentToken()
+  await sys.db.prisma.consentState.create({
+    data: {
+      stateHash: hashToken(state),
+      consentLinkId: link.id,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      phase: 'consent',
+      browserHash: hashToken(browserSecret),
+      signedInTenantId: tenantId,
+      signedInOid: randomUUID(),
+      signedInUsername: 'admin@test.example',
+      signedInAt: new Date(),
+    },
+  })
+  return { state, browserSecret }
 }
 
 /** The `state` Crosstrust put into a Microsoft URL. */
@@ -116,14 +148,15 @@ export function callbackUrl(sys: System, params: Record<string, string>): string
   return url.toString()
 }
 
-/** Waits until the customer's onboarding is over (onboarded or failed) and returns the customer row. */
+/** Waits until the customer's onboarding is over (onboarded, failed, or waiting for an Operator's confirmation). */
 export async function finished(sys: System, customerId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const c = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: customerId } })
     const steps = await sys.db.prisma.onboardingStep.findMany({ where: { customerId } })
     const running = steps.some((s) => s.status === 'running')
-    if (!running && (c.onboardingState === 'onboarded' || c.onboardingState === 'failed')) return c
+    const over = ['onboarded', 'failed', 'awaiting_confirmation'].includes(c.onboardingState)
+    if (!running && over) return c
     if (Date.now() > deadline)
       throw new Error(`onboarding of ${customerId} did not finish: ${c.onboardingState}`)
     await new Promise((r) => setTimeout(r, 100))

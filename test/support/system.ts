@@ -82,7 +82,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const seed = buildDemoSeed({
     appSecret: APP_SECRET,
     staffAppSecret: STAFF_SECRET,
-    redirectUris: [`${baseUrl}/consent/callback`],
+    redirectUris: [`${baseUrl}/consent/callback`, `${baseUrl}/consent/signed-in`],
     staffRedirectUris: [`${baseUrl}/auth/callback`],
   })
   options.seed?.(seed)

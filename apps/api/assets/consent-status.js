@@ -9,11 +9,14 @@
     consent_received: 'Admin consent granted',
     access_verified: 'Access to your tenant verified',
     prerequisites_checked: 'Tenant and licences checked',
+    tenant_confirmed: 'Tenant confirmed',
     policy_applied: 'Cross-tenant access settings applied',
     verified: 'Settings verified',
   }
   var icons = { succeeded: '✓', failed: '!', running: '…', pending: '', skipped: '–' }
   var badge = { succeeded: 'ok', failed: 'bad', running: 'info' }
+  var outcome = document.getElementById('outcome')
+  var shown = outcome ? outcome.getAttribute('data-outcome') : null
 
   function render(status) {
     var list = document.getElementById('steps')
@@ -56,7 +59,8 @@
       .then(function (status) {
         if (!status) return setTimeout(poll, 4000)
         render(status)
-        if (status.partnerConfigured || status.failed) {
+        var now = status.awaitingConfirmation ? 'awaiting' : 'running'
+        if (status.partnerConfigured || status.failed || now !== shown) {
           window.location.reload()
           return
         }

@@ -1,6 +1,6 @@
 import type { Config } from '@crosstrust/config'
 import type { Logger } from '@crosstrust/logger'
-import { resolveTenant } from '@crosstrust/microsoft'
+import { createAdminSignIn, loadClientCredential, resolveTenant } from '@crosstrust/microsoft'
 import type { ServiceContext } from '@crosstrust/services'
 import type { AppDeps } from './app.ts'
 import type { Infrastructure } from './infrastructure.ts'
@@ -38,10 +38,22 @@ export function composeRoutes(
     consent: {
       ctx,
       partner: { name: config.PARTNER_NAME, tenantId: config.PARTNER_TENANT_ID },
+      publicBaseUrl: config.PUBLIC_BASE_URL,
       consent: {
         loginUrl: config.MS_LOGIN_URL,
         clientId: config.APP_CLIENT_ID,
         redirectUri: `${config.PUBLIC_BASE_URL}/consent/callback`,
+        partnerTenantId: config.PARTNER_TENANT_ID,
+        partnerName: config.PARTNER_NAME,
+        signIn: createAdminSignIn({
+          loginUrl: config.MS_LOGIN_URL,
+          clientId: config.APP_CLIENT_ID,
+          credential: loadClientCredential({
+            certificatePath: config.APP_CLIENT_CERTIFICATE_PATH,
+            secret: config.APP_CLIENT_SECRET,
+          }),
+          redirectUri: `${config.PUBLIC_BASE_URL}/consent/signed-in`,
+        }),
       },
     },
     staffApi: {

@@ -84,6 +84,9 @@ export async function runSweep(
     await ensureJob(queues, 'onboard', {
       customerId: customer.customerId,
       consentReceivedAt: customer.consentReceivedAt.toISOString(),
+      ...(customer.tenantConfirmedAt === null
+        ? {}
+        : { tenantConfirmedAt: customer.tenantConfirmedAt.toISOString() }),
     })
   }
   const offboarding = await findOffboarding(db, settings.sweepBatchSize, new Date(now.getTime() - 120_000))

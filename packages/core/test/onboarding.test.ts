@@ -25,13 +25,14 @@ function succeedThrough(last: OnboardingStep): StepRecord[] {
 }
 
 describe('onboarding steps', () => {
-  it('start as six pending steps in order', () => {
+  it('start as seven pending steps in order', () => {
     const steps = initialSteps()
     expect(steps.map((s) => s.step)).toEqual([
       'link_issued',
       'consent_received',
       'access_verified',
       'prerequisites_checked',
+      'tenant_confirmed',
       'policy_applied',
       'verified',
     ])
@@ -91,7 +92,8 @@ describe('onboarding steps', () => {
   it('map to customer onboarding states', () => {
     expect(deriveOnboardingState(succeedThrough('link_issued'))).toBe('link_issued')
     expect(deriveOnboardingState(succeedThrough('consent_received'))).toBe('consent_received')
-    expect(deriveOnboardingState(succeedThrough('prerequisites_checked'))).toBe('prerequisites_checked')
+    expect(deriveOnboardingState(succeedThrough('prerequisites_checked'))).toBe('awaiting_confirmation')
+    expect(deriveOnboardingState(succeedThrough('tenant_confirmed'))).toBe('tenant_confirmed')
     expect(deriveOnboardingState(succeedThrough('policy_applied'))).toBe('policy_applied')
     expect(deriveOnboardingState(succeedThrough('verified'))).toBe('onboarded')
     const failed = transitionStep(
@@ -109,8 +111,9 @@ describe('onboarding steps', () => {
   it('count skipped steps as done', () => {
     let steps = succeedThrough('access_verified')
     steps = transitionStep(steps, 'prerequisites_checked', 'skipped', t0)
+    steps = transitionStep(steps, 'tenant_confirmed', 'succeeded', t0)
     steps = transitionStep(steps, 'policy_applied', 'running', t0)
-    expect(deriveOnboardingState(steps)).toBe('prerequisites_checked')
+    expect(deriveOnboardingState(steps)).toBe('tenant_confirmed')
     expect(currentStep(steps)?.step).toBe('policy_applied')
   })
 
@@ -134,6 +137,7 @@ describe('onboarding steps', () => {
     const reset = resetStepsFrom(succeedThrough('verified'), 'consent_received')
     expect(reset.map((s) => s.status)).toEqual([
       'succeeded',
+      'pending',
       'pending',
       'pending',
       'pending',

@@ -97,7 +97,12 @@ describe('unique constraints', () => {
     })
     const stateHash = sha256('state-value')
     await db.prisma.consentState.create({
-      data: { stateHash, consentLinkId: link.id, expiresAt: new Date(Date.now() + 3_600_000) },
+      data: {
+        stateHash,
+        consentLinkId: link.id,
+        expiresAt: new Date(Date.now() + 3_600_000),
+        browserHash: sha256('browser-secret'),
+      },
     })
     const consume = () =>
       db.prisma.consentState.updateMany({

@@ -9,7 +9,11 @@ const customerJob = z.object({ customerId: z.uuid() })
 export const jobDefinitions = {
   onboard: {
     queue: 'onboard',
-    payload: customerJob.extend({ consentReceivedAt: z.iso.datetime() }),
+    payload: customerJob.extend({
+      consentReceivedAt: z.iso.datetime(),
+      /** Set when an Operator confirmed a first-time tenant: the resumed run is a new job. */
+      tenantConfirmedAt: z.iso.datetime().optional(),
+    }),
   },
   check: {
     queue: 'check',
@@ -53,7 +57,9 @@ export function jobIdFor<K extends JobKind>(kind: K, payload: JobPayload<K>): st
   const p = payload as Record<string, unknown>
   switch (kind) {
     case 'onboard':
-      return `onboard-${String(p.customerId)}-${Date.parse(String(p.consentReceivedAt))}`
+      return `onboard-${String(p.customerId)}-${Date.parse(String(p.consentReceivedAt))}${
+        p.tenantConfirmedAt === undefined ? '' : `-${Date.parse(p.tenantConfirmedAt as string)}`
+      }`
     case 'check':
       return `check-${String(p.customerId)}-${Date.parse(String(p.dueAt))}`
     case 'apply':

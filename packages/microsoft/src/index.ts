@@ -1,12 +1,23 @@
 // @crosstrust/microsoft: the only code that talks to Microsoft (identity platform + Graph).
 export * from './errors.ts'
 export { buildAdminConsentUrl, type AdminConsentUrlOptions } from './admin-consent-url.ts'
+export {
+  AdminSignInError,
+  createAdminSignIn,
+  createIdTokenVerifier,
+  type AdminSignIn,
+  type AdminSignInOptions,
+  type SignedInAdmin,
+  type SignInRequest,
+} from './admin-sign-in.ts'
+export { loadClientCredential } from './credential-file.ts'
 export { parseRetryAfter } from './retry-after.ts'
 export { backoffDelay, sleepAtLeast, type BackoffOptions } from './backoff.ts'
 export { classifyTokenError, CONSENT_PENDING_CODES, CONFIGURATION_CODES } from './classify-token-error.ts'
 export { classifyGraphError, type GraphFailure } from './classify-graph-error.ts'
 export {
   createTokenProvider,
+  msalCredential,
   GRAPH_DEFAULT_SCOPE,
   POLICY_WRITE_ROLE,
   type AppToken,

@@ -30,6 +30,15 @@ export const POLICY_WRITE_ROLE = 'Policy.ReadWrite.CrossTenantAccess'
 export type ClientCredential =
   { kind: 'secret'; secret: string } | { kind: 'certificate'; certificatePem: string; privateKeyPem: string }
 
+/** The partner app's credential in MSAL's shape (a secret, or a certificate sent as a signed assertion). */
+export function msalCredential(
+  credential: ClientCredential,
+): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate'> {
+  return credential.kind === 'secret'
+    ? { clientSecret: credential.secret }
+    : { clientCertificate: msalCertificate(credential.certificatePem, credential.privateKeyPem) }
+}
+
 export interface TokenProviderOptions {
   loginUrl: string
   clientId: string
@@ -102,15 +111,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? 5 * 60_000
   const network = new MsalNetworkClient(options.requestTimeoutMs ?? 15_000)
   const authorityOptions = msalAuthorityOptions(login)
-  const credentialAuth: Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate'> =
-    options.credential.kind === 'secret'
-      ? { clientSecret: options.credential.secret }
-      : {
-          clientCertificate: msalCertificate(
-            options.credential.certificatePem,
-            options.credential.privateKeyPem,
-          ),
-        }
+  const credentialAuth = msalCredential(options.credential)
 
   const tokens = new LruMap<string, AppToken>(options.maxCachedTokens ?? 200_000)
   const clients = new LruMap<string, TenantClient>(options.maxClients ?? 1_000)

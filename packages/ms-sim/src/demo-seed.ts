@@ -60,7 +60,9 @@ export function buildDemoSeed(o: DemoSeedOptions = {}): SimSeed {
         certificates: o.appCertificatePem ? [o.appCertificatePem] : [],
         redirectUris: o.redirectUris ?? [
           'http://127.0.0.1:3000/consent/callback',
+          'http://127.0.0.1:3000/consent/signed-in',
           'http://localhost:3000/consent/callback',
+          'http://localhost:3000/consent/signed-in',
         ],
         requiredGraphRoles: graphRoles,
       },

@@ -63,7 +63,7 @@ export class OnboardingRetryLater extends Error {
   }
 }
 
-export type OnboardingOutcome = 'onboarded' | 'failed' | 'skipped'
+export type OnboardingOutcome = 'onboarded' | 'failed' | 'skipped' | 'awaiting_confirmation'
 
 class StepFailure extends Error {
   constructor(
@@ -125,7 +125,11 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
   ) {
     await ctx.db.$transaction((tx) => resetFrom(tx, customerId, 'access_verified'))
   }
-  const tenantId = customer.tenantIdHint ?? customer.tenantId ?? customer.expectedTenantId
+  // The consenting tenant is the `tid` of the admin's verified ID token, and the sign-in already refused any
+  // tenant other than the bound or expected one. It is *bound* (written to customers.tenant_id, and written
+  // to over Graph) only when expected at creation or confirmed by an Operator.
+  const tenantId = customer.tenantId ?? customer.expectedTenantId ?? customer.consentedTenantId
+  const bindable = customer.tenantId ?? customer.expectedTenantId ?? customer.confirmedTenantId
   const started = Date.now()
   let current: OnboardingStep = 'access_verified'
 
@@ -156,16 +160,17 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
     if (!tenantId)
       throw new StepFailure(
         'access_verified',
-        'The consent callback named no tenant; ask the administrator to consent again.',
+        'No consent names a tenant yet; ask the administrator to open a new consent link and sign in.',
       )
     const policy = await currentPolicy(ctx.db)
 
     await begin('access_verified')
     const token = await acquireConsentedToken(deps, tenantId)
-    if (customer.expectedTenantId && customer.expectedTenantId !== token.tid) {
+    const required = customer.tenantId ?? customer.expectedTenantId
+    if (required && required !== token.tid) {
       const problem = describeOnboardingProblem({
         kind: 'tenant_mismatch',
-        expected: customer.expectedTenantId,
+        expected: required,
         actual: token.tid,
       })
       throw new StepFailure('access_verified', `${problem.message} ${problem.nextStep}`)
@@ -177,17 +182,23 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
     if (owner)
       throw new StepFailure(
         'access_verified',
-        `Tenant ${token.tid} is already onboarded as customer "${owner.name}".`,
+        `Tenant ${token.tid} is already onboarded as customer "${owner.name}"; nothing was written to it.`,
       )
+    const bound = bindable === token.tid
     await succeed(
       'access_verified',
       `Access verified for tenant ${token.tid} (${token.roles.join(', ')}).`,
       { tid: token.tid, roles: token.roles },
-      { tenantId: token.tid },
+      bound ? { tenantId: token.tid } : undefined,
     )
 
     await begin('prerequisites_checked')
-    const before = await checkPrerequisites(deps, customerId, token.tid)
+    const binding = bound ? bindingBasis(customer, token.tid) : null
+    const before = await checkPrerequisites(deps, customerId, token.tid, binding)
+    if (binding === null) {
+      deps.log?.('onboarding waits for an Operator to confirm the tenant', { tenantId: token.tid })
+      return 'awaiting_confirmation'
+    }
     current = 'policy_applied'
 
     await begin('policy_applied')
@@ -403,7 +414,22 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
   }
 }
 
-async function checkPrerequisites(deps: OnboardingDeps, customerId: string, tenantId: string) {
+/** Why the tenant may be written to: expected at creation, bound before, or confirmed by an Operator. */
+function bindingBasis(
+  customer: { tenantId: string | null; expectedTenantId: string | null; tenantConfirmedBy: string | null },
+  tid: string,
+): string {
+  if (customer.tenantId === tid) return 'The tenant is the one this customer was onboarded with.'
+  if (customer.expectedTenantId === tid) return 'The tenant is the one given when the customer was created.'
+  return `An Operator (${customer.tenantConfirmedBy ?? 'staff'}) confirmed the tenant.`
+}
+
+async function checkPrerequisites(
+  deps: OnboardingDeps,
+  customerId: string,
+  tenantId: string,
+  binding: string | null,
+) {
   const { ctx, graph, settings } = deps
   // One at a time on purpose: Graph throttles per app+tenant, so after a 429 every request to the tenant
   // must wait out the Retry-After; parallel reads would hit the tenant again before it elapsed.
@@ -448,6 +474,16 @@ async function checkPrerequisites(deps: OnboardingDeps, customerId: string, tena
       before: { partner: partner.value },
       after: { licence: level, warnings },
     })
+    // Same transaction: an expected tenant never shows as awaiting confirmation, not even for a moment.
+    if (binding !== null) {
+      await moveStep(tx, customerId, 'tenant_confirmed', 'succeeded', ctx.now(), binding, { tenantId })
+      await tx.customer.update({ where: { id: customerId }, data: { tenantId } })
+      await recordAudit(tx, SYSTEM_ACTOR, {
+        action: 'onboarding.tenant_bound',
+        customerId,
+        after: { tenantId, basis: binding },
+      })
+    }
   })
   return partner.value
 }

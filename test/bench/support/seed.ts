@@ -79,8 +79,8 @@ export async function insertConsentReceivedCustomers(
   await inChunks(tenantIds, async (chunk) => {
     await client.query(
       `WITH c AS (
-         INSERT INTO customers (name, expected_tenant_id, tenant_id_hint, onboarding_state, updated_at)
-         SELECT $2 || t.ord, t.id, t.id::text, 'consent_received', now()
+         INSERT INTO customers (name, expected_tenant_id, consented_tenant_id, onboarding_state, updated_at)
+         SELECT $2 || t.ord, t.id, t.id, 'consent_received', now()
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord)
          RETURNING id
        )
@@ -92,6 +92,7 @@ export async function insertConsentReceivedCustomers(
          ('consent_received', 'succeeded', 1, $3::timestamptz, 'Admin consent received.'),
          ('access_verified', 'pending', 0, NULL, NULL),
          ('prerequisites_checked', 'pending', 0, NULL, NULL),
+         ('tenant_confirmed', 'pending', 0, NULL, NULL),
          ('policy_applied', 'pending', 0, NULL, NULL),
          ('verified', 'pending', 0, NULL, NULL)
        ) AS s(step, status, attempts, at, message)`,

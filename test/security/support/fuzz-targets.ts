@@ -61,6 +61,9 @@ export function fuzzCases(fx: FuzzFixture): FuzzCase[] {
     }
     add(p, 'GET', callback({ error: 'access_denied', error_description: w, state: w }))
     add(p, 'GET', `/consent/callback?state=${w}&state=${w}&tenant=${w}&tenant=x`)
+    add(p, 'GET', `/consent/signed-in?code=${w}&state=${w}`)
+    add(p, 'GET', `/consent/signed-in?code=x&state=unknown-state-0123456789&client_info=${w}`)
+    add(p, 'GET', `/consent/signed-in?error=${w}&error_subcode=${w}&error_description=${w}&state=${w}`)
     add(p, 'GET', `/consent/result/${w}`)
     add(p, 'GET', `/consent/status/${w}`)
     add(p, 'POST', `/consent/result/${w}/retry`)

@@ -7,6 +7,8 @@ export const ONBOARDING_STATES = [
   'consent_received',
   'access_verified',
   'prerequisites_checked',
+  'awaiting_confirmation',
+  'tenant_confirmed',
   'policy_applied',
   'onboarded',
   'failed',
@@ -41,6 +43,8 @@ export function deriveOnboardingState(
   }
   if (last === null) return 'not_started'
   if (last === 'verified') return 'onboarded'
+  // The tenant was read but is not bound yet: an Operator has to confirm it (a first-time tenant).
+  if (last === 'prerequisites_checked') return 'awaiting_confirmation'
   return last
 }
 

@@ -6,6 +6,9 @@ export const ONBOARDING_STEPS = [
   'consent_received',
   'access_verified',
   'prerequisites_checked',
+  // Nothing is written to a tenant before it is bound: expected when the customer was created, or confirmed
+  // by an Operator for a first-time tenant.
+  'tenant_confirmed',
   'policy_applied',
   'verified',
 ] as const

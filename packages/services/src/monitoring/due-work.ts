@@ -45,7 +45,7 @@ export async function findStuckOnboarding(
   db: Db,
   limit: number,
   staleBefore: Date,
-): Promise<{ customerId: string; consentReceivedAt: Date }[]> {
+): Promise<{ customerId: string; consentReceivedAt: Date; tenantConfirmedAt: Date | null }[]> {
   const rows = await db.onboardingStep.findMany({
     where: {
       step: 'consent_received',
@@ -56,16 +56,31 @@ export async function findStuckOnboarding(
         // access check leaves the customer in consent_received), so only customers unchanged for longer
         // than that are taken as lost.
         onboardingState: {
-          in: ['consent_received', 'access_verified', 'prerequisites_checked', 'policy_applied'],
+          // Not awaiting_confirmation: that customer waits for an Operator, not for a lost job.
+          in: [
+            'consent_received',
+            'access_verified',
+            'prerequisites_checked',
+            'tenant_confirmed',
+            'policy_applied',
+          ],
         },
         updatedAt: { lt: staleBefore },
       },
     },
-    select: { customerId: true, finishedAt: true },
+    select: { customerId: true, finishedAt: true, customer: { select: { tenantConfirmedAt: true } } },
     take: limit,
   })
   return rows.flatMap((row) =>
-    row.finishedAt === null ? [] : [{ customerId: row.customerId, consentReceivedAt: row.finishedAt }],
+    row.finishedAt === null
+      ? []
+      : [
+          {
+            customerId: row.customerId,
+            consentReceivedAt: row.finishedAt,
+            tenantConfirmedAt: row.customer.tenantConfirmedAt,
+          },
+        ],
   )
 }
 

@@ -30,7 +30,7 @@ export interface StepView {
 }
 
 export interface CustomerDetail {
-  customer: Omit<Customer, 'lastObservedSnapshot' | 'lastObservedHash' | 'tenantIdHint' | 'version'>
+  customer: Omit<Customer, 'lastObservedSnapshot' | 'lastObservedHash' | 'version'>
   verification: VerificationView | null
   /** Owned fields as last observed (flat, by policy path); null before the first observation. */
   observed: unknown
@@ -148,13 +148,7 @@ export async function customerDetail(
     (customer.lastCheckRunId
       ? await db.checkRun.findUnique({ where: { id: customer.lastCheckRunId } })
       : null)
-  const {
-    lastObservedSnapshot,
-    lastObservedHash: _hash,
-    tenantIdHint: _hint,
-    version: _version,
-    ...rest
-  } = customer
+  const { lastObservedSnapshot, lastObservedHash: _hash, version: _version, ...rest } = customer
   return {
     customer: rest,
     verification: verificationFromSnapshot(lastObservedSnapshot, customer.complianceState),

@@ -10,9 +10,11 @@ it('backfills existing audit rows into the chain in id order, and later rows ext
   const partial = await createDatabaseMigratedThrough('20261201090000_app_role_grants')
   const app = createPrismaClient(partial.url, { poolSize: 2 })
   try {
-    const customer = await app.customer.create({ data: { name: 'Contoso' } })
+    // Raw SQL throughout: the generated client knows columns this schema version lacks.
+    const [customer] = await app.$queryRaw<{ id: string }[]>`
+      INSERT INTO customers (name, updated_at) VALUES ('Contoso', now()) RETURNING id::text AS id`
+    if (customer === undefined) throw new Error('no customer row')
     for (const action of ['customer.created', 'consent_link.issued', 'customer.mode_changed']) {
-      // Raw SQL: the generated client already knows the chain columns this schema version lacks.
       await app.$executeRaw`
         INSERT INTO audit_events (actor_type, actor_name, action, customer_id, after)
         VALUES ('staff', 'Ann Staff', ${action}, ${customer.id}::uuid, jsonb_build_object('action', ${action}::text))`

@@ -60,7 +60,7 @@ beforeAll(async () => {
     SELECT c.id, s.step::onboarding_step_name,
            CASE WHEN s.step = 'link_issued' THEN 'succeeded' ELSE 'pending' END::step_status, now()
     FROM customers c CROSS JOIN (VALUES ('link_issued'), ('consent_received'), ('access_verified'),
-      ('prerequisites_checked'), ('policy_applied'), ('verified')) AS s(step)
+      ('prerequisites_checked'), ('tenant_confirmed'), ('policy_applied'), ('verified')) AS s(step)
     WHERE c.onboarding_state = 'link_issued'`)
   await db.asOwner((owner) => owner.$executeRawUnsafe('ANALYZE')) // only the owner may
 }, 180_000)
@@ -278,6 +278,7 @@ describe('customerDetail, runs and audit events', () => {
       'consent_received',
       'access_verified',
       'prerequisites_checked',
+      'tenant_confirmed',
       'policy_applied',
       'verified',
     ])

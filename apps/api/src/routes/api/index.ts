@@ -2,6 +2,7 @@
 // what is decided by the one route table (src/auth/route-policy.ts), never here.
 import type { FastifyInstance } from 'fastify'
 import { actionApiRoutes } from './actions.ts'
+import { tenantConfirmationApiRoutes } from './tenant-confirmation.ts'
 import { consentLinkApiRoutes } from './consent-links.ts'
 import { customerApiRoutes } from './customers.ts'
 import type { StaffApiDeps } from './deps.ts'
@@ -15,6 +16,7 @@ export function staffApiRoutes(app: FastifyInstance, deps: StaffApiDeps): void {
   customerApiRoutes(app, deps)
   consentLinkApiRoutes(app, deps)
   actionApiRoutes(app, deps)
+  tenantConfirmationApiRoutes(app, deps)
   historyApiRoutes(app, deps)
   webhookApiRoutes(app, deps)
   policyApiRoutes(app, deps)

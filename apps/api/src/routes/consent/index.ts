@@ -1,17 +1,34 @@
 import {
   beginConsent,
   completeConsent,
+  completeSignIn,
   consentAttemptStatus,
   consentCallbackQuery,
   currentPolicy,
   inspectConsentLink,
   retryConsent,
+  signInCallbackQuery,
   type Actor,
+  type StartedAttempt,
 } from '@crosstrust/services'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ConsentRouteDeps } from './deps.ts'
-import { declinedPage, invalidStatePage, landingPage, linkProblemPage, resultPage } from './pages.ts'
+import {
+  declinedPage,
+  invalidStatePage,
+  landingPage,
+  linkProblemPage,
+  refusedPage,
+  resultPage,
+  signInProblemPage,
+} from './pages.ts'
+
+/**
+ * Binds a consent attempt to this browser: HttpOnly (no script reads it), SameSite=Lax (sent on Microsoft's
+ * top-level GET redirects back to us, not on cross-site subrequests), Path=/consent, lifetime of the attempt.
+ */
+export const CONSENT_COOKIE = 'crosstrust_consent'
 
 const tokenParams = z.object({ token: z.string().max(256) })
 const attemptParams = z.object({ attemptId: z.string().max(64) })
@@ -24,6 +41,18 @@ function customerAdmin(request: FastifyRequest): Actor {
 export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
   const { ctx, partner } = deps
   const limited = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } })
+  const secure = deps.publicBaseUrl.startsWith('https:')
+  const toMicrosoft = (reply: FastifyReply, started: StartedAttempt) =>
+    reply
+      .setCookie(CONSENT_COOKIE, started.browserSecret, {
+        path: '/consent',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        maxAge: started.ttlSeconds,
+      })
+      .redirect(started.redirectUrl, 303)
+  const browserSecret = (request: FastifyRequest): string | undefined => request.cookies[CONSENT_COOKIE]
   // Consent pages must never be cached or leak the token through Referer.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/consent')) reply.header('cache-control', 'no-store')
@@ -57,9 +86,45 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     { schema: { params: tokenParams }, config: limited(20) },
     async (request, reply) => {
       const { token } = request.params as z.infer<typeof tokenParams>
-      const result = await beginConsent(ctx, deps.consent, token, customerAdmin(request))
-      if ('redirectUrl' in result) return reply.redirect(result.redirectUrl, 303)
+      const result = await beginConsent(
+        ctx,
+        deps.consent,
+        token,
+        customerAdmin(request),
+        browserSecret(request),
+      )
+      if ('redirectUrl' in result) return toMicrosoft(reply, result)
       return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+    },
+  )
+
+  app.get(
+    '/consent/signed-in',
+    { schema: { querystring: signInCallbackQuery }, config: limited(30) },
+    async (request, reply) => {
+      const query = request.query as z.infer<typeof signInCallbackQuery>
+      const result = await completeSignIn(
+        ctx,
+        deps.consent,
+        query,
+        browserSecret(request),
+        customerAdmin(request),
+      )
+      reply.type('text/html; charset=utf-8')
+      switch (result.kind) {
+        case 'continue':
+          return reply.redirect(result.redirectUrl, 303)
+        case 'invalid_state':
+          return reply.status(400).send(invalidStatePage(result.reason, partner))
+        case 'link_unusable':
+          return reply.status(409).send(linkProblemPage('unusable', partner))
+        case 'sign_in_cancelled':
+          return reply.status(200).send(signInProblemPage(result.attemptId, 'cancelled', partner))
+        case 'sign_in_failed':
+          return reply.status(401).send(signInProblemPage(result.attemptId, result.reason, partner))
+        case 'refused':
+          return reply.status(403).send(refusedPage(result.refusal))
+      }
     },
   )
 
@@ -68,7 +133,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     { schema: { querystring: consentCallbackQuery }, config: limited(30) },
     async (request, reply) => {
       const query = request.query as z.infer<typeof consentCallbackQuery>
-      const result = await completeConsent(ctx, query, customerAdmin(request))
+      const result = await completeConsent(ctx, query, browserSecret(request), customerAdmin(request))
       reply.type('text/html; charset=utf-8')
       switch (result.kind) {
         case 'invalid_state':
@@ -88,7 +153,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     { schema: { params: attemptParams }, config: limited(120) },
     async (request, reply) => {
       const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const status = await consentAttemptStatus(ctx, attemptId)
+      const status = await consentAttemptStatus(ctx, attemptId, partner.name)
       reply.type('text/html; charset=utf-8')
       if (!status) return reply.status(404).send(linkProblemPage('unknown', partner))
       return resultPage(attemptId, status, partner)
@@ -100,8 +165,14 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     { schema: { params: attemptParams }, config: limited(20) },
     async (request, reply) => {
       const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const result = await retryConsent(ctx, deps.consent, attemptId, customerAdmin(request))
-      if ('redirectUrl' in result) return reply.redirect(result.redirectUrl, 303)
+      const result = await retryConsent(
+        ctx,
+        deps.consent,
+        attemptId,
+        customerAdmin(request),
+        browserSecret(request),
+      )
+      if ('redirectUrl' in result) return toMicrosoft(reply, result)
       return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
     },
   )
@@ -111,7 +182,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     { schema: { params: attemptParams }, config: limited(240) },
     async (request, reply) => {
       const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const status = await consentAttemptStatus(ctx, attemptId)
+      const status = await consentAttemptStatus(ctx, attemptId, partner.name)
       if (!status)
         return reply
           .status(404)

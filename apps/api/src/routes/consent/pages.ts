@@ -14,6 +14,7 @@ const STEP_LABELS: Record<string, string> = {
   consent_received: 'Admin consent granted',
   access_verified: 'Access to your tenant verified',
   prerequisites_checked: 'Tenant and licences checked',
+  tenant_confirmed: 'Tenant confirmed',
   policy_applied: 'Cross-tenant access settings applied',
   verified: 'Settings verified',
 }
@@ -118,8 +119,12 @@ export function landingPage(opts: {
             (${partner.name} recommends P2).
           </li>
         </ul>
+        <p>
+          Microsoft first asks you to pick your account and sign in, so that ${partner.name} knows which
+          tenant the consent is for; then it shows the permissions to accept.
+        </p>
         <form method="post" action="/consent/${opts.token}/start" class="actions">
-          <button type="submit">Continue to Microsoft to grant consent</button>
+          <button type="submit">Continue to Microsoft to sign in and grant consent</button>
           <span class="muted">This link is valid until ${opts.expiresAt.toUTCString()}.</span>
         </form>
       </section>`,
@@ -163,6 +168,8 @@ export function invalidStatePage(reason: string, partner: Partner): string {
     unknown: 'The response from Microsoft does not belong to a consent request we started.',
     expired: 'The consent request took too long (more than an hour) and has expired.',
     replayed: 'This response has already been used.',
+    other_browser:
+      'The response arrived in a different browser (or with cookies blocked) from the one that opened the consent link.',
   }
   return page({
     title: 'Consent response not accepted',
@@ -188,6 +195,50 @@ export function declinedPage(opts: {
         <p>${opts.nextStep}</p>
       </div>
       <form method="post" action="/consent/result/${opts.attemptId}/retry" class="actions">
+        <button type="submit">Try again</button>
+      </form>`,
+  })
+}
+
+/** The admin signed in with an account whose tenant this link may not bind. */
+export function refusedPage(refusal: { title: string; message: string; nextStep: string }): string {
+  return page({
+    title: refusal.title,
+    body: html`<h1>${refusal.title}</h1>
+      <div class="notice bad" id="refusal">
+        <p>${refusal.message}</p>
+        <p>${refusal.nextStep}</p>
+        <p>Nothing was changed in any tenant.</p>
+      </div>`,
+  })
+}
+
+/** Microsoft's sign-in did not complete (cancelled at the account picker, or a response we cannot verify). */
+export function signInProblemPage(
+  attemptId: string,
+  kind: 'cancelled' | 'microsoft_error' | 'not_verified',
+  partner: Partner,
+): string {
+  const texts: Record<typeof kind, [string, string]> = {
+    cancelled: [
+      'Sign-in cancelled',
+      `You left Microsoft's sign-in before choosing an account. Nothing was changed. When you are ready, try again and sign in as a Global Administrator of your organization.`,
+    ],
+    microsoft_error: [
+      'Microsoft did not sign you in',
+      'Microsoft answered with an error instead of signing you in. Nothing was changed. Try again; if it happens again, sign in with another administrator account.',
+    ],
+    not_verified: [
+      'The sign-in could not be verified',
+      `The answer from Microsoft could not be verified, so it was not used. Nothing was changed. Try again; if it happens again, tell your contact at ${partner.name}.`,
+    ],
+  }
+  const [title, text] = texts[kind]
+  return page({
+    title,
+    body: html`<h1>${title}</h1>
+      <div class="notice warn"><p>${text}</p></div>
+      <form method="post" action="/consent/result/${attemptId}/retry" class="actions">
         <button type="submit">Try again</button>
       </form>`,
   })
@@ -225,16 +276,24 @@ export function resultPage(attemptId: string, status: AttemptStatus, partner: Pa
     : status.failed
       ? html`<div class="notice bad" id="outcome" data-outcome="failed">
           <p>
-            <strong>The setup stopped.</strong> The failing step below says why and what to do.
-            ${partner.name} has been notified and will contact you if anything is needed.
+            <strong>The setup stopped.</strong> ${partner.name} has been notified and will contact you if
+            anything is needed.
           </p>
         </div>`
-      : html`<div class="notice info" id="outcome" data-outcome="running">
-          <p>
-            Thank you. Crosstrust is now setting up ${partner.name}; this usually takes less than a minute.
-            This page updates by itself.
-          </p>
-        </div>`
+      : status.awaitingConfirmation
+        ? html`<div class="notice info" id="outcome" data-outcome="awaiting">
+            <p>
+              <strong>Consent received.</strong> Before anything is changed in your tenant, ${partner.name}
+              confirms that this tenant is yours. You can close this page; the settings are applied as soon as
+              they confirm, and this page shows it when you come back.
+            </p>
+          </div>`
+        : html`<div class="notice info" id="outcome" data-outcome="running">
+            <p>
+              Thank you. Crosstrust is now setting up ${partner.name}; this usually takes less than a minute.
+              This page updates by itself.
+            </p>
+          </div>`
   return page({
     title: 'Setup progress',
     refreshSeconds: done || status.failed ? undefined : 3,

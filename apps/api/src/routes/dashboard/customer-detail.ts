@@ -7,12 +7,18 @@ import {
   type PolicyDefinition,
   type PolicyField,
 } from '@crosstrust/core'
-import { currentPolicy, customerDetail, type CustomerDetail } from '@crosstrust/services'
+import {
+  currentPolicy,
+  customerDetail,
+  pendingTenantConfirmation,
+  type CustomerDetail,
+} from '@crosstrust/services'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { html, type SafeHtml } from '../../html/html.ts'
 import { describeDesired } from '../../html/policy-table.ts'
 import { can, csrfField, sendPage } from './chrome.ts'
+import { tenantConfirmationPanel } from './tenant-confirmation.ts'
 import type { DashboardDeps } from './deps.ts'
 import { FIGURE4_COLUMNS, figure4Cell } from './figure4.ts'
 import type { FlashStore } from './flash.ts'
@@ -36,8 +42,16 @@ const STATUS_ICON: Record<string, string> = {
   pending: '',
   skipped: '–',
 }
-/** Onboarding states that no longer move on their own; in any other, the work is still in progress. */
-const SETTLED_STATES: ReadonlySet<OnboardingState> = new Set(['onboarded', 'failed', 'offboarded'])
+/**
+ * Onboarding states in which nothing moves on its own (done, failed, or waiting for an Operator to confirm
+ * the tenant); in any other the work is in progress and the page refreshes itself.
+ */
+const SETTLED_STATES: ReadonlySet<OnboardingState> = new Set([
+  'onboarded',
+  'failed',
+  'offboarded',
+  'awaiting_confirmation',
+])
 
 interface DiffEntry {
   path: string
@@ -644,9 +658,10 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       customerDetail(deps.ctx.db, id, { now, recentRuns: 10, recentAudit: 15 }),
       currentPolicy(deps.ctx.db),
     ])
+    const pending = await pendingTenantConfirmation(deps.ctx, id)
     const waiting = !SETTLED_STATES.has(detail.customer.onboardingState)
     const body = html`${header(detail, deps, now)} ${actionBar(request, detail, deps)}
-      ${problemNotice(detail)}
+      ${problemNotice(detail)} ${tenantConfirmationPanel(request, pending)}
       ${waiting ? html`<p class="live muted" data-refresh="5" role="status">This page refreshes itself while onboarding is in progress.</p>` : ''}
       <div class="detail-grid">
         <div class="main-col">

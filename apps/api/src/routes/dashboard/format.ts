@@ -10,6 +10,8 @@ export const ONBOARDING_LABELS: Record<string, string> = {
   consent_received: 'Consent received',
   access_verified: 'Access verified',
   prerequisites_checked: 'Prerequisites checked',
+  awaiting_confirmation: 'Tenant to confirm',
+  tenant_confirmed: 'Tenant confirmed',
   policy_applied: 'Policy applied',
   onboarded: 'Onboarded',
   failed: 'Failed',
@@ -23,6 +25,7 @@ const ONBOARDING_TONES: Record<string, Tone> = {
   offboarding: 'warn',
   offboarded: 'neutral',
   not_started: 'neutral',
+  awaiting_confirmation: 'warn',
 }
 
 export const COMPLIANCE_LABELS: Record<string, string> = {
@@ -56,6 +59,7 @@ export const STEP_LABELS: Record<string, string> = {
   consent_received: 'Admin consent received',
   access_verified: 'Access verified',
   prerequisites_checked: 'Tenant and licence checked',
+  tenant_confirmed: 'Tenant confirmed',
   policy_applied: 'Policy applied',
   verified: 'Settings verified',
 }
@@ -66,6 +70,7 @@ export const STEP_ACTIONS: Record<string, string> = {
   consent_received: 'Admin consent',
   access_verified: 'Verify access',
   prerequisites_checked: 'Check tenant and licence',
+  tenant_confirmed: 'Confirm the tenant (Operator)',
   policy_applied: 'Apply policy',
   verified: 'Verify settings',
 }

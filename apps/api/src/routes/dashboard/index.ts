@@ -9,6 +9,7 @@ import { auditRoutes } from './audit.ts'
 import { sendPage } from './chrome.ts'
 import { customerActionRoutes } from './customer-actions.ts'
 import { customerDetailRoutes } from './customer-detail.ts'
+import { tenantConfirmationRoutes } from './tenant-confirmation.ts'
 import { customerListRoutes } from './customers-list.ts'
 import { customerNewRoutes } from './customer-new.ts'
 import type { DashboardDeps } from './deps.ts'
@@ -56,6 +57,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     customerListRoutes(scope, deps, flash)
     customerDetailRoutes(scope, deps, flash)
     customerActionRoutes(scope, deps, flash)
+    tenantConfirmationRoutes(scope, deps, flash)
     auditRoutes(scope, deps, flash)
     policyRoutes(scope, deps, flash)
     webhookRoutes(scope, deps, flash)

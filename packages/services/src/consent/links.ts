@@ -1,8 +1,9 @@
 import { ConflictError, generateConsentToken, hashToken } from '@crosstrust/core'
-import { recordAudit } from './audit.ts'
-import type { Actor, ServiceContext } from './context.ts'
-import { requireCustomer } from './customers.ts'
-import { loadSteps, moveStep } from './onboarding-steps.ts'
+import type { ConsentLink, Customer } from '@crosstrust/db'
+import { recordAudit } from '../audit.ts'
+import type { Actor, ServiceContext } from '../context.ts'
+import { requireCustomer } from '../customers.ts'
+import { loadSteps, moveStep } from '../onboarding-steps.ts'
 
 export interface ConsentLinkSettings {
   publicBaseUrl: string
@@ -83,4 +84,47 @@ export async function revokeConsentLinks(
     await recordAudit(tx, actor, { action: 'consent_link.revoked', customerId, after: { revoked: count } })
     return count
   })
+}
+
+export type LinkInspection =
+  | { status: 'valid'; link: ConsentLink; customer: Customer }
+  | { status: 'completed'; link: ConsentLink; customer: Customer }
+  | { status: 'expired' | 'revoked' | 'unknown' }
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,128}$/
+
+/** What a consent link is, without revealing anything about links that do not exist. */
+export async function inspectConsentLink(ctx: ServiceContext, token: string): Promise<LinkInspection> {
+  if (!TOKEN_SHAPE.test(token)) return { status: 'unknown' }
+  const link = await ctx.db.consentLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { customer: true },
+  })
+  if (!link) return { status: 'unknown' }
+  const { customer, ...bare } = link
+  if (bare.usedAt) return { status: 'completed', link: bare, customer }
+  if (
+    bare.revokedAt ||
+    customer.onboardingState === 'offboarding' ||
+    customer.onboardingState === 'offboarded'
+  ) {
+    return { status: 'revoked' }
+  }
+  if (bare.expiresAt.getTime() <= ctx.now().getTime()) return { status: 'expired' }
+  return { status: 'valid', link: bare, customer }
+}
+
+/** A link can still start or finish a consent: not used, not revoked, not expired, customer not leaving. */
+export function linkUsable(
+  link: Pick<ConsentLink, 'usedAt' | 'revokedAt' | 'expiresAt'>,
+  customer: Pick<Customer, 'onboardingState'>,
+  now: Date,
+): boolean {
+  return (
+    !link.usedAt &&
+    !link.revokedAt &&
+    link.expiresAt.getTime() > now.getTime() &&
+    customer.onboardingState !== 'offboarding' &&
+    customer.onboardingState !== 'offboarded'
+  )
 }

@@ -1,0 +1,152 @@
+// Microsoft's admin consent redirect. Only a consent-phase `state` from this same browser changes anything;
+// the tenant it binds is the one the admin signed in with (verified ID token), never the `tenant` parameter.
+import { consentErrorKind, describeOnboardingProblem, hashToken } from '@crosstrust/core'
+import { z } from 'zod'
+import { recordAudit } from '../audit.ts'
+import type { Actor, ServiceContext } from '../context.ts'
+import { loadSteps, moveStep, resetFrom } from '../onboarding-steps.ts'
+import { sameBrowser } from './browser-binding.ts'
+import type { InvalidStateReason } from './sign-in.ts'
+
+export const consentCallbackQuery = z.object({
+  state: z.string().max(512).optional(),
+  admin_consent: z.string().max(16).optional(),
+  tenant: z.string().max(128).optional(),
+  scope: z.string().max(2048).optional(),
+  error: z.string().max(256).optional(),
+  error_subcode: z.string().max(64).optional(),
+  error_description: z.string().max(4096).optional(),
+  error_uri: z.string().max(2048).optional(),
+})
+export type ConsentCallbackQuery = z.infer<typeof consentCallbackQuery>
+
+export type CallbackResult =
+  | { kind: 'invalid_state'; reason: InvalidStateReason }
+  | { kind: 'link_unusable'; attemptId: string }
+  | { kind: 'declined'; attemptId: string; title: string; message: string; nextStep: string }
+  | { kind: 'granted'; attemptId: string; customerId: string }
+
+/**
+ * `error` decides the outcome (Microsoft also sends `admin_consent=True` on errors). A grant claims the state
+ * and the link with conditional updates in one transaction: of two attempts on one link, one wins.
+ */
+export async function completeConsent(
+  ctx: ServiceContext,
+  query: ConsentCallbackQuery,
+  browserSecret: string | undefined,
+  actor: Actor,
+): Promise<CallbackResult> {
+  if (!query.state) return { kind: 'invalid_state', reason: 'missing' }
+  const now = ctx.now()
+  const attempt = await ctx.db.consentState.findUnique({
+    where: { stateHash: hashToken(query.state) },
+    include: { consentLink: { include: { customer: true } } },
+  })
+  if (!attempt || attempt.phase !== 'consent' || attempt.signedInTenantId === null) {
+    return { kind: 'invalid_state', reason: 'unknown' }
+  }
+  if (!sameBrowser(attempt.browserHash, browserSecret))
+    return { kind: 'invalid_state', reason: 'other_browser' }
+  if (attempt.usedAt) return { kind: 'invalid_state', reason: 'replayed' }
+  if (attempt.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid_state', reason: 'expired' }
+  const tenantId = attempt.signedInTenantId
+  const { customer, ...link } = attempt.consentLink
+  const customerId = customer.id
+  const adminActor: Actor = {
+    ...actor,
+    ...(attempt.signedInOid === null ? {} : { id: attempt.signedInOid }),
+    name: attempt.signedInUsername ?? attempt.signedInName ?? actor.name ?? 'customer administrator',
+  }
+
+  const result = await ctx.db.$transaction(async (tx): Promise<CallbackResult> => {
+    const claimed = await tx.consentState.updateMany({
+      where: { id: attempt.id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    })
+    if (claimed.count !== 1) return { kind: 'invalid_state', reason: 'replayed' }
+    const fresh = await tx.customer.findUniqueOrThrow({ where: { id: customerId } })
+    const leaving = fresh.onboardingState === 'offboarding' || fresh.onboardingState === 'offboarded'
+    const ignored = async () => {
+      await recordAudit(tx, adminActor, {
+        action: 'consent.callback_ignored',
+        customerId,
+        after: { reason: 'link no longer usable' },
+      })
+      return { kind: 'link_unusable' as const, attemptId: attempt.id }
+    }
+    if (leaving) return ignored()
+
+    if (query.error !== undefined) {
+      const current = await tx.consentLink.findUniqueOrThrow({ where: { id: link.id } })
+      if (current.revokedAt || current.usedAt) return ignored()
+      const kind = consentErrorKind(query.error, query.error_description)
+      const problem = describeOnboardingProblem({
+        kind,
+        error: query.error,
+        adminReason: query.error_description,
+      })
+      const steps = await loadSteps(tx, customerId)
+      const consentStep = steps.find((s) => s.step === 'consent_received')
+      if (consentStep?.status === 'failed') await moveStep(tx, customerId, 'consent_received', 'pending', now)
+      if (consentStep?.status !== 'succeeded') {
+        await moveStep(
+          tx,
+          customerId,
+          'consent_received',
+          'failed',
+          now,
+          `${problem.message} ${problem.nextStep}`,
+          {
+            error: query.error,
+          },
+        )
+      }
+      await tx.customer.update({
+        where: { id: customerId },
+        data: { lastFailureReason: `${problem.title}: ${problem.message}` },
+      })
+      await recordAudit(tx, adminActor, {
+        action: kind === 'consent_cancelled' ? 'consent.cancelled' : 'consent.declined',
+        customerId,
+        after: { error: query.error },
+      })
+      return { kind: 'declined', attemptId: attempt.id, ...problem }
+    }
+
+    // One winner per link: only one attempt can flip the link's used_at from null.
+    const linkClaim = await tx.consentLink.updateMany({
+      where: { id: link.id, usedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    })
+    if (linkClaim.count !== 1) return ignored()
+    await tx.customer.update({ where: { id: customerId }, data: { consentedTenantId: tenantId } })
+    await resetFrom(tx, customerId, 'consent_received')
+    const admin = { oid: attempt.signedInOid, name: attempt.signedInName, username: attempt.signedInUsername }
+    await moveStep(
+      tx,
+      customerId,
+      'consent_received',
+      'succeeded',
+      now,
+      'The administrator granted admin consent.',
+      {
+        tenantId,
+        admin,
+        scope: query.scope ?? null,
+      },
+    )
+    await recordAudit(tx, adminActor, {
+      action: 'consent.granted',
+      customerId,
+      // The redirect's `tenant` is recorded for investigation only; it binds nothing.
+      after: { tenantId, admin, callbackTenant: query.tenant ?? null },
+    })
+    return { kind: 'granted', attemptId: attempt.id, customerId }
+  })
+
+  // After commit: a lost enqueue is recovered by the sweep (customers stuck in consent_received).
+  if (result.kind === 'granted') {
+    await ctx.enqueue('onboard', { customerId, consentReceivedAt: now.toISOString() })
+  }
+  return result
+}

@@ -1,0 +1,7 @@
+export * from './links.ts'
+export * from './settings.ts'
+export * from './attempts.ts'
+export * from './sign-in.ts'
+export * from './callback.ts'
+export * from './status.ts'
+export * from './tenant-confirmation.ts'
