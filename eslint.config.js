@@ -45,6 +45,20 @@ export default tseslint.config(
     },
   },
   {
+    // Routes call services (ARCHITECTURE.md): they may hand the database handle to a service, never query it.
+    // .dependency-cruiser.mjs keeps @crosstrust/db and Prisma imports out of routes; this catches `ctx.db.x`.
+    files: ['apps/api/src/routes/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.property.name='db']",
+          message: 'Routes call services; move this database query into @crosstrust/services.',
+        },
+      ],
+    },
+  },
+  {
     // Progressive-enhancement scripts served to browsers.
     files: ['apps/api/assets/**/*.js'],
     languageOptions: {

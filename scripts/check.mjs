@@ -1,5 +1,5 @@
 // `pnpm check`: the one quality gate, run identically by developers and CI:
-// format check, lint (zero warnings), typecheck, schema-vs-migrations check, then the test suites
+// format check, lint (zero warnings), dependency rules, typecheck, schema-vs-migrations check, then the test suites
 // (main, security, chaos in its bounded CI size). The last line is the test tally `N passed, N failed`;
 // a failed gate counts as one failure.
 import { spawn } from 'node:child_process'
@@ -8,6 +8,8 @@ import { run } from './lib/run.mjs'
 const gates = [
   ['format', 'pnpm', ['exec', 'prettier', '--check', '--log-level', 'warn', '.']],
   ['lint', 'pnpm', ['exec', 'eslint', '.', '--max-warnings=0']],
+  // The dependency rules (.dependency-cruiser.mjs, explained in ARCHITECTURE.md): layers and no cycles.
+  ['dependency rules', 'pnpm', ['run', '--silent', 'lint:deps']],
   // One program over every package: each file is checked once (per-package runs re-check shared sources).
   ['typecheck', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.check.json']],
   ['migrations', 'pnpm', ['--filter', '@crosstrust/db', 'run', 'db:check']],

@@ -3,9 +3,9 @@
 // process, measured in the same run, so the ratios say what the route itself costs on this machine.
 import { join } from 'node:path'
 import autocannon, { type Result } from 'autocannon'
-import { defaultPolicy, snapshotOwnedFields } from '../../packages/core/src/index.ts'
-import { DEMO_IDS } from '../../packages/ms-sim/src/index.ts'
-import { customerListQuerySchema, customerPageSql } from '../../packages/services/src/index.ts'
+import { defaultPolicy, snapshotOwnedFields } from '@crosstrust/core'
+import { DEMO_IDS } from '@crosstrust/ms-sim'
+import { customerListQuerySchema, customerPageSql } from '@crosstrust/services'
 import {
   createBenchDatabase,
   envFor,

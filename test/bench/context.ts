@@ -7,14 +7,14 @@ import {
   REALISTIC_SETTINGS,
   startSimulator,
   type RunningSimulator,
-} from '../../packages/ms-sim/src/index.ts'
+} from '@crosstrust/ms-sim'
 import {
   createTemplateDatabase,
   dropTemplateDatabase,
   roleUrl,
   TEST_APP_ROLE,
   TEST_OWNER_ROLE,
-} from '../../packages/testkit/src/index.ts'
+} from '@crosstrust/testkit'
 import { APP_SECRET, STAFF_SECRET, productEnv, type ProductEnvInput } from './support/processes.ts'
 
 export interface BenchDatabase {

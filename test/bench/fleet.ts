@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadavg } from 'node:os'
-import { JobQueues, createRedis, jobIdFor } from '../../packages/jobs/src/index.ts'
-import type { RunningSimulator } from '../../packages/ms-sim/src/index.ts'
+import { JobQueues, createRedis, jobIdFor } from '@crosstrust/jobs'
+import type { RunningSimulator } from '@crosstrust/ms-sim'
 import { envFor, queuePrefix, tableWrites, tupleWrites, type BenchDatabase } from './context.ts'
 import {
   compliantHash,

@@ -10,7 +10,7 @@
 //            --worker-node-option FLAG (repeatable; e.g. --max-old-space-size=256)
 import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { simulatorTrustBundle } from '../../packages/ms-sim/src/index.ts'
+import { simulatorTrustBundle } from '@crosstrust/ms-sim'
 import { REPO_ROOT } from './support/processes.ts'
 import { machineInfo, describeMachine } from './support/machine.ts'
 import { writeBenchmarks, type RecordedScenario, type RecordedSnippet } from './report.ts'

@@ -13,8 +13,8 @@
 //   CHAOS_REDIS_DB=13                                   Redis DB index the suite owns and flushes
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defaultPolicy, evaluatePartner } from '../../packages/core/src/index.ts'
-import { createRedis } from '../../packages/jobs/src/index.ts'
+import { defaultPolicy, evaluatePartner } from '@crosstrust/core'
+import { createRedis } from '@crosstrust/jobs'
 import { startSystem, type System } from '../support/system.ts'
 import {
   compliantHash,

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync } from 'node:fs'
 import pg from 'pg'
-import type { RequestLogEntry } from '../../packages/ms-sim/src/index.ts'
+import type { RequestLogEntry } from '@crosstrust/ms-sim'
 import type { System } from '../support/system.ts'
 import { APP_SECRET } from '../support/system.ts'
 

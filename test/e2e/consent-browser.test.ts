@@ -4,7 +4,7 @@
 // stored partner entry is checked against the policy. Also a wrong-tenant sign-in, the Cancel → "Try again"
 // path, and hostile values that must not execute. Screenshots go to .artifacts/screenshots/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { confirmTenant } from '../../packages/services/src/index.ts'
+import { confirmTenant } from '@crosstrust/services'
 import {
   addTenant,
   callbackUrl,

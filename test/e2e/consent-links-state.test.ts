@@ -3,8 +3,8 @@
 // anything. Also: who is recorded as the actor of every state change along the way.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashToken } from '../../packages/core/src/index.ts'
-import { issueConsentLink } from '../../packages/services/src/index.ts'
+import { hashToken } from '@crosstrust/core'
+import { issueConsentLink } from '@crosstrust/services'
 import {
   addTenant,
   answerConsent,

@@ -1,12 +1,12 @@
 // Prometheus metrics through the whole system: the API's /metrics (request timings, fleet gauges) and the
 // worker's own listener (jobs, Graph, tokens, webhook deliveries) move as a customer onboards.
-import { resolveTenant } from '../../packages/microsoft/src/index.ts'
+import { resolveTenant } from '@crosstrust/microsoft'
 import {
   createCustomer,
   createWebhookEndpoint,
   issueConsentLink,
   type ServiceContext,
-} from '../../packages/services/src/index.ts'
+} from '@crosstrust/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consentAs } from '../support/consent-driver.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'

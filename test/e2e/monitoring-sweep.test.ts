@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Redis } from 'ioredis'
-import { createRedis } from '../../packages/jobs/src/index.ts'
+import { createRedis } from '@crosstrust/jobs'
 import { SWEEP_SCHEDULER_ID } from '../../apps/worker/src/sweep.ts'
 import { APP, customer, readPartner, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { startSystem, waitFor, type System } from '../support/system.ts'
@@ -96,7 +96,10 @@ describe('the scheduler sweep', () => {
       30_000,
     )
     // The job scheduler itself was re-registered by the workers.
-    expect(await sys.queues.queue('sweep').getJobScheduler(SWEEP_SCHEDULER_ID)).toBeTruthy()
+    expect(await sys.queues.queue('sweep').getJobScheduler(SWEEP_SCHEDULER_ID)).toMatchObject({
+      key: SWEEP_SCHEDULER_ID,
+      name: 'sweep',
+    })
     const states = await sys.db.prisma.customer.findMany({ where: { id: { in: ids } } })
     expect(
       states.every((c) => c.complianceState === 'compliant' && (c.nextCheckAt?.getTime() ?? 0) > Date.now()),

@@ -2,8 +2,8 @@
 // Graph client and the simulator: classification, modes, accepted deviations, unknown vs drift, access lost
 // and recovery, failure backoff, lock contention, staff actions and offboarding.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConflictError, ValidationError } from '../../packages/core/src/index.ts'
-import { createRedis } from '../../packages/jobs/src/index.ts'
+import { ConflictError, ValidationError } from '@crosstrust/core'
+import { createRedis } from '@crosstrust/jobs'
 import {
   acceptDeviation,
   changeCheckInterval,
@@ -14,7 +14,7 @@ import {
   requestRecheck,
   revokeDeviation,
   type ServiceContext,
-} from '../../packages/services/src/index.ts'
+} from '@crosstrust/services'
 import { createTenantLock } from '../../apps/worker/src/tenant-lock.ts'
 import {
   APP,

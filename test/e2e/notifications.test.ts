@@ -1,8 +1,8 @@
 // Notifications and policy rollout through the whole system: real API, worker, BullMQ, Postgres, the
 // Microsoft simulator, and real HTTP webhook receivers on 127.0.0.1.
 import { Writable } from 'node:stream'
-import { SIGNATURE_HEADER, defaultPolicy, verifyWebhook } from '../../packages/core/src/index.ts'
-import { resolveTenant } from '../../packages/microsoft/src/index.ts'
+import { SIGNATURE_HEADER, defaultPolicy, verifyWebhook } from '@crosstrust/core'
+import { resolveTenant } from '@crosstrust/microsoft'
 import {
   createCustomer,
   createWebhookEndpoint,
@@ -10,7 +10,7 @@ import {
   publishPolicyVersion,
   rolloutStatus,
   type ServiceContext,
-} from '../../packages/services/src/index.ts'
+} from '@crosstrust/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consentAs } from '../support/consent-driver.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'

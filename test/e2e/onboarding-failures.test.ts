@@ -1,7 +1,7 @@
 // Onboarding failure paths, each against the real simulator, database, queues and
 // worker. The consent retry window is shortened to a few seconds so replication delays shorter and longer
 // than it both fit in a test run. Every test uses its own simulated tenant.
-import { UnprocessableError } from '../../packages/core/src/index.ts'
+import { UnprocessableError } from '@crosstrust/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   addTenant,
@@ -18,8 +18,8 @@ import { AdminBrowser, startAndSignIn } from '../support/admin-browser.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured, storedPartner } from '../support/partner-assert.ts'
 import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
-import { createCustomer } from '../../packages/services/src/index.ts'
-import { resolveTenant } from '../../packages/microsoft/src/index.ts'
+import { createCustomer } from '@crosstrust/services'
+import { resolveTenant } from '@crosstrust/microsoft'
 
 const RETRY_WINDOW_MS = 3_500
 const APP = DEMO_IDS.appClientId

@@ -2,12 +2,8 @@
 // customer's onboarding for good: the step goes back to pending and the job is retried by the queue; only
 // the last attempt fails the step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger } from '../../packages/logger/src/index.ts'
-import {
-  OnboardingRetryLater,
-  runOnboarding,
-  type OnboardingDeps,
-} from '../../packages/services/src/index.ts'
+import { createLogger } from '@crosstrust/logger'
+import { OnboardingRetryLater, runOnboarding, type OnboardingDeps } from '@crosstrust/services'
 import { createMicrosoftClients } from '../../apps/worker/src/microsoft.ts'
 import { onboardingSettings } from '../../apps/worker/src/processors.ts'
 import { addTenant, newCustomer } from '../support/consent-steps.ts'
@@ -26,7 +22,7 @@ beforeAll(async () => {
     tokens,
     graph,
     settings: {
-      ...onboardingSettings({ config: sys.config } as Parameters<typeof onboardingSettings>[0]),
+      ...onboardingSettings({ config: sys.config }),
       retryBaseDelayMs: 100,
       readBack: { attempts: 5, delayMs: 100 },
     },

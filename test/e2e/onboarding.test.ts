@@ -1,12 +1,12 @@
-import { buildCreateBody, defaultPolicy } from '../../packages/core/src/index.ts'
+import { buildCreateBody, defaultPolicy } from '@crosstrust/core'
 import {
   confirmTenant,
   createCustomer,
   issueConsentLink,
   pendingTenantConfirmation,
   type ServiceContext,
-} from '../../packages/services/src/index.ts'
-import { resolveTenant } from '../../packages/microsoft/src/index.ts'
+} from '@crosstrust/services'
+import { resolveTenant } from '@crosstrust/microsoft'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consentAs } from '../support/consent-driver.ts'
 import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'

@@ -76,6 +76,12 @@ async function snapshotCounts() {
 }
 
 const staffOid = (user: StaffUser) => DEMO_IDS.staff[user]
+/** The demo staff users' display names (the simulator's seed), by object id. */
+const STAFF_NAMES: Record<string, string> = {
+  [DEMO_IDS.staff.viewer]: 'Vera Viewer',
+  [DEMO_IDS.staff.operator]: 'Oskar Operator',
+  [DEMO_IDS.staff.admin]: 'Alva Admin',
+}
 /** Audit rows written by the request that got `answer` (the request id ties them together). */
 const auditOf = (answer: Answer) =>
   sys.db.prisma.auditEvent.findMany({ where: { requestId: answer.requestId }, orderBy: { id: 'asc' } })
@@ -99,7 +105,7 @@ describe('staff JSON API', () => {
     for (const route of apiRoutes) {
       const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}')
       const op = doc.paths[path]?.[route.method.toLowerCase()]
-      expect(op, `${route.method} ${route.url} in OpenAPI`).toBeDefined()
+      expect(op, `${route.method} ${route.url} in OpenAPI`).toMatchObject({ responses: expect.any(Object) })
       if (route.url.endsWith('.csv')) continue
       const success = Object.keys(op?.responses ?? {}).filter((s) => s.startsWith('2'))
       expect(success.length, `${route.method} ${route.url} documents its answer`).toBeGreaterThan(0)
@@ -452,8 +458,9 @@ describe('staff JSON API', () => {
     const oids = new Set(Object.values(DEMO_IDS.staff))
     for (const event of events) {
       expect(oids.has(event.actorId as (typeof DEMO_IDS.staff)[StaffUser]), event.action).toBe(true)
-      expect(event.actorName).toBeTruthy()
-      expect(event.requestId).toBeTruthy()
+      expect(event.actorName, event.action).toBe(STAFF_NAMES[event.actorId ?? ''])
+      // The API's request id: a UUID it made, or the caller's X-Request-Id when that is 8–64 word characters.
+      expect(event.requestId, event.action).toMatch(/^[\w-]{8,64}$/)
     }
     const mode = events.find((e) => e.action === 'customer.mode_changed')
     expect(mode).toMatchObject({ actorId: staffOid('admin'), actorName: 'Alva Admin', customerId })

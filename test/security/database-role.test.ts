@@ -4,8 +4,8 @@
 // the trail is unchanged and its hash chain still verifies.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../packages/services/src/index.ts'
-import { TEST_OWNER_ROLE } from '../../packages/testkit/src/index.ts'
+import { verifyAuditChain } from '@crosstrust/services'
+import { TEST_OWNER_ROLE } from '@crosstrust/testkit'
 import { staffToken } from '../support/staff-tokens.ts'
 import { startSystem, type System } from '../support/system.ts'
 

@@ -4,7 +4,7 @@
 // database role: database-role.test.ts.)
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { issueConsentLink } from '../../packages/services/src/index.ts'
+import { issueConsentLink } from '@crosstrust/services'
 import { AdminBrowser, pickAccount, pressContinue, startAndSignIn } from '../support/admin-browser.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import {

@@ -37,6 +37,8 @@ import { CSRF_HEADER } from '../../apps/api/src/auth/index.ts'
 import { csrfTokenFor } from '../../apps/api/src/auth/csrf.ts'
 import { deriveKeys } from '../../apps/api/src/auth/session.ts'
 
+/** A sealed session cookie: a compact JWE (alg dir, so its encrypted-key part is empty). */
+const SEALED_COOKIE = /^[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/
 const logLines: string[] = []
 /** Everything that must never reach a log, by what it is. */
 const secrets = new Map<string, string>()
@@ -247,7 +249,7 @@ describe('security', () => {
       if (!location.startsWith('/') || location.startsWith('//') || location.startsWith('/\\')) {
         findings.add(`returnTo=${target}`, `redirected to ${location}`, signIn.callback)
       }
-      expect(signIn.sessionCookie).toBeDefined()
+      expect(signIn.sessionCookie).toMatch(SEALED_COOKIE)
     }
     expectNoFindings()
   })
@@ -270,7 +272,7 @@ describe('security', () => {
         findings.add(`returnTo=${target}`, `redirected to ${location}, expected ${expected}`, signIn.callback)
       }
       expect(signIn.callback.status).toBe(303)
-      expect(signIn.sessionCookie).toBeDefined()
+      expect(signIn.sessionCookie).toMatch(SEALED_COOKIE)
     }
     expectNoFindings()
   })

@@ -1,5 +1,5 @@
-import { simulatorTrustBundle } from '../../packages/ms-sim/src/index.ts'
-import { createTemplateDatabase, dropTemplateDatabase } from '../../packages/testkit/src/index.ts'
+import { simulatorTrustBundle } from '@crosstrust/ms-sim'
+import { createTemplateDatabase, dropTemplateDatabase } from '@crosstrust/testkit'
 
 // Runs once per vitest run, before any test file. Steps are added by the packages that need them.
 // The returned function is vitest's teardown.

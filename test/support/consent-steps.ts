@@ -2,15 +2,10 @@
 // back, replay it, tamper with it, or let a different tenant's administrator answer. Plus small helpers
 // that create isolated customers and simulated tenants, so tests sharing one system never collide.
 import { randomBytes, randomUUID } from 'node:crypto'
-import { resolveTenant } from '../../packages/microsoft/src/index.ts'
-import {
-  createCustomer,
-  issueConsentLink,
-  type Actor,
-  type ServiceContext,
-} from '../../packages/services/src/index.ts'
-import type { TenantSettings } from '../../packages/ms-sim/src/index.ts'
-import { generateConsentToken, hashToken, type OnboardingStep } from '../../packages/core/src/index.ts'
+import { resolveTenant } from '@crosstrust/microsoft'
+import { createCustomer, issueConsentLink, type Actor, type ServiceContext } from '@crosstrust/services'
+import type { TenantSettings } from '@crosstrust/ms-sim'
+import { generateConsentToken, hashToken, type OnboardingStep } from '@crosstrust/core'
 import {
   type AdminBrowser,
   consentUrlAfterSignIn,

@@ -1,8 +1,8 @@
 // Helpers for the monitoring system tests: onboarded customers seeded straight into Postgres and the
 // simulator (onboarding itself is covered by onboarding.test.ts), and "run a check now and wait for it".
 import { randomUUID } from 'node:crypto'
-import { buildCreateBody, defaultPolicy } from '../../packages/core/src/index.ts'
-import type { CheckRun, Customer } from '../../packages/db/src/index.ts'
+import { buildCreateBody, defaultPolicy } from '@crosstrust/core'
+import type { CheckRun, Customer } from '@crosstrust/db'
 import { DEMO_IDS, waitFor, type System } from './system.ts'
 
 export const PARTNER = DEMO_IDS.partnerTenantId

@@ -2,7 +2,8 @@
 // what Graph reads return, which may lag): the owned fields equal the policy, and outbound access, tenant
 // restrictions and B2B direct connect are still inherited (null).
 import { expect } from 'vitest'
-import { buildCreateBody, defaultPolicy, evaluatePartner } from '../../packages/core/src/index.ts'
+import { buildCreateBody, defaultPolicy, evaluatePartner } from '@crosstrust/core'
+import { compliantPartnerFields } from '@crosstrust/testkit/fixtures'
 import { emptyPartner } from '../../packages/ms-sim/src/graph/partner-model.ts'
 import { DEMO_IDS, type System } from './system.ts'
 
@@ -15,15 +16,10 @@ export function storedPartner(sys: System, tenantId: string): Record<string, unk
 
 export function expectConfigured(sys: System, tenantId: string): void {
   const stored = storedPartner(sys, tenantId)
-  expect(stored, `partner entry in ${tenantId}`).toBeDefined()
-  if (!stored) return
+  if (!stored) expect.fail(`no partner entry for ${PARTNER} in tenant ${tenantId}`)
   const desired = buildCreateBody(defaultPolicy, PARTNER)
   expect(stored.b2bCollaborationInbound).toEqual(desired.b2bCollaborationInbound)
-  expect(stored.inboundTrust).toEqual({
-    isMfaAccepted: true,
-    isCompliantDeviceAccepted: true,
-    isHybridAzureADJoinedDeviceAccepted: false,
-  })
+  expect(stored.inboundTrust).toEqual(compliantPartnerFields().inboundTrust)
   expect((stored.automaticUserConsentSettings as Record<string, unknown> | null)?.inboundAllowed).toBe(false)
   for (const inherited of [
     'b2bCollaborationOutbound',
@@ -42,20 +38,5 @@ export function expectConfigured(sys: System, tenantId: string): void {
  * nothing else (every property the policy does not own keeps the value a fresh entry has).
  */
 export function expectExactlyPolicy(sys: System, tenantId: string): void {
-  expect(storedPartner(sys, tenantId)).toEqual({
-    ...emptyPartner(PARTNER),
-    b2bCollaborationInbound: {
-      usersAndGroups: { accessType: 'allowed', targets: [{ target: 'AllUsers', targetType: 'user' }] },
-      applications: {
-        accessType: 'allowed',
-        targets: [{ target: 'AllApplications', targetType: 'application' }],
-      },
-    },
-    inboundTrust: {
-      isMfaAccepted: true,
-      isCompliantDeviceAccepted: true,
-      isHybridAzureADJoinedDeviceAccepted: false,
-    },
-    automaticUserConsentSettings: { inboundAllowed: false, outboundAllowed: null },
-  })
+  expect(storedPartner(sys, tenantId)).toEqual({ ...emptyPartner(PARTNER), ...compliantPartnerFields() })
 }

@@ -3,17 +3,17 @@
 // production entry points compose them. Nothing that runs on the machine is mocked.
 import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { parseConfig, type Config } from '../../packages/config/src/index.ts'
-import { JobQueues, createRedis } from '../../packages/jobs/src/index.ts'
-import { createLogger } from '../../packages/logger/src/index.ts'
+import { parseConfig, type Config } from '@crosstrust/config'
+import { JobQueues, createRedis } from '@crosstrust/jobs'
+import { createLogger } from '@crosstrust/logger'
 import {
   buildDemoSeed,
   DEMO_IDS,
   startSimulator,
   type RunningSimulator,
   type SimSeed,
-} from '../../packages/ms-sim/src/index.ts'
-import { createTestDatabase, type TestDatabase } from '../../packages/testkit/src/index.ts'
+} from '@crosstrust/ms-sim'
+import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
 import { buildApp } from '../../apps/api/src/app.ts'
 import { redisSessionRevocations } from '../../apps/api/src/auth/index.ts'
 import { composeEdge, composeRoutes } from '../../apps/api/src/compose.ts'
@@ -23,7 +23,7 @@ import { buildRegistry, type WorkerDeps } from '../../apps/worker/src/processors
 import { startWorkers, type WorkerSet } from '../../apps/worker/src/worker.ts'
 import { startSweepScheduler } from '../../apps/worker/src/sweep.ts'
 import { createWorkerMetrics, instrumentRegistry, serveWorkerMetrics } from '../../apps/worker/src/metrics.ts'
-import type { MetricsServer } from '../../packages/metrics/src/index.ts'
+import type { MetricsServer } from '@crosstrust/metrics'
 import type { FastifyInstance } from 'fastify'
 
 export const APP_SECRET = 'system-test-app-secret'

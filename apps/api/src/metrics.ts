@@ -1,5 +1,6 @@
 import type { Config } from '@crosstrust/config'
 import { createMetricsRegistry, fleetMetrics, httpMetrics } from '@crosstrust/metrics'
+import { customerStateCounts } from '@crosstrust/services'
 import type { Infrastructure } from './infrastructure.ts'
 import type { ApiMetricsDeps } from './plugins/metrics.ts'
 
@@ -9,6 +10,9 @@ export function composeMetrics(
   infra: Pick<Infrastructure, 'prisma' | 'queues'>,
 ): ApiMetricsDeps {
   const registry = createMetricsRegistry('api')
-  fleetMetrics(registry, { db: infra.prisma, queues: infra.queues })
+  fleetMetrics(registry, {
+    queues: infra.queues,
+    customerStateCounts: () => customerStateCounts(infra.prisma),
+  })
   return { registry, http: httpMetrics(registry), token: config.METRICS_TOKEN }
 }

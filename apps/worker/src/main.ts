@@ -5,9 +5,16 @@ import { createLogger } from '@crosstrust/logger'
 import { createMicrosoftClients } from './microsoft.ts'
 import { buildRegistry } from './processors.ts'
 import { startWorkers } from './worker.ts'
-import { monitoringSettings } from './monitoring.ts'
+import { monitoringSettings } from './settings.ts'
 import { startSweepScheduler } from './sweep.ts'
 import { createWorkerMetrics, instrumentRegistry, serveWorkerMetrics } from './metrics.ts'
+
+/** Connections beyond WORKER_CONCURRENCY: headroom for jobs of the other queues and the sweep's queries. */
+const DB_POOL_HEADROOM = 5
+/** Never more connections than this per worker process, whatever WORKER_CONCURRENCY says. */
+const DB_POOL_MAX = 50
+/** A shutdown that has not finished by then (a hung connection) exits with code 1 instead of hanging. */
+const SHUTDOWN_DEADLINE_MS = 30_000
 
 const config = loadConfigOrExit()
 const logger = createLogger({
@@ -15,7 +22,9 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: config.NODE_ENV === 'development',
 })
-const db = createPrismaClient(config.DATABASE_URL, { poolSize: Math.min(config.WORKER_CONCURRENCY + 5, 50) })
+const db = createPrismaClient(config.DATABASE_URL, {
+  poolSize: Math.min(config.WORKER_CONCURRENCY + DB_POOL_HEADROOM, DB_POOL_MAX),
+})
 const connection = createRedis(config.REDIS_URL)
 const queues = new JobQueues(connection, config.QUEUE_PREFIX)
 const metrics = createWorkerMetrics()
@@ -42,7 +51,7 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   logger.info({ signal }, 'shutting down: letting active jobs finish')
-  setTimeout(() => process.exit(1), 30_000).unref()
+  setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref()
   sweepScheduler.stop()
   await metricsServer?.close()
   await workers.close()

@@ -14,7 +14,7 @@ import {
   type Registry,
 } from '@crosstrust/metrics'
 import { DelayedError } from 'bullmq'
-import type { Processor, ProcessorRegistry } from './registry.ts'
+import type { Processor, ProcessorSet } from './registry.ts'
 
 export interface WorkerMetrics {
   registry: Registry
@@ -28,8 +28,8 @@ export function createWorkerMetrics(): WorkerMetrics {
 }
 
 /** Wraps every processor to time it and count its outcome; `notify` results also count as deliveries. */
-export function instrumentRegistry(registry: ProcessorRegistry, metrics: JobMetrics): ProcessorRegistry {
-  const instrumented: ProcessorRegistry = {}
+export function instrumentRegistry(registry: ProcessorSet, metrics: JobMetrics): ProcessorSet {
+  const instrumented: ProcessorSet = {}
   for (const kind of Object.keys(registry) as JobKind[]) {
     const processor = registry[kind] as Processor<JobKind>
     const wrapped: Processor<JobKind> = async (payload, job) => {

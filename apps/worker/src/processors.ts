@@ -1,48 +1,19 @@
-import type { Config } from '@crosstrust/config'
-import type { Db } from '@crosstrust/db'
-import type { JobQueues } from '@crosstrust/jobs'
-import type { Logger } from '@crosstrust/logger'
-import type { GraphGateway, TokenProvider } from '@crosstrust/microsoft'
-import { runOnboarding, type OnboardingSettings, type ServiceContext } from '@crosstrust/services'
-import type { DeliverySettings } from '@crosstrust/services'
+// The worker's composition: one processor per job kind, each in its own file under processors/. The
+// registry type requires a processor for every kind in @crosstrust/jobs.
+import type { ServiceContext } from '@crosstrust/services'
+import type { WorkerDeps } from './deps.ts'
+import { applyProcessor } from './processors/apply.ts'
+import { checkProcessor } from './processors/check.ts'
+import { notifyProcessor } from './processors/notify.ts'
+import { offboardProcessor } from './processors/offboard.ts'
+import { onboardProcessor } from './processors/onboard.ts'
+import { sweepProcessor } from './processors/sweep.ts'
 import type { ProcessorRegistry } from './registry.ts'
-import type { Redis } from 'ioredis'
-import { notifyProcessor } from './notify-processor.ts'
-import {
-  monitoringProcessors,
-  monitoringRuntime,
-  withTenantLock,
-  type MonitoringWorkerSettings,
-} from './monitoring.ts'
+import { monitoringSettings, onboardingSettings } from './settings.ts'
+import { tenantLockRuntime } from './tenant-jobs.ts'
 
-export interface WorkerDeps {
-  config: Config
-  db: Db
-  queues: JobQueues
-  tokens: TokenProvider
-  graph: GraphGateway
-  logger: Logger
-  /** Overrides for tests and benchmarks (shorter waits); production uses the defaults. */
-  onboarding?: Partial<OnboardingSettings>
-  /** Webhook delivery overrides (tests use short retry delays). */
-  notifications?: Partial<DeliverySettings>
-  /** Monitoring overrides: sweep interval, backoff, lock, read-back (tests use short ones). */
-  monitoring?: Partial<MonitoringWorkerSettings>
-  /** Redis for the per-tenant locks (the process's shared connection); a new one is made when absent. */
-  redis?: Redis
-}
-
-export function onboardingSettings(deps: WorkerDeps): OnboardingSettings {
-  return {
-    partnerTenantId: deps.config.PARTNER_TENANT_ID,
-    consentRetryWindowMs: deps.config.CONSENT_RETRY_WINDOW_SECONDS * 1000,
-    retryBaseDelayMs: 5_000,
-    maxRetryDelayMs: 60_000,
-    readBack: { attempts: 6, delayMs: 2_000 },
-    defaultCheckIntervalSeconds: deps.config.CHECK_INTERVAL_SECONDS,
-    ...deps.onboarding,
-  }
-}
+export type { WorkerDeps } from './deps.ts'
+export { onboardingSettings } from './settings.ts'
 
 /** Every job kind this worker handles, composed from the services. */
 export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
@@ -51,27 +22,15 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
     now: () => new Date(),
     enqueue: (kind, payload) => deps.queues.enqueue(kind, payload),
   }
-  const settings = onboardingSettings(deps)
-  const monitoring = monitoringRuntime(deps)
+  const settings = monitoringSettings(deps)
+  const locks = tenantLockRuntime(deps, settings)
+  const monitoring = { deps, ctx, settings, locks }
   return {
-    // Every job that touches a tenant holds its lock (monitoring.ts): onboarding never races a check.
-    onboard: withTenantLock(monitoring, async (payload, job) =>
-      runOnboarding(
-        {
-          ctx,
-          tokens: deps.tokens,
-          graph: deps.graph,
-          settings,
-          signal: job.signal,
-          attempt: { current: job.attempt, max: job.maxAttempts },
-          log: (msg, fields) => {
-            job.logger.info(fields ?? {}, msg)
-          },
-        },
-        payload.customerId,
-      ),
-    ),
-    ...monitoringProcessors(deps, ctx, monitoring),
+    onboard: onboardProcessor(deps, ctx, onboardingSettings(deps), locks),
+    check: checkProcessor(monitoring),
+    apply: applyProcessor(monitoring),
+    offboard: offboardProcessor(monitoring),
+    sweep: sweepProcessor(deps, settings),
     notify: notifyProcessor(deps),
   }
 }

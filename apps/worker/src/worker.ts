@@ -1,9 +1,17 @@
 import { jobDefinitions, type JobKind } from '@crosstrust/jobs'
 import { withContext, type Logger } from '@crosstrust/logger'
 import { DelayedError, Worker, type ConnectionOptions } from 'bullmq'
-import type { Processor, ProcessorRegistry, QueueTuning } from './registry.ts'
+import type { Processor, ProcessorSet, QueueTuning } from './registry.ts'
 
-export type { JobContext, Processor, ProcessorRegistry, QueueTuning } from './registry.ts'
+export type { JobContext, Processor, ProcessorRegistry, ProcessorSet, QueueTuning } from './registry.ts'
+
+/**
+ * BullMQ lock per active job unless the queue's tuning says otherwise: two minutes, longer than a Graph call
+ * with its Retry-After waits, so a job in a long retry is not taken for stalled and run twice.
+ */
+export const DEFAULT_JOB_LOCK_DURATION_MS = 120_000
+/** On shutdown, active jobs get this long to finish before their waits are aborted (then they re-run). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000
 
 export interface WorkerSet {
   workers: Worker[]
@@ -14,7 +22,7 @@ export interface WorkerSet {
 export function startWorkers(opts: {
   connection: ConnectionOptions
   prefix: string
-  registry: ProcessorRegistry
+  registry: ProcessorSet
   logger: Logger
   tuning: (kind: JobKind) => QueueTuning
   shutdownGraceMs?: number
@@ -48,7 +56,7 @@ export function startWorkers(opts: {
         connection: opts.connection,
         prefix: opts.prefix,
         concurrency: tuning.concurrency,
-        lockDuration: tuning.lockDurationMs ?? 120_000,
+        lockDuration: tuning.lockDurationMs ?? DEFAULT_JOB_LOCK_DURATION_MS,
         autorun: true,
       },
     )
@@ -68,7 +76,7 @@ export function startWorkers(opts: {
       // hands them to another worker (jobs are idempotent, so a re-run is safe).
       const grace = setTimeout(() => {
         shutdown.abort()
-      }, opts.shutdownGraceMs ?? 10_000)
+      }, opts.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS)
       await Promise.all(workers.map((w) => w.close()))
       clearTimeout(grace)
     },

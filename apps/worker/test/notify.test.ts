@@ -14,7 +14,7 @@ import {
   startReceiver,
   type WebhookReceiver,
 } from '../../../test/support/webhook-receiver.ts'
-import { notifyProcessor, requeueOverdueNotifications } from '../src/notify-processor.ts'
+import { notifyProcessor, requeueOverdueNotifications } from '../src/processors/notify.ts'
 import { startWorkers, type WorkerSet } from '../src/worker.ts'
 
 const STAFF = { type: 'staff' as const, id: 'oid-1' }

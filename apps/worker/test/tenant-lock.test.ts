@@ -1,7 +1,7 @@
 // The per-tenant lock against the real Redis: exclusive, renewed while held, released only by its holder.
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createRedis } from '../../../packages/jobs/src/index.ts'
+import { createRedis } from '@crosstrust/jobs'
 import { createTenantLock } from '../src/tenant-lock.ts'
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')

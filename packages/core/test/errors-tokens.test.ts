@@ -18,18 +18,18 @@ import {
 describe('domain errors', () => {
   it('carry a stable code, status and title', () => {
     const cases = [
-      [new NotFoundError('Customer c1 not found'), 404, 'not_found'],
-      [new ConflictError('Link already used'), 409, 'conflict'],
-      [new ValidationError('Bad input'), 400, 'validation_failed'],
-      [new UnauthorizedError('Sign in'), 401, 'unauthorized'],
-      [new ForbiddenError('Operator role required'), 403, 'forbidden'],
-      [new UnprocessableError('Unknown domain'), 422, 'unprocessable'],
-      [new RateLimitedError('Slow down', 30), 429, 'rate_limited'],
+      [new NotFoundError('Customer c1 not found'), 404, 'not_found', 'Not found'],
+      [new ConflictError('Link already used'), 409, 'conflict', 'Conflict'],
+      [new ValidationError('Bad input'), 400, 'validation_failed', 'Invalid request'],
+      [new UnauthorizedError('Sign in'), 401, 'unauthorized', 'Authentication required'],
+      [new ForbiddenError('Operator role required'), 403, 'forbidden', 'Forbidden'],
+      [new UnprocessableError('Unknown domain'), 422, 'unprocessable', 'Unprocessable request'],
+      [new RateLimitedError('Slow down', 30), 429, 'rate_limited', 'Too many requests'],
     ] as const
-    for (const [error, status, code] of cases) {
+    for (const [error, status, code, title] of cases) {
       expect(error.status).toBe(status)
       expect(error.code).toBe(code)
-      expect(error.title.length).toBeGreaterThan(0)
+      expect(error.title).toBe(title)
       expect(error).toBeInstanceOf(Error)
       expect(isDomainError(error)).toBe(true)
       expect(error.name).toBe(error.constructor.name)

@@ -1,36 +1,11 @@
-// Partner entries as Graph v1.0 returns them (reference section 1b), in the state the policy wants.
-export const PARTNER_TENANT_ID = '07d2f395-f69c-43ab-88a2-b82f1151042d'
+// Partner entries as Graph v1.0 returns them, in the state the policy wants: the shared fixtures of the
+// test kit, plus a helper for drifted variants.
+import { compliantPartnerEntry } from '@crosstrust/testkit/fixtures'
+
+export { PARTNER_TENANT_ID } from '@crosstrust/testkit/fixtures'
 
 export function compliantPartner(): Record<string, unknown> {
-  return {
-    '@odata.context':
-      'https://graph.microsoft.com/v1.0/$metadata#policies/crossTenantAccessPolicy/partners/$entity',
-    tenantId: PARTNER_TENANT_ID,
-    isServiceProvider: null,
-    isInMultiTenantOrganization: false,
-    inboundTrust: {
-      isMfaAccepted: true,
-      isCompliantDeviceAccepted: true,
-      isHybridAzureADJoinedDeviceAccepted: false,
-    },
-    automaticUserConsentSettings: { inboundAllowed: false, outboundAllowed: null },
-    b2bCollaborationInbound: {
-      usersAndGroups: { accessType: 'allowed', targets: [{ target: 'AllUsers', targetType: 'user' }] },
-      applications: {
-        accessType: 'allowed',
-        targets: [{ target: 'AllApplications', targetType: 'application' }],
-      },
-    },
-    b2bCollaborationOutbound: null,
-    b2bDirectConnectOutbound: null,
-    b2bDirectConnectInbound: null,
-    tenantRestrictions: null,
-    m365CollaborationInbound: null,
-    m365CollaborationOutbound: null,
-    appServiceConnectInbound: null,
-    crossCloudMeetingConfiguration: { inboundAllowed: true },
-    protectedContentSharing: { inboundAllowed: false },
-  }
+  return compliantPartnerEntry()
 }
 
 /** Deep-set helper for building drifted variants. */

@@ -69,7 +69,9 @@ describe('audit_events', () => {
   })
 
   it('keeps a customer with audit history from being deleted', async () => {
-    await expect(db.prisma.customer.delete({ where: { id: customerId } })).rejects.toThrow()
+    await expect(db.prisma.customer.delete({ where: { id: customerId } })).rejects.toMatchObject({
+      code: 'P2003', // foreign key constraint violated: audit_events.customer_id is ON DELETE RESTRICT
+    })
     expect(await db.prisma.customer.count({ where: { id: customerId } })).toBe(1)
   })
 })

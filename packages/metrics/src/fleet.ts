@@ -1,15 +1,27 @@
-import type { Db } from '@crosstrust/db'
 import { JOB_KINDS, jobDefinitions, type JobQueues } from '@crosstrust/jobs'
 import { Gauge, type Registry } from 'prom-client'
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
+
+/** How many customers are in one (onboarding state, compliance state) pair. */
+export interface CustomerStateCount {
+  onboardingState: string
+  complianceState: string
+  count: number
+}
+
+export interface FleetSources {
+  queues: JobQueues
+  /** Customers per state pair, read on scrape (the API passes the services' query). */
+  customerStateCounts: () => Promise<CustomerStateCount[]>
+}
 
 /**
  * Fleet-wide gauges read on scrape (served by the API: every instance reports the same figures, so
  * aggregate with `max`, not `sum`). Each scrape costs one `getJobCounts` per queue and one grouped
  * query over customers (an index-only count at 100,000 rows).
  */
-export function fleetMetrics(registry: Registry, deps: { db: Db; queues: JobQueues }): void {
+export function fleetMetrics(registry: Registry, deps: FleetSources): void {
   new Gauge({
     name: 'crosstrust_queue_jobs',
     help: 'Jobs per queue and state (waiting, active, delayed, failed), read from BullMQ on scrape.',
@@ -34,16 +46,10 @@ export function fleetMetrics(registry: Registry, deps: { db: Db; queues: JobQueu
     labelNames: ['onboarding_state', 'compliance_state'] as const,
     registers: [registry],
     async collect() {
-      const rows = await deps.db.customer.groupBy({
-        by: ['onboardingState', 'complianceState'],
-        _count: { _all: true },
-      })
+      const rows = await deps.customerStateCounts()
       this.reset()
       for (const row of rows) {
-        this.set(
-          { onboarding_state: row.onboardingState, compliance_state: row.complianceState },
-          row._count._all,
-        )
+        this.set({ onboarding_state: row.onboardingState, compliance_state: row.complianceState }, row.count)
       }
     },
   })

@@ -1,5 +1,6 @@
-import type { Prisma, Tx } from '@crosstrust/db'
+import type { Tx } from '@crosstrust/db'
 import type { Actor } from './context.ts'
+import { optionalJsonValue } from './json-value.ts'
 
 export interface AuditInput {
   action: string
@@ -8,12 +9,6 @@ export interface AuditInput {
   entityId?: string
   before?: unknown
   after?: unknown
-}
-
-function json(value: unknown): Prisma.InputJsonValue | undefined {
-  return value === undefined || value === null
-    ? undefined
-    : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue)
 }
 
 /** Appends one audit event inside the caller's transaction, so the change and its record commit together. */
@@ -29,8 +24,8 @@ export async function recordAudit(tx: Tx, actor: Actor, input: AuditInput): Prom
       customerId: input.customerId ?? null,
       entityType: input.entityType ?? null,
       entityId: input.entityId ?? null,
-      before: json(input.before),
-      after: json(input.after),
+      before: optionalJsonValue(input.before),
+      after: optionalJsonValue(input.after),
     },
   })
 }

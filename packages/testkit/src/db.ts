@@ -33,15 +33,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!template)
     throw new Error(`${TEMPLATE_ENV} is not set: run tests through vitest (test/setup/global.ts)`)
   const name = `${template}_${randomSuffix()}`
-  const admin = new pg.Client({ connectionString: adminUrl() })
-  await admin.connect()
-  try {
-    await admin.query(
-      `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)} OWNER ${quoteIdent(TEST_OWNER_ROLE)}`,
-    )
-  } finally {
-    await admin.end()
-  }
+  await asAdmin(
+    `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)} OWNER ${quoteIdent(TEST_OWNER_ROLE)}`,
+  )
   const url = roleUrl(TEST_APP_ROLE, name)
   const prisma = createPrismaClient(url, { poolSize: 5 })
   return {
@@ -58,16 +52,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     prisma,
     async drop() {
       await prisma.$disconnect()
-      const dropper = new pg.Client({ connectionString: adminUrl() })
-      await dropper.connect()
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
-      } finally {
-        await dropper.end()
-      }
+      await asAdmin(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
     },
   }
 }
+
+/** Runs one statement (or script) on its own connection, closed afterwards. */
+async function runOnce(connectionString: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/** As the server's admin role (CREATE and DROP DATABASE). */
+const asAdmin = (sql: string) => runOnce(adminUrl(), sql)
 
 export interface PartialDatabase {
   /** DATABASE_URL (the app role) and MIGRATION_DATABASE_URL (the owner) of the database. */
@@ -95,37 +97,15 @@ export async function createDatabaseMigratedThrough(through: string): Promise<Pa
   if (!names.includes(through)) throw new Error(`no migration ${through}`)
   // Named like a clone of the template, so the run's teardown drops it whatever happens here.
   const name = `${template}_${randomSuffix()}`
-  const admin = new pg.Client({ connectionString: adminUrl() })
-  await admin.connect()
-  try {
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(TEST_OWNER_ROLE)}`)
-  } finally {
-    await admin.end()
-  }
+  await asAdmin(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(TEST_OWNER_ROLE)}`)
   const ownerUrl = roleUrl(TEST_OWNER_ROLE, name)
-  const applyMigration = async (migration: string) => {
-    const sql = readFileSync(path.join(migrationsDir, migration, 'migration.sql'), 'utf8')
-    const owner = new pg.Client({ connectionString: ownerUrl })
-    await owner.connect()
-    try {
-      await owner.query(sql)
-    } finally {
-      await owner.end()
-    }
-  }
+  const applyMigration = (migration: string) =>
+    runOnce(ownerUrl, readFileSync(path.join(migrationsDir, migration, 'migration.sql'), 'utf8'))
   for (const migration of names.slice(0, names.indexOf(through) + 1)) await applyMigration(migration)
   return {
     url: roleUrl(TEST_APP_ROLE, name),
     ownerUrl,
     applyMigration,
-    async drop() {
-      const dropper = new pg.Client({ connectionString: adminUrl() })
-      await dropper.connect()
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
-      } finally {
-        await dropper.end()
-      }
-    },
+    drop: () => asAdmin(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
   }
 }

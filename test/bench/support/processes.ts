@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DEMO_IDS } from '../../../packages/ms-sim/src/index.ts'
+import { DEMO_IDS } from '@crosstrust/ms-sim'
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const APP_SECRET = 'bench-app-secret-not-for-production'

@@ -2,13 +2,8 @@
 // (one INSERT … SELECT FROM unnest per chunk) and their tenants straight into the simulator's state.
 // Onboarding itself is exercised by the onboarding wave, not by seeding.
 import type pg from 'pg'
-import {
-  buildCreateBody,
-  defaultPolicy,
-  hashSnapshot,
-  snapshotOwnedFields,
-} from '../../../packages/core/src/index.ts'
-import { DEMO_IDS, type SimState } from '../../../packages/ms-sim/src/index.ts'
+import { buildCreateBody, defaultPolicy, hashSnapshot, snapshotOwnedFields } from '@crosstrust/core'
+import { DEMO_IDS, type SimState } from '@crosstrust/ms-sim'
 
 export const PARTNER = DEMO_IDS.partnerTenantId
 export const APP = DEMO_IDS.appClientId

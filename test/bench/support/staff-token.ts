@@ -1,7 +1,7 @@
 // A real delegated staff access token from the simulator, obtained the way the CLI does: the user is picked
 // on the authorize page (form post), then the code is redeemed with PKCE at the token endpoint.
 import { createHash, randomBytes } from 'node:crypto'
-import { DEMO_IDS, type RunningSimulator } from '../../../packages/ms-sim/src/index.ts'
+import { DEMO_IDS, type RunningSimulator } from '@crosstrust/ms-sim'
 import { STAFF_SECRET } from './processes.ts'
 
 export async function staffAccessToken(

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { deriveKeys, seal } from '../../../apps/api/src/auth/session.ts'
 import { accessClaims, badTokens } from '../../../apps/api/test/auth-support.ts'
-import type { RunningSimulator } from '../../../packages/ms-sim/src/index.ts'
+import type { RunningSimulator } from '@crosstrust/ms-sim'
 
 export interface Credential {
   name: string

@@ -1,6 +1,6 @@
 // Row counts and content checksums of the tables hostile requests could touch. Equal before and after ⇒
 // nothing was created, changed or deleted.
-import type { Db } from '../../../packages/db/src/index.ts'
+import type { Db } from '@crosstrust/db'
 
 export const WATCHED_TABLES = [
   'customers',

@@ -8,7 +8,10 @@ import type { AuthSettings } from './settings.ts'
 
 const MICROSOFT_LOGIN_HOST = 'login.microsoftonline.com'
 
-export function createStaffMsalClient(settings: AuthSettings, logger: Logger): ConfidentialClientApplication {
+/** The staff sign-in client; other modules name it by this type, so only this file imports MSAL. */
+export type StaffMsalClient = ConfidentialClientApplication
+
+export function createStaffMsalClient(settings: AuthSettings, logger: Logger): StaffMsalClient {
   const login = new URL(settings.loginUrl)
   const custom = login.hostname.toLowerCase() !== MICROSOFT_LOGIN_HOST || login.port !== ''
   const origin = login.origin

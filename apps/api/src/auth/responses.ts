@@ -1,17 +1,9 @@
 // How a refused request is answered: the JSON API (and any non-browser client) gets RFC 9457
 // problem+json; a browser on the dashboard gets a redirect to sign-in or a small HTML page.
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { escapeHtml } from '../html/html.ts'
 import { sendProblem } from '../plugins/problem.ts'
 import type { Role } from './roles.ts'
-
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
-}
 
 /** A dashboard page request from a browser (not the JSON API, and the client accepts HTML). */
 export function wantsHtml(request: FastifyRequest): boolean {

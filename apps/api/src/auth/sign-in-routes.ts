@@ -3,14 +3,15 @@
 //   GET  /auth/callback?code&state     → code redeemed, id token checked, session cookie set, back to returnTo
 //   POST /auth/sign-out (CSRF token)   → session cookie cleared
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { ConfidentialClientApplication } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { csrfOk } from './enforce.ts'
 import { principalFromClaims } from './principal.ts'
-import { escapeHtml, forbidden, htmlPage } from './responses.ts'
+import { escapeHtml } from '../html/html.ts'
+import { forbidden, htmlPage } from './responses.ts'
 import { safeReturnTo } from './return-to.ts'
 import { randomId } from './session.ts'
 import type { SessionStore } from './session-cookie.ts'
+import type { StaffMsalClient } from './msal-client.ts'
 import type { AuthSettings } from './settings.ts'
 import { InvalidTokenError, type TokenVerifier } from './token-verifier.ts'
 
@@ -20,7 +21,7 @@ const SIGN_IN_RATE_LIMIT = { max: 60, timeWindow: '1 minute' }
 
 export interface SignInDeps {
   settings: AuthSettings
-  msal: ConfidentialClientApplication
+  msal: StaffMsalClient
   sessions: SessionStore
   verifier: TokenVerifier
 }

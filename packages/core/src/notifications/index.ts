@@ -10,6 +10,7 @@ export {
   buildSlackPayload,
   buildTeamsPayload,
   escapeSlack,
+  teamsCardMessage,
 } from './payloads.ts'
 export type { VerifyResult } from './signature.ts'
 export {

@@ -61,9 +61,18 @@ export function buildTeamsPayload(event: NotificationEvent): Record<string, unkn
     event.dashboardUrl === undefined
       ? []
       : [{ type: 'Action.OpenUrl', title: 'Open in Crosstrust', url: event.dashboardUrl }]
+  return teamsCardMessage(summaryLine(event), body, actions)
+}
+
+/** One Adaptive Card (version 1.4) in the message envelope Teams webhooks accept. */
+export function teamsCardMessage(
+  summary: string,
+  body: readonly unknown[],
+  actions: readonly unknown[] = [],
+): Record<string, unknown> {
   return {
     type: 'message',
-    summary: summaryLine(event),
+    summary,
     attachments: [
       {
         contentType: 'application/vnd.microsoft.card.adaptive',

@@ -1,7 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '@crosstrust/core'
-import { Prisma, type AcceptedDeviation } from '@crosstrust/db'
+import type { AcceptedDeviation } from '@crosstrust/db'
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
+import { jsonValueOrJsonNull } from '../json-value.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { currentPolicy } from '../policy-store.ts'
 
@@ -26,6 +27,31 @@ export const acceptDeviationInput = z
   .strict()
 export type AcceptDeviationInput = z.input<typeof acceptDeviationInput>
 
+/** An accepted deviation as staff surfaces show it (the JSON API, the customer page). */
+export interface DeviationView {
+  id: string
+  field: string
+  acceptedValue: unknown
+  reason: string
+  owner: string
+  expiresAt: Date
+  createdBy: string
+  createdAt: Date
+}
+
+export function deviationView(d: AcceptedDeviation): DeviationView {
+  return {
+    id: d.id,
+    field: d.field,
+    acceptedValue: d.acceptedValue,
+    reason: d.reason,
+    owner: d.owner,
+    expiresAt: d.expiresAt,
+    createdBy: d.createdBy,
+    createdAt: d.createdAt,
+  }
+}
+
 function fail(path: string, message: string): never {
   throw new ValidationError(message, [{ path, message }])
 }
@@ -35,7 +61,7 @@ export async function acceptDeviation(
   customerId: string,
   rawInput: AcceptDeviationInput,
   actor: Actor,
-): Promise<AcceptedDeviation> {
+): Promise<DeviationView> {
   const parsed = acceptDeviationInput.safeParse(rawInput)
   if (!parsed.success) {
     throw new ValidationError(
@@ -69,10 +95,7 @@ export async function acceptDeviation(
     }
     acceptedValue = (snapshot as Record<string, unknown>)[input.field]
   }
-  const value =
-    acceptedValue === null || acceptedValue === undefined
-      ? Prisma.JsonNull
-      : (JSON.parse(JSON.stringify(acceptedValue)) as Prisma.InputJsonValue)
+  const value = jsonValueOrJsonNull(acceptedValue)
 
   const deviation = await ctx.db.$transaction(async (tx) => {
     const created = await tx.acceptedDeviation.create({
@@ -105,7 +128,7 @@ export async function acceptDeviation(
   if (customer.onboardingState === 'onboarded') {
     await ctx.enqueue('check', { customerId, trigger: 'staff', dueAt: now.toISOString() })
   }
-  return deviation
+  return deviationView(deviation)
 }
 
 export async function revokeDeviation(
@@ -113,7 +136,7 @@ export async function revokeDeviation(
   customerId: string,
   deviationId: string,
   actor: Actor,
-): Promise<AcceptedDeviation> {
+): Promise<DeviationView> {
   if (!z.uuid().safeParse(deviationId).success) throw new NotFoundError(`No deviation ${deviationId}.`)
   const existing = await ctx.db.acceptedDeviation.findFirst({ where: { id: deviationId, customerId } })
   if (!existing) throw new NotFoundError(`No deviation ${deviationId} for this customer.`)
@@ -143,10 +166,14 @@ export async function revokeDeviation(
   if (customer?.onboardingState === 'onboarded') {
     await ctx.enqueue('check', { customerId, trigger: 'staff', dueAt: now.toISOString() })
   }
-  return revoked
+  return deviationView(revoked)
 }
 
 /** Deviations of a customer, newest first (active and past), for the customer page. */
-export async function listDeviations(ctx: ServiceContext, customerId: string): Promise<AcceptedDeviation[]> {
-  return ctx.db.acceptedDeviation.findMany({ where: { customerId }, orderBy: { createdAt: 'desc' } })
+export async function listDeviations(ctx: ServiceContext, customerId: string): Promise<DeviationView[]> {
+  const rows = await ctx.db.acceptedDeviation.findMany({
+    where: { customerId },
+    orderBy: { createdAt: 'desc' },
+  })
+  return rows.map(deviationView)
 }

@@ -12,6 +12,7 @@ export {
   requestApply,
   requestOffboard,
   requestRecheck,
+  type OffboardInput,
   type QueuedAction,
 } from './staff-actions.ts'
 export {

@@ -39,36 +39,39 @@ function requireOnboarded(customer: Customer, what: string): void {
   }
 }
 
-/** Check now (trigger `staff`), whatever the schedule or backoff says. */
-export async function requestRecheck(
+/** Records that staff asked for a run of an onboarded customer, then queues it (after the commit). */
+async function requestRun(
   ctx: ServiceContext,
   customerId: string,
   actor: Actor,
+  kind: 'check' | 'apply',
 ): Promise<QueuedAction> {
   const customer = await loadCustomer(ctx, customerId)
-  requireOnboarded(customer, 'check')
+  requireOnboarded(customer, kind === 'check' ? 'check' : 're-apply the policy')
   const now = ctx.now()
   await ctx.db.$transaction((tx) =>
-    recordAudit(tx, actor, { action: 'check.requested', customerId, after: { trigger: 'staff' } }),
+    recordAudit(tx, actor, { action: `${kind}.requested`, customerId, after: { trigger: 'staff' } }),
   )
-  await ctx.enqueue('check', { customerId, trigger: 'staff', dueAt: now.toISOString() })
-  return { customerId, queued: 'check', requestedAt: now.toISOString() }
+  if (kind === 'check') await ctx.enqueue('check', { customerId, trigger: 'staff', dueAt: now.toISOString() })
+  else await ctx.enqueue('apply', { customerId, trigger: 'staff', requestedAt: now.toISOString() })
+  return { customerId, queued: kind, requestedAt: now.toISOString() }
+}
+
+/** Check now (trigger `staff`), whatever the schedule or backoff says. */
+export function requestRecheck(ctx: ServiceContext, customerId: string, actor: Actor): Promise<QueuedAction> {
+  return requestRun(ctx, customerId, actor, 'check')
 }
 
 /** Re-apply the policy now (run kind `apply`), repairing repairable differences whatever the mode. */
-export async function requestApply(
-  ctx: ServiceContext,
-  customerId: string,
-  actor: Actor,
-): Promise<QueuedAction> {
-  const customer = await loadCustomer(ctx, customerId)
-  requireOnboarded(customer, 're-apply the policy')
-  const now = ctx.now()
-  await ctx.db.$transaction((tx) =>
-    recordAudit(tx, actor, { action: 'apply.requested', customerId, after: { trigger: 'staff' } }),
-  )
-  await ctx.enqueue('apply', { customerId, trigger: 'staff', requestedAt: now.toISOString() })
-  return { customerId, queued: 'apply', requestedAt: now.toISOString() }
+export function requestApply(ctx: ServiceContext, customerId: string, actor: Actor): Promise<QueuedAction> {
+  return requestRun(ctx, customerId, actor, 'apply')
+}
+
+/** What staff pass when they offboard; `confirmName` is the name typed on the dashboard to prove intent. */
+export interface OffboardInput {
+  reason?: string
+  /** When given, it must equal the customer's name (trimmed) or nothing changes. */
+  confirmName?: string
 }
 
 /**
@@ -79,10 +82,20 @@ export async function requestOffboard(
   ctx: ServiceContext,
   customerId: string,
   actor: Actor,
-  input: { reason?: string } = {},
+  input: OffboardInput = {},
 ): Promise<QueuedAction> {
   const reason = z.string().trim().max(1000).optional().parse(input.reason)
   const customer = await loadCustomer(ctx, customerId)
+  // Offboarding removes the partner entry from the customer's tenant: typing the name proves intent.
+  if (input.confirmName !== undefined && input.confirmName.trim() !== customer.name.trim()) {
+    throw new ValidationError(
+      'Nothing changed: type the customer’s name exactly to confirm offboarding.',
+      [],
+      {
+        code: 'confirmation_mismatch',
+      },
+    )
+  }
   if (customer.onboardingState === 'offboarded') {
     throw new ConflictError('The customer is already offboarded.', { code: 'already_offboarded' })
   }

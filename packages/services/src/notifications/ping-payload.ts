@@ -1,4 +1,4 @@
-import { escapeSlack, type NotificationFormat } from '@crosstrust/core'
+import { escapeSlack, teamsCardMessage, type NotificationFormat } from '@crosstrust/core'
 
 // A test ping is not a state change, so core's event payloads do not cover it: these bodies keep each
 // channel's shape (so a Teams or Slack webhook accepts it) with a plain "this is a test" message.
@@ -21,26 +21,10 @@ export function buildPingPayload(
         detail,
       }
     case 'teams':
-      return {
-        type: 'message',
-        summary,
-        attachments: [
-          {
-            contentType: 'application/vnd.microsoft.card.adaptive',
-            contentUrl: null,
-            content: {
-              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-              type: 'AdaptiveCard',
-              version: '1.4',
-              body: [
-                { type: 'TextBlock', size: 'Large', weight: 'Bolder', text: summary, wrap: true },
-                { type: 'TextBlock', text: detail, wrap: true },
-              ],
-              actions: [],
-            },
-          },
-        ],
-      }
+      return teamsCardMessage(summary, [
+        { type: 'TextBlock', size: 'Large', weight: 'Bolder', text: summary, wrap: true },
+        { type: 'TextBlock', text: detail, wrap: true },
+      ])
     case 'slack':
       return {
         text: escapeSlack(summary),

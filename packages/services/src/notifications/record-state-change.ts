@@ -7,6 +7,7 @@ import {
   type TransitionKind,
 } from '@crosstrust/core'
 import type { Prisma, Tx } from '@crosstrust/db'
+import { toJsonValue } from '../json-value.ts'
 import type { StoredNotification } from './stored-event.ts'
 
 export interface StateChangeInput {
@@ -27,8 +28,6 @@ export interface StateChangeInput {
   /** Plain-text detail for the receiver, e.g. why onboarding failed. */
   detail?: string
 }
-
-const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue
 
 function driftFields(diff: readonly FieldResult[] | undefined): NotificationFieldDiff[] {
   return (diff ?? [])
@@ -80,7 +79,7 @@ export async function recordStateChange(tx: Tx, input: StateChangeInput): Promis
       customerId: input.customerId,
       eventType: event.transition,
       dedupeKey: event.id,
-      payload: json({ ...event, checkRunId: input.checkRunId ?? null }),
+      payload: toJsonValue({ ...event, checkRunId: input.checkRunId ?? null }),
     })),
     skipDuplicates: true,
     select: { id: true, dedupeKey: true, eventType: true },
@@ -103,7 +102,7 @@ export async function recordStateChange(tx: Tx, input: StateChangeInput): Promis
         eventId: row.id,
         eventType: row.eventType,
         customerId: input.customerId,
-        payload: json(event),
+        payload: toJsonValue(event),
         nextAttemptAt: input.at,
       })
     }

@@ -6,9 +6,10 @@ import {
   ValidationError,
   type PolicyDefinition,
 } from '@crosstrust/core'
-import { isUniqueViolation, type Prisma } from '@crosstrust/db'
+import { isUniqueViolation } from '@crosstrust/db'
 import { ZodError } from 'zod'
 import { recordAudit } from '../audit.ts'
+import { toJsonValue } from '../json-value.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { startRollout, type RolloutOptions } from './rollout.ts'
 
@@ -19,8 +20,6 @@ export interface PublishedPolicyVersion {
   /** Customers whose next check was moved into the rollout window. */
   scheduled: number
 }
-
-const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue
 
 function parseJsonText(input: unknown): unknown {
   if (typeof input !== 'string') return input
@@ -99,7 +98,7 @@ export async function publishPolicyVersion(
         await tx.policyVersion.create({
           data: {
             version: defaultPolicy.version,
-            definition: json(defaultPolicy),
+            definition: toJsonValue(defaultPolicy),
             publishedBy: 'system',
             publishedAt: now,
             notes: 'Built-in policy (the setup guide).',
@@ -109,7 +108,7 @@ export async function publishPolicyVersion(
       await tx.policyVersion.create({
         data: {
           version: definition.version,
-          definition: json(definition),
+          definition: toJsonValue(definition),
           publishedBy,
           publishedAt: now,
           notes: trimmedNotes,

@@ -1,6 +1,6 @@
 import type { AuditEvent, Db, Prisma } from '@crosstrust/db'
 import { z } from 'zod'
-import { cursorDate, cursorParam, decodeCursor, encodeCursor, invalidCursor, pageLimit } from './cursor.ts'
+import { cursorParam, decodeTimeCursor, keysetPage, pageLimit } from './cursor.ts'
 import { parseQuery } from './runs.ts'
 
 // The audit trail, newest first, keyset paginated on (at, id) over `(customer_id, at desc)` / `(at desc)`.
@@ -63,23 +63,19 @@ export async function listAuditEvents(
     where.action = query.action.endsWith('.*') ? { startsWith: query.action.slice(0, -1) } : query.action
   }
   if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor, 'at', 'desc')
-    if (cursor.v === null || !/^\d{1,19}$/.test(cursor.id)) invalidCursor()
-    const at = cursorDate(cursor.v)
-    where.OR = [{ at: { lt: at } }, { at, id: { lt: BigInt(cursor.id) } }]
+    const { at, id } = decodeTimeCursor(query.cursor, 'at', (v) => /^\d{1,19}$/.test(v))
+    where.OR = [{ at: { lt: at } }, { at, id: { lt: BigInt(id) } }]
   }
   const rows = await db.auditEvent.findMany({
     where,
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   })
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map(auditEventView),
-    nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ s: 'at', o: 'desc', v: last.at.toISOString(), id: last.id.toString() })
-        : null,
-  }
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
+    s: 'at',
+    o: 'desc',
+    v: last.at.toISOString(),
+    id: last.id.toString(),
+  }))
+  return { items: page.map(auditEventView), nextCursor }
 }

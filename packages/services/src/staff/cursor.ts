@@ -42,6 +42,34 @@ export function cursorDate(value: string): Date {
   return date
 }
 
+/**
+ * The position a cursor of a "newest first by a timestamp" list names: the timestamp and the id that breaks
+ * ties. `validId` checks the id's shape (a UUID, a bigint) so a forged cursor is a 400, not a query error.
+ */
+export function decodeTimeCursor(
+  raw: string,
+  sort: string,
+  validId: (id: string) => boolean,
+): { at: Date; id: string } {
+  const cursor = decodeCursor(raw, sort, 'desc')
+  if (cursor.v === null || !validId(cursor.id)) invalidCursor()
+  return { at: cursorDate(cursor.v), id: cursor.id }
+}
+
+/**
+ * One page of a keyset query that fetched `limit + 1` rows: the first `limit` rows, and the cursor of the
+ * next page (minted from the page's last row) when the extra row shows there is one, else null.
+ */
+export function keysetPage<T>(
+  rows: readonly T[],
+  limit: number,
+  cursorOf: (last: T) => CursorPayload,
+): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null }
+}
+
 export const pageLimit = (max: number, fallback: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback)
 

@@ -1,6 +1,7 @@
 import { NotFoundError, ONBOARDING_STEPS, type VerificationView } from '@crosstrust/core'
 import type { Customer, Db } from '@crosstrust/db'
 import { z } from 'zod'
+import { deviationView, type DeviationView } from '../monitoring/deviations.ts'
 import { auditEventView, type AuditEventView } from './audit-events.ts'
 import { runSummary, type RunSummary } from './runs.ts'
 import { verificationFromSnapshot } from './verification.ts'
@@ -26,17 +27,6 @@ export interface StepView {
   startedAt: Date | null
   finishedAt: Date | null
   updatedAt: Date
-}
-
-export interface DeviationView {
-  id: string
-  field: string
-  acceptedValue: unknown
-  reason: string
-  owner: string
-  expiresAt: Date
-  createdBy: string
-  createdAt: Date
 }
 
 export interface CustomerDetail {
@@ -113,6 +103,15 @@ export async function listConsentLinks(
  * Everything the customer page shows, in one round of parallel queries (each indexed by customer):
  * steps in order, latest run, current diff, active deviations, consent links, recent runs and audit trail.
  */
+/** A customer's id and name (for a filter chip); null for an unknown id or one that is not a UUID. */
+export async function customerLabel(
+  db: Db,
+  customerId: string,
+): Promise<{ id: string; name: string } | null> {
+  if (!z.uuid().safeParse(customerId).success) return null
+  return db.customer.findUnique({ where: { id: customerId }, select: { id: true, name: true } })
+}
+
 export async function customerDetail(
   db: Db,
   id: string,
@@ -167,16 +166,7 @@ export async function customerDetail(
         updatedAt: s.updatedAt,
       })),
     latestRun: latest ? runSummary(latest) : null,
-    activeDeviations: deviations.map((d) => ({
-      id: d.id,
-      field: d.field,
-      acceptedValue: d.acceptedValue,
-      reason: d.reason,
-      owner: d.owner,
-      expiresAt: d.expiresAt,
-      createdBy: d.createdBy,
-      createdAt: d.createdAt,
-    })),
+    activeDeviations: deviations.map(deviationView),
     consentLinks: links.map((l) => consentLinkView(l, now)),
     recentRuns: runs.map(runSummary),
     recentAudit: audit.map(auditEventView),

@@ -1,7 +1,7 @@
 import { ONBOARDING_STATES, ONBOARDING_STEPS, ValidationError, type VerificationView } from '@crosstrust/core'
 import { Prisma, type Db } from '@crosstrust/db'
 import { z } from 'zod'
-import { cursorDate, cursorParam, decodeCursor, encodeCursor, invalidCursor, pageLimit } from './cursor.ts'
+import { cursorDate, cursorParam, decodeCursor, invalidCursor, keysetPage, pageLimit } from './cursor.ts'
 import { verificationFromSnapshot } from './verification.ts'
 
 // The staff customer list (dashboard, JSON API, CLI, CSV export). One SQL query per page, keyset
@@ -254,12 +254,12 @@ export async function listCustomers(db: Db, rawQuery: CustomerListQuery = {}): P
   }
   const query = parsed.data
   const rows = await db.$queryRaw<RawRow[]>(customerPageSql(query))
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  const nextCursor =
-    rows.length > query.limit && last
-      ? encodeCursor({ s: query.sort, o: query.order, v: cursorValue(query.sort, last), id: last.id })
-      : null
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
+    s: query.sort,
+    o: query.order,
+    v: cursorValue(query.sort, last),
+    id: last.id,
+  }))
   const steps =
     page.length === 0
       ? []

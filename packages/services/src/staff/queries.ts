@@ -16,17 +16,23 @@ export {
   type CustomerPage,
   type CustomerSort,
 } from './customer-list.ts'
-export { EXPIRING_LINK_WINDOW_DAYS, summaryCounts, type SummaryCounts } from './summary.ts'
+export {
+  EXPIRING_LINK_WINDOW_DAYS,
+  customerStateCounts,
+  summaryCounts,
+  type SummaryCounts,
+} from './summary.ts'
 export {
   customerDetail,
+  customerLabel,
   listConsentLinks,
   linkStatus,
   type ConsentLinkStatus,
   type ConsentLinkView,
   type CustomerDetail,
-  type DeviationView,
   type StepView,
 } from './customer-detail.ts'
+export { deviationView, type DeviationView } from '../monitoring/deviations.ts'
 export {
   RUN_KINDS,
   RUN_OUTCOMES,

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '@crosstrust/core'
 import type { CheckRun, Db, Prisma } from '@crosstrust/db'
 import { z } from 'zod'
-import { cursorDate, cursorParam, decodeCursor, encodeCursor, invalidCursor, pageLimit } from './cursor.ts'
+import { cursorParam, decodeTimeCursor, keysetPage, pageLimit } from './cursor.ts'
 
 // Check runs (onboard, apply, check, offboard), newest first, keyset paginated on (started_at, id) over the
 // indexes `(customer_id, started_at desc)` and `(started_at desc)`.
@@ -91,23 +91,19 @@ export async function listRuns(
     outcome: query.outcome,
   }
   if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor, 'startedAt', 'desc')
-    if (cursor.v === null || !z.uuid().safeParse(cursor.id).success) invalidCursor()
-    const at = cursorDate(cursor.v)
-    where.OR = [{ startedAt: { lt: at } }, { startedAt: at, id: { lt: cursor.id } }]
+    const { at, id } = decodeTimeCursor(query.cursor, 'startedAt', (v) => z.uuid().safeParse(v).success)
+    where.OR = [{ startedAt: { lt: at } }, { startedAt: at, id: { lt: id } }]
   }
   const rows = await db.checkRun.findMany({
     where,
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   })
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map(runSummary),
-    nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ s: 'startedAt', o: 'desc', v: last.startedAt.toISOString(), id: last.id })
-        : null,
-  }
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
+    s: 'startedAt',
+    o: 'desc',
+    v: last.startedAt.toISOString(),
+    id: last.id,
+  }))
+  return { items: page.map(runSummary), nextCursor }
 }

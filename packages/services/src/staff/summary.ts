@@ -3,6 +3,21 @@ import { COMPLIANCE_STATE_VALUES, MODE_FILTER_VALUES, ONBOARDING_STATE_VALUES } 
 
 export const EXPIRING_LINK_WINDOW_DAYS = 3
 
+/** Customers per (onboarding state, compliance state) pair: one grouped, index-only count (the metrics gauge). */
+export async function customerStateCounts(
+  db: Db,
+): Promise<{ onboardingState: string; complianceState: string; count: number }[]> {
+  const rows = await db.customer.groupBy({
+    by: ['onboardingState', 'complianceState'],
+    _count: { _all: true },
+  })
+  return rows.map((row) => ({
+    onboardingState: row.onboardingState,
+    complianceState: row.complianceState,
+    count: row._count._all,
+  }))
+}
+
 export interface SummaryCounts {
   total: number
   byOnboardingState: Record<(typeof ONBOARDING_STATE_VALUES)[number], number>

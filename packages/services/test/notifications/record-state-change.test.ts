@@ -1,5 +1,6 @@
 import { defaultPolicy, evaluatePartner, notificationDedupeKey } from '@crosstrust/core'
 import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
+import { compliantPartnerFields } from '@crosstrust/testkit/fixtures'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { recordStateChange } from '../../src/index.ts'
 
@@ -32,22 +33,10 @@ beforeEach(async () => {
 
 const at = new Date('2026-12-01T10:00:00Z')
 // The partner entry with the hybrid-join trust flipped on: one repairable field drifts.
+const compliant = compliantPartnerFields()
 const drifted = evaluatePartner(
   defaultPolicy,
-  {
-    b2bCollaborationInbound: {
-      usersAndGroups: { accessType: 'allowed', targets: [{ target: 'AllUsers', targetType: 'user' }] },
-      applications: {
-        accessType: 'allowed',
-        targets: [{ target: 'AllApplications', targetType: 'application' }],
-      },
-    },
-    inboundTrust: {
-      isMfaAccepted: true,
-      isCompliantDeviceAccepted: true,
-      isHybridAzureADJoinedDeviceAccepted: true,
-    },
-  },
+  { ...compliant, inboundTrust: { ...compliant.inboundTrust, isHybridAzureADJoinedDeviceAccepted: true } },
   [],
   at,
 )

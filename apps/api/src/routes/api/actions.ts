@@ -8,7 +8,7 @@ import {
   requestRecheck,
   revokeDeviation,
 } from '@crosstrust/services'
-import type { AcceptedDeviation } from '@crosstrust/db'
+import { MONITORING_MODES } from '@crosstrust/core'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -17,19 +17,6 @@ import type { StaffApiDeps } from './deps.ts'
 import { deviationSchema, emptyBody, idParams, problemResponses, queuedActionSchema } from './schemas.ts'
 
 const tags = ['actions']
-
-function deviationView(d: AcceptedDeviation): z.input<typeof deviationSchema> {
-  return {
-    id: d.id,
-    field: d.field,
-    acceptedValue: d.acceptedValue,
-    reason: d.reason,
-    owner: d.owner,
-    expiresAt: d.expiresAt,
-    createdBy: d.createdBy,
-    createdAt: d.createdAt,
-  }
-}
 
 /**
  * Staff actions on a customer. Each one validates, changes Postgres and writes its audit event in one
@@ -40,50 +27,20 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   const { ctx } = deps
   const queued = { 202: queuedActionSchema, ...problemResponses }
 
-  r.post(
-    '/api/v1/customers/:id/recheck',
-    {
-      schema: {
-        tags,
-        summary: 'Re-check the partner entry now',
-        params: idParams,
-        body: emptyBody,
-        response: queued,
-      },
-    },
-    async (request, reply) =>
-      reply.status(202).send(await requestRecheck(ctx, request.params.id, staffActor(request))),
-  )
-
-  r.post(
-    '/api/v1/customers/:id/apply',
-    {
-      schema: {
-        tags,
-        summary: 'Re-apply the policy now (repairs repairable differences whatever the mode)',
-        params: idParams,
-        body: emptyBody,
-        response: queued,
-      },
-    },
-    async (request, reply) =>
-      reply.status(202).send(await requestApply(ctx, request.params.id, staffActor(request))),
-  )
-
-  r.post(
-    '/api/v1/customers/:id/retry',
-    {
-      schema: {
-        tags,
-        summary: 'Clear the failure backoff and check now',
-        params: idParams,
-        body: emptyBody,
-        response: queued,
-      },
-    },
-    async (request, reply) =>
-      reply.status(202).send(await forceRetry(ctx, request.params.id, staffActor(request))),
-  )
+  // Actions without a body: each queues a run of the customer and answers 202 with what was queued.
+  const runActions = [
+    ['recheck', 'Re-check the partner entry now', requestRecheck],
+    ['apply', 'Re-apply the policy now (repairs repairable differences whatever the mode)', requestApply],
+    ['retry', 'Clear the failure backoff and check now', forceRetry],
+  ] as const
+  for (const [action, summary, run] of runActions) {
+    r.post(
+      `/api/v1/customers/:id/${action}`,
+      { schema: { tags, summary, params: idParams, body: emptyBody, response: queued } },
+      async (request, reply) =>
+        reply.status(202).send(await run(ctx, request.params.id, staffActor(request))),
+    )
+  }
 
   r.post(
     '/api/v1/customers/:id/offboard',
@@ -112,11 +69,11 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'Set the monitoring mode (null = the global default)',
         params: idParams,
-        body: z.object({ mode: z.enum(['report', 'alert', 'remediate']).nullable() }).strict(),
+        body: z.object({ mode: z.enum(MONITORING_MODES).nullable() }).strict(),
         response: {
           200: z.object({
             customerId: z.uuid(),
-            mode: z.enum(['report', 'alert', 'remediate']).nullable(),
+            mode: z.enum(MONITORING_MODES).nullable(),
             queued: z.enum(['check']).nullable(),
           }),
           ...problemResponses,
@@ -141,7 +98,7 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       // The service needs the raw body: an omitted acceptedValue means "the value last observed".
       const raw = request.body as unknown as Parameters<typeof acceptDeviation>[2]
       const deviation = await acceptDeviation(ctx, request.params.id, raw, staffActor(request))
-      return reply.status(201).send(deviationView(deviation))
+      return reply.status(201).send(deviation)
     },
   )
 
@@ -156,8 +113,6 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request) =>
-      deviationView(
-        await revokeDeviation(ctx, request.params.id, request.params.deviationId, staffActor(request)),
-      ),
+      revokeDeviation(ctx, request.params.id, request.params.deviationId, staffActor(request)),
   )
 }

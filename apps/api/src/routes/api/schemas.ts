@@ -1,18 +1,18 @@
 // Response and parameter schemas shared by the staff JSON API routes (validation and the OpenAPI document
 // both come from these). Response objects strip unknown keys, a last guard against leaking a column.
+import { MONITORING_MODES, ONBOARDING_STEPS, STEP_STATUSES } from '@crosstrust/core'
 import {
   COMPLIANCE_STATE_VALUES,
   ONBOARDING_STATE_VALUES,
   RUN_KINDS,
   RUN_OUTCOMES,
 } from '@crosstrust/services'
-import { ONBOARDING_STEPS, STEP_STATUSES } from '@crosstrust/core'
 import { z } from 'zod'
 
 export const idParams = z.object({ id: z.uuid() })
 
 const nullableDate = z.date().nullable()
-const mode = z.enum(['report', 'alert', 'remediate']).nullable()
+const mode = z.enum(MONITORING_MODES).nullable()
 const stepName = z.enum(ONBOARDING_STEPS)
 const stepStatus = z.enum(STEP_STATUSES)
 const column = z.enum(['Configured', 'Inherited from default', 'Not added'])

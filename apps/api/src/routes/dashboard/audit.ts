@@ -1,6 +1,6 @@
 // The audit log: every change by staff, the system or a customer admin, newest first, filterable by action
 // family and customer, with keyset pagination.
-import { listAuditEvents, type AuditEventView } from '@crosstrust/services'
+import { customerLabel, listAuditEvents, type AuditEventView } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { html } from '../../html/html.ts'
@@ -60,12 +60,7 @@ export function auditRoutes(app: FastifyInstance, deps: DashboardDeps, flash: Fl
       pos = { cursor: undefined, trail: [] }
       page = await listAuditEvents(deps.ctx.db, { ...filters, limit: PAGE_SIZE })
     }
-    const customer = q.customerId
-      ? await deps.ctx.db.customer.findUnique({
-          where: { id: q.customerId },
-          select: { id: true, name: true },
-        })
-      : null
+    const customer = q.customerId ? await customerLabel(deps.ctx.db, q.customerId) : null
     const links = pageLinks(pos, page.nextCursor)
     const now = deps.ctx.now()
     const body = html`<div class="page-head"><h1>Audit log</h1></div>

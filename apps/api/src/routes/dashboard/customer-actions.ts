@@ -143,20 +143,11 @@ export function customerActionRoutes(app: FastifyInstance, deps: DashboardDeps, 
     const { id } = params.parse(request.params)
     const body = formBody(request)
     return act(request, reply, id, async () => {
-      const customer = await ctx.db.customer.findUnique({
-        where: { id: z.uuid().safeParse(id).success ? id : '00000000-0000-0000-0000-000000000000' },
-        select: { name: true },
-      })
-      if (!customer) return { tone: 'bad', text: 'No such customer.' }
-      // Offboarding removes the partner entry from the customer's tenant: typing the name proves intent.
-      if (field(body, 'confirm') !== customer.name.trim()) {
-        return {
-          tone: 'bad',
-          text: 'Nothing changed: type the customer’s name exactly to confirm offboarding.',
-        }
-      }
       const reason = field(body, 'reason')
-      await requestOffboard(ctx, id, staffActor(request), reason ? { reason } : {})
+      await requestOffboard(ctx, id, staffActor(request), {
+        confirmName: field(body, 'confirm'),
+        ...(reason ? { reason } : {}),
+      })
       return 'Offboarding started: the partner entry is being removed from the customer’s tenant.'
     })
   })

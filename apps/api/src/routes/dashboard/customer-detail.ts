@@ -1,7 +1,12 @@
 // A customer's page: state at a glance, the onboarding timeline, the policy field by field (desired next to
 // observed, as the Entra admin center words it), consent links, run history and audit trail, and a button
 // for each action the signed-in person may take (none for viewers).
-import { expectedVerificationView, type PolicyDefinition, type PolicyField } from '@crosstrust/core'
+import {
+  expectedVerificationView,
+  type OnboardingState,
+  type PolicyDefinition,
+  type PolicyField,
+} from '@crosstrust/core'
 import {
   currentPolicy,
   customerDetail,
@@ -37,16 +42,16 @@ const STATUS_ICON: Record<string, string> = {
   pending: '',
   skipped: '–',
 }
-const IN_PROGRESS = [
-  'not_started',
-  'link_issued',
-  'consent_received',
-  'access_verified',
-  'prerequisites_checked',
-  'tenant_confirmed',
-  'policy_applied',
-  'offboarding',
-]
+/**
+ * Onboarding states in which nothing moves on its own (done, failed, or waiting for an Operator to confirm
+ * the tenant); in any other the work is in progress and the page refreshes itself.
+ */
+const SETTLED_STATES: ReadonlySet<OnboardingState> = new Set([
+  'onboarded',
+  'failed',
+  'offboarded',
+  'awaiting_confirmation',
+])
 
 interface DiffEntry {
   path: string
@@ -654,7 +659,7 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       currentPolicy(deps.ctx.db),
     ])
     const pending = await pendingTenantConfirmation(deps.ctx, id)
-    const waiting = IN_PROGRESS.includes(detail.customer.onboardingState)
+    const waiting = !SETTLED_STATES.has(detail.customer.onboardingState)
     const body = html`${header(detail, deps, now)} ${actionBar(request, detail, deps)}
       ${problemNotice(detail)} ${tenantConfirmationPanel(request, pending)}
       ${waiting ? html`<p class="live muted" data-refresh="5" role="status">This page refreshes itself while onboarding is in progress.</p>` : ''}

@@ -1,20 +1,7 @@
-import {
-  createWebhookTransport,
-  deliverWebhook,
-  requeueOverdueDeliveries,
-  type DeliverySettings,
-} from '@crosstrust/services'
-import type { WorkerDeps } from './processors.ts'
-import type { Processor } from './registry.ts'
-
-/** Delivery settings from configuration, with test/benchmark overrides (`WorkerDeps.notifications`). */
-export function deliverySettings(deps: Pick<WorkerDeps, 'config' | 'notifications'>): DeliverySettings {
-  return {
-    partnerName: deps.config.PARTNER_NAME,
-    dashboardBaseUrl: deps.config.PUBLIC_BASE_URL,
-    ...deps.notifications,
-  }
-}
+import { createWebhookTransport, deliverWebhook, requeueOverdueDeliveries } from '@crosstrust/services'
+import type { WorkerDeps } from '../deps.ts'
+import { jobLog, type Processor } from '../registry.ts'
+import { deliverySettings } from '../settings.ts'
 
 /**
  * Schedules attempt `attempt` of a delivery as a delayed job with its own id: the job that just ran keeps
@@ -50,9 +37,7 @@ export function notifyProcessor(
         settings,
         retryLater,
         transport,
-        log: (msg, fields) => {
-          job.logger.info(fields ?? {}, msg)
-        },
+        log: jobLog(job),
       },
       payload.deliveryId,
     )

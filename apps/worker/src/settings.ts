@@ -1,0 +1,89 @@
+// The worker's settings: configuration plus the tuning numbers below, each named with its reason. Tests and
+// benchmarks override any of them through `WorkerDeps.onboarding`, `.monitoring` and `.notifications`.
+import {
+  DEFAULT_MONITORING_SETTINGS,
+  type DeliverySettings,
+  type MonitoringSettings,
+  type OnboardingSettings,
+} from '@crosstrust/services'
+import type { Config } from '@crosstrust/config'
+import type { SweepSettings } from './sweep.ts'
+
+/** First wait between token attempts while a fresh consent replicates; doubles on each retry. */
+export const ONBOARDING_RETRY_BASE_DELAY_MS = 5_000
+/** Cap of that wait: a minute keeps the onboarding page moving while the replication window lasts. */
+export const ONBOARDING_MAX_RETRY_DELAY_MS = 60_000
+/** Read-back after writing the partner entry: Graph reads may lag writes, so poll 6 times, 2 s apart. */
+export const ONBOARDING_READ_BACK = { attempts: 6, delayMs: 2_000 } as const
+/** Customers read and enqueued per sweep batch: one keyset query and one BullMQ addBulk each. */
+export const SWEEP_BATCH_SIZE = 1_000
+/** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next run. */
+export const SWEEP_MAX_PER_RUN = 100_000
+/**
+ * Added to the consent replication window (the longest a live onboarding job goes without moving a step)
+ * before the sweep treats an onboarding as having lost its job: room for the step's own Graph calls.
+ */
+export const ONBOARDING_STALE_GRACE_SECONDS = 120
+/** Tenant lock lifetime; the lock is renewed while its job runs, so this only bounds a dead holder. */
+export const TENANT_LOCK_TTL_MS = 60_000
+/** An onboard, apply or offboard that finds its tenant busy waits about this long (±50 %) and retries. */
+export const TENANT_BUSY_RETRY_MS = 2_000
+
+export interface MonitoringWorkerSettings extends MonitoringSettings, SweepSettings {
+  /** Lock lifetime (renewed while the job runs). */
+  lockTtlMs: number
+  /** An onboard/apply/offboard that finds its tenant busy is delayed about this long (±50 %), then retried. */
+  busyRetryMs: number
+}
+
+/** Configuration and the overrides tests and benchmarks pass; WorkerDeps (deps.ts) extends it. */
+export interface SettingsSource {
+  config: Config
+  /** Overrides for tests and benchmarks (shorter waits); production uses the defaults. */
+  onboarding?: Partial<OnboardingSettings>
+  /** Monitoring overrides: sweep interval, backoff, lock, read-back (tests use short ones). */
+  monitoring?: Partial<MonitoringWorkerSettings>
+  /** Webhook delivery overrides (tests use short retry delays). */
+  notifications?: Partial<DeliverySettings>
+}
+
+export function onboardingSettings(deps: SettingsSource): OnboardingSettings {
+  return {
+    partnerTenantId: deps.config.PARTNER_TENANT_ID,
+    consentRetryWindowMs: deps.config.CONSENT_RETRY_WINDOW_SECONDS * 1000,
+    retryBaseDelayMs: ONBOARDING_RETRY_BASE_DELAY_MS,
+    maxRetryDelayMs: ONBOARDING_MAX_RETRY_DELAY_MS,
+    readBack: { ...ONBOARDING_READ_BACK },
+    defaultCheckIntervalSeconds: deps.config.CHECK_INTERVAL_SECONDS,
+    ...deps.onboarding,
+  }
+}
+
+export function monitoringSettings(deps: SettingsSource): MonitoringWorkerSettings {
+  return {
+    ...DEFAULT_MONITORING_SETTINGS,
+    partnerTenantId: deps.config.PARTNER_TENANT_ID,
+    defaultMode: deps.config.DEFAULT_MODE,
+    defaultCheckIntervalSeconds: deps.config.CHECK_INTERVAL_SECONDS,
+    sweepIntervalMs: deps.config.SWEEP_INTERVAL_SECONDS * 1000,
+    backoff: {
+      baseSeconds: deps.config.CHECK_BACKOFF_BASE_SECONDS,
+      capSeconds: deps.config.CHECK_BACKOFF_CAP_SECONDS,
+    },
+    sweepBatchSize: SWEEP_BATCH_SIZE,
+    sweepMaxPerRun: SWEEP_MAX_PER_RUN,
+    onboardingStaleMs: (deps.config.CONSENT_RETRY_WINDOW_SECONDS + ONBOARDING_STALE_GRACE_SECONDS) * 1000,
+    lockTtlMs: TENANT_LOCK_TTL_MS,
+    busyRetryMs: TENANT_BUSY_RETRY_MS,
+    ...deps.monitoring,
+  }
+}
+
+/** Delivery settings from configuration, with test/benchmark overrides (`WorkerDeps.notifications`). */
+export function deliverySettings(deps: SettingsSource): DeliverySettings {
+  return {
+    partnerName: deps.config.PARTNER_NAME,
+    dashboardBaseUrl: deps.config.PUBLIC_BASE_URL,
+    ...deps.notifications,
+  }
+}
