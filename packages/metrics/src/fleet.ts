@@ -1,6 +1,6 @@
 import type { Db } from '@crosstrust/db'
 import { JOB_KINDS, jobDefinitions, type JobQueues } from '@crosstrust/jobs'
-import { Gauge, type Registry } from 'prom-client'
+import { Counter, Gauge, type Registry } from 'prom-client'
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
 
@@ -45,6 +45,32 @@ export function fleetMetrics(registry: Registry, deps: { db: Db; queues: JobQueu
           row._count._all,
         )
       }
+    },
+  })
+  trustMetrics(registry, deps.db)
+}
+
+/** Effective trust (docs/effective-trust.md): customers per verdict, and verdict changes so far. */
+function trustMetrics(registry: Registry, db: Db): void {
+  new Gauge({
+    name: 'crosstrust_customers_trust',
+    help: 'Customers by effective-trust verdict (effective, partly, no_effect, blocked, unknown), read on scrape.',
+    labelNames: ['verdict'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.customerTrust.groupBy({ by: ['verdict'], _count: { _all: true } })
+      this.reset()
+      for (const row of rows) this.set({ verdict: row.verdict }, row._count._all)
+    },
+  })
+  new Counter({
+    name: 'crosstrust_trust_verdict_changes_total',
+    help: 'Effective-trust verdict changes detected by checks (each notified once), summed from PostgreSQL on scrape.',
+    registers: [registry],
+    async collect() {
+      const sum = await db.customerTrust.aggregate({ _sum: { changeCount: true } })
+      this.reset()
+      this.inc(sum._sum.changeCount ?? 0)
     },
   })
 }

@@ -27,6 +27,7 @@ import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { enqueueDeliveriesSafely } from '../notifications/enqueue-deliveries.ts'
 import { recordStateChange } from '../notifications/record-state-change.ts'
+import { refreshTrustAfterCheck } from '../effective-trust/refresh.ts'
 import { currentPolicy } from '../policy-store.ts'
 import { errorCodeOf, errorMessageOf, graphErrorKind } from './classify-error.ts'
 import { toNotifiable } from './notifiable.ts'
@@ -80,6 +81,7 @@ const customerSelect = {
   nextCheckAt: true,
   lastObservedHash: true,
   currentDiff: true,
+  licence: true,
 } as const
 
 async function activeDeviations(
@@ -377,9 +379,23 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     actor: 'system',
   }
 
+  // Effective trust (docs/effective-trust.md) after the run is recorded; it never fails the check.
+  const refreshTrust = (runId: string) =>
+    refreshTrustAfterCheck(deps, {
+      outcome,
+      customerId: customer.id,
+      customerName: customer.name,
+      tenantId,
+      partner: finalObserved,
+      notify: mode !== 'report',
+      storedLicence: customer.licence,
+      checkRunId: runId,
+    })
+
   if (!stateChanged && !repaired) {
     // The common case: one statement.
     const { runId } = await persistRun(ctx.db, run, patch, 'onboarded')
+    await refreshTrust(runId)
     return { outcome, runId, complianceState: nextState, stateChanged: false }
   }
 
@@ -439,5 +455,6 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     return { runId: persisted.runId, deliveryIds: ids }
   })
   await enqueueDeliveriesSafely(ctx.enqueue, deliveryIds, deps.log)
+  await refreshTrust(runId)
   return { outcome, runId, complianceState: nextState, stateChanged }
 }
