@@ -86,8 +86,11 @@ export interface GraphGateway {
   ): Promise<GraphResult<Record<string, unknown>[]>>
   /** The tenant's authorization policy (`allowInvitesFrom`, …); needs Policy.Read.All. */
   getAuthorizationPolicy(tenantId: string, opts?: CallOptions): Promise<GraphResult<Record<string, unknown>>>
-  /** The Graph application roles the tenant's current app token carries (what the customer consented to). */
-  grantedRoles(tenantId: string): Promise<string[]>
+  /**
+   * The Graph application roles the tenant's app token carries (what the customer consented to).
+   * `forceRefresh` asks for a new token first (after a re-consent the cached one still has the old roles).
+   */
+  grantedRoles(tenantId: string, opts?: { forceRefresh?: boolean }): Promise<string[]>
 }
 
 export interface GraphGatewayOptions {
@@ -373,8 +376,8 @@ export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
         (raw) => z.looseObject({}).parse(raw),
       )
     },
-    async grantedRoles(tenantId) {
-      return (await options.tokens.getToken(tenantId)).roles
+    async grantedRoles(tenantId, opts) {
+      return (await options.tokens.getToken(tenantId, { forceRefresh: opts?.forceRefresh === true })).roles
     },
     listSubscribedSkus(tenantId, opts) {
       const path = '/subscribedSkus'

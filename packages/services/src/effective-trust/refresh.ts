@@ -27,6 +27,11 @@ export interface TrustRefreshInput {
   /** The licence onboarding found: used when /subscribedSkus cannot be read. */
   storedLicence: LicenceLevel
   checkRunId?: string
+  /**
+   * A check staff asked for: when the cached token lacks a permission, get a fresh token before concluding
+   * "re-consent needed" (the customer may just have consented again). Scheduled checks use the cache.
+   */
+  freshTokenIfMissing?: boolean
 }
 
 export interface TrustRefreshResult {
@@ -75,6 +80,8 @@ export async function refreshEffectiveTrust(
     let missing: MissingPermission[]
     try {
       missing = missingTrustPermissions(await graph.grantedRoles(input.tenantId))
+      if (missing.length > 0 && input.freshTokenIfMissing === true)
+        missing = missingTrustPermissions(await graph.grantedRoles(input.tenantId, { forceRefresh: true }))
     } catch (err) {
       if (isMicrosoftError(err)) throw new SkipRefresh(err.message)
       throw err

@@ -390,6 +390,7 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
       notify: mode !== 'report',
       storedLicence: customer.licence,
       checkRunId: runId,
+      freshTokenIfMissing: input.trigger === 'staff',
     })
 
   if (!stateChanged && !repaired) {
