@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { APP, checkNow, customer, notificationsOf, seedOnboardedCustomer } from '../support/monitoring.ts'
+import { staffToken } from '../support/staff-tokens.ts'
 import { startSystem, waitFor, type System } from '../support/system.ts'
 
 let sys: System
@@ -96,6 +97,12 @@ describe('effective trust on every check', () => {
     })
     expect(event.payload).toMatchObject({ from: 'effective', to: 'no_effect' })
     expect((await customer(sys, c.id)).complianceState).toBe('compliant')
+
+    // /metrics: verdict changes so far and customers per verdict (fleet figures, read on scrape).
+    const metrics = await (await fetch(`${sys.baseUrl}/metrics`)).text()
+    const changes = /^crosstrust_trust_verdict_changes_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)
+    expect(Number(changes?.[1])).toBeGreaterThanOrEqual(2)
+    expect(metrics).toMatch(/^crosstrust_customers_trust\{[^}]*verdict="no_effect"[^}]*\} [1-9]/m)
   })
 
   it('shows "re-consent needed" for a token without Policy.Read.All, keeps checking, and recovers', async () => {
@@ -127,5 +134,45 @@ describe('effective trust on every check', () => {
     const after = await checkTrust(c.id)
     expect(after.verdict).toBe('effective')
     expect(after.missingPermissions).toEqual([])
+  })
+})
+
+describe('effective trust on the staff API', () => {
+  it('filters the list by verdict (label or value), serves the detail, and exports the column', async () => {
+    const token = await staffToken(sys, 'viewer')
+    const get = async (path: string) => {
+      const res = await fetch(`${sys.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })
+      return { status: res.status, text: await res.text() }
+    }
+    const c = await seedOnboardedCustomer(sys, { name: `trust-api-${randomUUID().slice(0, 6)}` })
+    await putPolicy(c.tenantId ?? '', guestMfaPolicy('enabled', ['compliantDevice']))
+    const evaluated = await checkTrust(c.id)
+    expect(evaluated.verdict).toBe('effective')
+
+    const list = await get(`/api/v1/customers?trust=effective&q=${encodeURIComponent(c.name)}`)
+    expect(list.status).toBe(200)
+    const items = (JSON.parse(list.text) as { items: { id: string; trust: { verdict: string } | null }[] })
+      .items
+    expect(items.map((i) => i.id)).toEqual([c.id])
+    expect(items[0]?.trust?.verdict).toBe('effective')
+    const none = await get(
+      `/api/v1/customers?trust=${encodeURIComponent('no effect')}&q=${encodeURIComponent(c.name)}`,
+    )
+    expect((JSON.parse(none.text) as { items: unknown[] }).items).toEqual([])
+    expect((await get('/api/v1/customers?trust=great')).status).toBe(400)
+
+    const detail = await get(`/api/v1/customers/${c.id}/trust`)
+    expect(detail.status).toBe(200)
+    const trust = (
+      JSON.parse(detail.text) as { trust: { requirements: { requirement: string; outcome: string }[] } }
+    ).trust
+    expect(trust.requirements).toContainEqual(
+      expect.objectContaining({ requirement: 'compliant_device', outcome: 'satisfied' }),
+    )
+
+    const csv = await get(`/api/v1/customers/export.csv?trust=effective&q=${encodeURIComponent(c.name)}`)
+    const [header, row] = csv.text.split('\r\n')
+    expect(header).toContain('"trust_effective","trust_reason"')
+    expect(row).toContain('"effective"')
   })
 })

@@ -8,6 +8,7 @@ import type { StaffApiDeps } from './deps.ts'
 import { historyApiRoutes } from './history.ts'
 import { overviewApiRoutes } from './overview.ts'
 import { policyApiRoutes } from './policy.ts'
+import { trustApiRoutes } from './trust.ts'
 import { webhookApiRoutes } from './webhooks.ts'
 
 export function staffApiRoutes(app: FastifyInstance, deps: StaffApiDeps): void {
@@ -18,4 +19,5 @@ export function staffApiRoutes(app: FastifyInstance, deps: StaffApiDeps): void {
   historyApiRoutes(app, deps)
   webhookApiRoutes(app, deps)
   policyApiRoutes(app, deps)
+  trustApiRoutes(app, deps)
 }

@@ -2,7 +2,7 @@
 // observed, as the Entra admin center words it), consent links, run history and audit trail, and a button
 // for each action the signed-in person may take (none for viewers).
 import { expectedVerificationView, type PolicyDefinition, type PolicyField } from '@crosstrust/core'
-import { currentPolicy, customerDetail, type CustomerDetail } from '@crosstrust/services'
+import { currentPolicy, customerDetail, customerTrustDetail, type CustomerDetail } from '@crosstrust/services'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { html, type SafeHtml } from '../../html/html.ts'
@@ -23,6 +23,7 @@ import {
   timeExact,
 } from './format.ts'
 import { actorCell, auditActionLabel, auditSummary } from './audit-format.ts'
+import { trustSection } from './trust-section.ts'
 
 const STATUS_ICON: Record<string, string> = {
   succeeded: '✓',
@@ -642,9 +643,10 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
   app.get('/customers/:id', async (request, reply) => {
     const { id } = z.object({ id: z.string().max(64) }).parse(request.params)
     const now = deps.ctx.now()
-    const [detail, policy] = await Promise.all([
+    const [detail, policy, trust] = await Promise.all([
       customerDetail(deps.ctx.db, id, { now, recentRuns: 10, recentAudit: 15 }),
       currentPolicy(deps.ctx.db),
+      customerTrustDetail(deps.ctx.db, id),
     ])
     const waiting = IN_PROGRESS.includes(detail.customer.onboardingState)
     const body = html`${header(detail, deps, now)} ${actionBar(request, detail, deps)}
@@ -652,6 +654,7 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       ${waiting ? html`<p class="live muted" data-refresh="5" role="status">This page refreshes itself while onboarding is in progress.</p>` : ''}
       <div class="detail-grid">
         <div class="main-col">
+          ${detail.customer.onboardingState === 'onboarded' || trust !== null ? trustSection(request, detail.customer.id, trust, now) : ''}
           ${policySection(request, detail, policy, deps, now)} ${runsSection(detail, now)}
           ${auditSection(detail, now)}
         </div>
