@@ -4,6 +4,7 @@
 // permission is granted.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTrustDemoTenants, TRUST_DEMO_TENANTS } from '../../packages/ms-sim/src/index.ts'
 import { APP, checkNow, customer, notificationsOf, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { staffToken } from '../support/staff-tokens.ts'
 import { startSystem, waitFor, type System } from '../support/system.ts'
@@ -174,5 +175,40 @@ describe('effective trust on the staff API', () => {
     const [header, row] = csv.text.split('\r\n')
     expect(header).toContain('"trust_effective","trust_reason"')
     expect(row).toContain('"effective"')
+  })
+})
+
+describe('the trust demo tenants', () => {
+  it('show every verdict after their first check', async () => {
+    const app = sys.sim.state.getApp(APP)
+    for (const seed of buildTrustDemoTenants({
+      partnerTenantId: sys.config.PARTNER_TENANT_ID,
+      appClientId: APP,
+      graphRoles: app?.requiredGraphRoles ?? [],
+    }))
+      sys.sim.state.createTenant(seed)
+    const results = await Promise.all(
+      TRUST_DEMO_TENANTS.map(async (t) => {
+        const c = await sys.db.prisma.customer.create({
+          data: {
+            name: t.name,
+            tenantId: t.id,
+            expectedTenantId: t.id,
+            licence: t.key === 'noP1' ? 'none' : 'p2',
+            onboardingState: 'onboarded',
+            complianceState: 'pending',
+            nextCheckAt: new Date(Date.now() + 3600_000),
+          },
+        })
+        const trust = await checkTrust(c.id)
+        return { key: t.key, expected: t.expected, got: trust.verdict, reason: trust.reason }
+      }),
+    )
+    for (const r of results)
+      expect({ key: r.key, verdict: r.got }).toEqual({ key: r.key, verdict: r.expected })
+    expect(results.find((r) => r.key === 'reconsent')?.reason).toMatch(
+      /^Re-consent needed: Policy\.Read\.All/,
+    )
+    expect(results.find((r) => r.key === 'invitesRestricted')?.reason).toMatch(/invite guests/)
   })
 })
