@@ -22,7 +22,7 @@ export interface TrustRefreshInput {
   tenantId: string
   /** The partner entry the check just read (after any repair); null when it does not exist. */
   partner: GraphPartner | null
-  /** `report` records without notifying. */
+  /** False: record without notifying (`report` mode, or the check's own notification tells the cause). */
   notify: boolean
   /** The licence onboarding found: used when /subscribedSkus cannot be read. */
   storedLicence: LicenceLevel

@@ -379,24 +379,23 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     actor: 'system',
   }
 
-  // Effective trust (docs/effective-trust.md) after the run is recorded; it never fails the check.
-  const refreshTrust = (runId: string) =>
-    refreshTrustAfterCheck(deps, {
-      outcome,
-      customerId: customer.id,
-      customerName: customer.name,
-      tenantId,
-      partner: finalObserved,
-      notify: mode !== 'report',
-      storedLicence: customer.licence,
-      checkRunId: runId,
-      freshTokenIfMissing: input.trigger === 'staff',
-    })
+  // Effective trust (docs/effective-trust.md): evaluated before the run is recorded, so a run that is
+  // visible is a finished check (the tenant lock is released right after). It never fails the check.
+  await refreshTrustAfterCheck(deps, {
+    outcome,
+    customerId: customer.id,
+    customerName: customer.name,
+    tenantId,
+    partner: finalObserved,
+    // A change the same check explains by a drift, repair or recovery is told by that notification alone.
+    notify: mode !== 'report' && !stateChanged && !repaired,
+    storedLicence: customer.licence,
+    freshTokenIfMissing: input.trigger === 'staff',
+  })
 
   if (!stateChanged && !repaired) {
     // The common case: one statement.
     const { runId } = await persistRun(ctx.db, run, patch, 'onboarded')
-    await refreshTrust(runId)
     return { outcome, runId, complianceState: nextState, stateChanged: false }
   }
 
@@ -456,6 +455,5 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     return { runId: persisted.runId, deliveryIds: ids }
   })
   await enqueueDeliveriesSafely(ctx.enqueue, deliveryIds, deps.log)
-  await refreshTrust(runId)
   return { outcome, runId, complianceState: nextState, stateChanged }
 }
