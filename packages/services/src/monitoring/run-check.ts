@@ -271,7 +271,6 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     }
   }
 
-  const now = ctx.now()
   const repaired = repairResult?.repaired === true
   const finalObserved = repaired ? (repairResult?.after ?? null) : observed
   const finalEvaluation =
@@ -315,6 +314,23 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
         ? { status: 'access_lost', removalKind: classification.removalKind, fields: [] }
         : undefined
 
+  const stateChanged = nextState !== customer.complianceState
+  // Effective trust (docs/effective-trust.md): part of the check, inside the run's time span and before the
+  // run is recorded, so a visible run is a finished check. It never fails the check.
+  await refreshTrustAfterCheck(deps, {
+    outcome,
+    customerId: customer.id,
+    customerName: customer.name,
+    tenantId,
+    partner: finalObserved,
+    // A change the same check explains by a drift, repair or recovery is told by that notification alone.
+    notify: mode !== 'report' && !stateChanged && !repaired,
+    storedLicence: customer.licence,
+    freshTokenIfMissing: input.trigger === 'staff',
+  })
+
+  const now = ctx.now()
+
   // Schedule: interval with jitter; a failure backs off (and retries no later than the interval); an
   // accepted deviation expiring before then brings the check forward so it becomes drift on time.
   const interval = customer.checkIntervalSeconds ?? settings.defaultCheckIntervalSeconds
@@ -327,7 +343,6 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     if (expiry !== undefined && expiry < next) next = new Date(expiry.getTime() + 1_000)
   }
 
-  const stateChanged = nextState !== customer.complianceState
   const patch: CustomerPatch = {
     linkRun: true,
     lastCheckAt: now,
@@ -378,20 +393,6 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     finishedAt: now,
     actor: 'system',
   }
-
-  // Effective trust (docs/effective-trust.md): evaluated before the run is recorded, so a run that is
-  // visible is a finished check (the tenant lock is released right after). It never fails the check.
-  await refreshTrustAfterCheck(deps, {
-    outcome,
-    customerId: customer.id,
-    customerName: customer.name,
-    tenantId,
-    partner: finalObserved,
-    // A change the same check explains by a drift, repair or recovery is told by that notification alone.
-    notify: mode !== 'report' && !stateChanged && !repaired,
-    storedLicence: customer.licence,
-    freshTokenIfMissing: input.trigger === 'staff',
-  })
 
   if (!stateChanged && !repaired) {
     // The common case: one statement.
