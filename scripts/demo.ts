@@ -12,6 +12,8 @@ import {
   buildDemoSeed,
   REALISTIC_SETTINGS,
   DEMO_IDS,
+  TRUST_DEMO_TENANTS,
+  buildTrustDemoTenants,
   simulatorTrustBundle,
   startSimulator,
 } from '../packages/ms-sim/src/index.ts'
@@ -93,23 +95,30 @@ await run('pnpm', ['--silent', '--filter', '@crosstrust/db', 'run', 'db:deploy']
 })
 
 say('› starting the Microsoft simulator')
-const sim = await startSimulator({
-  seed: {
-    ...buildDemoSeed({
-      appSecret,
-      staffAppSecret: staffSecret,
-      redirectUris: [
-        `${baseUrl}/consent/callback`,
-        `${baseUrl}/consent/signed-in`,
-        `http://localhost:${port}/consent/callback`,
-        `http://localhost:${port}/consent/signed-in`,
-      ],
-      staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
-    }),
-    // Microsoft's waits (consent replication, read-after-write lag), as a customer would see them.
-    settings: REALISTIC_SETTINGS,
-  },
+const demoSeed = buildDemoSeed({
+  appSecret,
+  staffAppSecret: staffSecret,
+  redirectUris: [
+    `${baseUrl}/consent/callback`,
+    `${baseUrl}/consent/signed-in`,
+    `http://localhost:${port}/consent/callback`,
+    `http://localhost:${port}/consent/signed-in`,
+  ],
+  staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
 })
+// Tenants that show each effective-trust verdict (docs/effective-trust.md), already onboarded.
+const demoApp = demoSeed.apps?.find((a) => a.clientId.toLowerCase() === DEMO_IDS.appClientId.toLowerCase())
+demoSeed.tenants = [
+  ...(demoSeed.tenants ?? []),
+  ...buildTrustDemoTenants({
+    partnerTenantId: DEMO_IDS.partnerTenantId,
+    appClientId: DEMO_IDS.appClientId,
+    graphRoles: demoApp?.requiredGraphRoles ?? [],
+  }),
+]
+// Microsoft's waits (consent replication, read-after-write lag), as a customer would see them.
+demoSeed.settings = REALISTIC_SETTINGS
+const sim = await startSimulator({ seed: demoSeed })
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -233,6 +242,26 @@ for (const c of customers) {
   )
   const link = await issueConsentLink(ctx, { publicBaseUrl: baseUrl, ttlDays: 14 }, customer.id, actor)
   say(`Consent link (${c.name}): ${link.url}`)
+}
+// The trust demo customers consented long ago and carry the applied partner entry: recorded as onboarded
+// and due now, so the first sweep checks them and the dashboard's "Trust effective" column fills in.
+say('')
+for (const t of TRUST_DEMO_TENANTS) {
+  await db.customer.create({
+    data: {
+      name: t.name,
+      tenantId: t.id,
+      expectedTenantId: t.id,
+      tenantDisplayName: t.name,
+      verifiedDomains: [t.domain],
+      licence: t.key === 'noP1' ? 'none' : 'p2',
+      onboardingState: 'onboarded',
+      complianceState: 'pending',
+      nextCheckAt: new Date(),
+      notes: `Trust demo: expect "${t.expected.replace('_', ' ')}" after the first check.`,
+    },
+  })
+  say(`Trust demo (${t.name}): expect ${t.expected.replace('_', ' ')}`)
 }
 await db.$disconnect()
 say('')

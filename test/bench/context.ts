@@ -2,12 +2,7 @@
 // scenario group, Redis, and the CA bundle the product processes trust.
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
-import {
-  buildDemoSeed,
-  REALISTIC_SETTINGS,
-  startSimulator,
-  type RunningSimulator,
-} from '@crosstrust/ms-sim'
+import { buildDemoSeed, REALISTIC_SETTINGS, startSimulator, type RunningSimulator } from '@crosstrust/ms-sim'
 import {
   createTemplateDatabase,
   dropTemplateDatabase,

@@ -4,15 +4,15 @@
 // queues and worker; every test uses its own simulated tenant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import { UnprocessableError } from '../../packages/core/src/index.ts'
-import { resolveTenant } from '../../packages/microsoft/src/index.ts'
-import { createCustomer, requestOffboard } from '../../packages/services/src/index.ts'
+import { UnprocessableError } from '@crosstrust/core'
+import { resolveTenant } from '@crosstrust/microsoft'
+import { createCustomer, requestOffboard } from '@crosstrust/services'
 import { addTenant, finished, newCustomer, serviceContext, STAFF, step } from '../support/consent-steps.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured, expectExactlyPolicy, storedPartner } from '../support/partner-assert.ts'
 import { APP, checkNow, customer, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { startSystem, waitFor, type System } from '../support/system.ts'
-import { REALISTIC_SETTINGS, type TenantSettings } from '../../packages/ms-sim/src/index.ts'
+import { REALISTIC_SETTINGS, type TenantSettings } from '@crosstrust/ms-sim'
 
 let sys: System
 

@@ -1,6 +1,6 @@
 import type { Config } from '@crosstrust/config'
 import { createMetricsRegistry, fleetMetrics, httpMetrics } from '@crosstrust/metrics'
-import { customerStateCounts } from '@crosstrust/services'
+import { customerStateCounts, customerTrustCounts } from '@crosstrust/services'
 import type { Infrastructure } from './infrastructure.ts'
 import type { ApiMetricsDeps } from './plugins/metrics.ts'
 
@@ -13,6 +13,7 @@ export function composeMetrics(
   fleetMetrics(registry, {
     queues: infra.queues,
     customerStateCounts: () => customerStateCounts(infra.prisma),
+    customerTrustCounts: () => customerTrustCounts(infra.prisma),
   })
   return { registry, http: httpMetrics(registry), token: config.METRICS_TOKEN }
 }

@@ -43,6 +43,7 @@ function filterQuery(ctx: CommandContext) {
   return {
     onboardingState: str(ctx.values.state),
     complianceState: str(ctx.values.compliance),
+    trust: str(ctx.values.trust),
     mode: str(ctx.values.mode),
     q: str(ctx.values.search),
   }

@@ -17,6 +17,7 @@ const GLOBAL: Options = {
 const FILTERS: Options = {
   state: { type: 'string' },
   compliance: { type: 'string' },
+  trust: { type: 'string' },
   mode: { type: 'string' },
   search: { type: 'string', short: 'q' },
 }
@@ -31,7 +32,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   'customers list': {
     usage:
-      'customers list [--state S] [--compliance C] [--mode M] [-q TEXT] [--sort F] [--order asc|desc] [--limit N] [--cursor C] [--all]',
+      'customers list [--state S] [--compliance C] [--trust V] [--mode M] [-q TEXT] [--sort F] [--order asc|desc] [--limit N] [--cursor C] [--all]',
     summary: 'List customers with their onboarding step, compliance and the guide’s verification view',
     options: {
       ...FILTERS,
@@ -86,7 +87,7 @@ const COMMANDS: Record<string, Command> = {
     run: commands.offboard,
   },
   export: {
-    usage: 'export [--output FILE] [--state S] [--compliance C] [--mode M] [-q TEXT]',
+    usage: 'export [--output FILE] [--state S] [--compliance C] [--trust V] [--mode M] [-q TEXT]',
     summary: 'Export customers as CSV (stdout unless --output)',
     options: { ...FILTERS, output: { type: 'string', short: 'o' } },
     run: commands.exportCsv,

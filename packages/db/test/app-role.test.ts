@@ -85,6 +85,7 @@ describe('the app role', () => {
       { table: 'check_runs', privileges: dml },
       { table: 'consent_links', privileges: dml },
       { table: 'consent_states', privileges: dml },
+      { table: 'customer_trust', privileges: dml },
       { table: 'customers', privileges: dml },
       { table: 'notification_events', privileges: dml },
       { table: 'onboarding_steps', privileges: dml },

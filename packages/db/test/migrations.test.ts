@@ -43,6 +43,7 @@ describe('migrations', () => {
       'check_runs',
       'consent_links',
       'consent_states',
+      'customer_trust',
       'customers',
       'notification_events',
       'onboarding_steps',

@@ -1,5 +1,5 @@
 import { JOB_KINDS, jobDefinitions, type JobQueues } from '@crosstrust/jobs'
-import { Gauge, type Registry } from 'prom-client'
+import { Counter, Gauge, type Registry } from 'prom-client'
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
 
@@ -14,6 +14,8 @@ export interface FleetSources {
   queues: JobQueues
   /** Customers per state pair, read on scrape (the API passes the services' query). */
   customerStateCounts: () => Promise<CustomerStateCount[]>
+  /** Customers per effective-trust verdict and the verdict changes so far (the services' query). */
+  customerTrustCounts: () => Promise<{ verdicts: { verdict: string; count: number }[]; changes: number }>
 }
 
 /**
@@ -51,6 +53,32 @@ export function fleetMetrics(registry: Registry, deps: FleetSources): void {
       for (const row of rows) {
         this.set({ onboarding_state: row.onboardingState, compliance_state: row.complianceState }, row.count)
       }
+    },
+  })
+  trustMetrics(registry, deps.customerTrustCounts)
+}
+
+/** Effective trust (docs/effective-trust.md): customers per verdict, and verdict changes so far. */
+function trustMetrics(registry: Registry, counts: FleetSources['customerTrustCounts']): void {
+  new Gauge({
+    name: 'crosstrust_customers_trust',
+    help: 'Customers by effective-trust verdict (effective, partly, no_effect, blocked, unknown), read on scrape.',
+    labelNames: ['verdict'] as const,
+    registers: [registry],
+    async collect() {
+      const { verdicts } = await counts()
+      this.reset()
+      for (const row of verdicts) this.set({ verdict: row.verdict }, row.count)
+    },
+  })
+  new Counter({
+    name: 'crosstrust_trust_verdict_changes_total',
+    help: 'Effective-trust verdict changes detected by checks (each notified once), summed from PostgreSQL on scrape.',
+    registers: [registry],
+    async collect() {
+      const { changes } = await counts()
+      this.reset()
+      this.inc(changes)
     },
   })
 }

@@ -30,6 +30,8 @@ const GRAPH_OPERATIONS = [
   'getDefaultPolicy',
   'getOrganization',
   'listSubscribedSkus',
+  'listConditionalAccessPolicies',
+  'getAuthorizationPolicy',
 ] as const satisfies readonly (keyof GraphGateway)[]
 
 /** `429`, `503`, … when Microsoft answered; otherwise the error kind (`transient` for a reset, `access_lost`…). */

@@ -79,6 +79,18 @@ export interface GraphGateway {
   getDefaultPolicy(tenantId: string, opts?: CallOptions): Promise<GraphResult<Record<string, unknown>>>
   getOrganization(tenantId: string, opts?: CallOptions): Promise<GraphResult<Organization>>
   listSubscribedSkus(tenantId: string, opts?: CallOptions): Promise<GraphResult<LicenceSummary>>
+  /** Every Conditional Access policy (follows `@odata.nextLink`); needs Policy.Read.All. */
+  listConditionalAccessPolicies(
+    tenantId: string,
+    opts?: CallOptions,
+  ): Promise<GraphResult<Record<string, unknown>[]>>
+  /** The tenant's authorization policy (`allowInvitesFrom`, …); needs Policy.Read.All. */
+  getAuthorizationPolicy(tenantId: string, opts?: CallOptions): Promise<GraphResult<Record<string, unknown>>>
+  /**
+   * The Graph application roles the tenant's app token carries (what the customer consented to).
+   * `forceRefresh` asks for a new token first (after a re-consent the cached one still has the old roles).
+   */
+  grantedRoles(tenantId: string, opts?: { forceRefresh?: boolean }): Promise<string[]>
 }
 
 export interface GraphGatewayOptions {
@@ -118,6 +130,13 @@ const skusSchema = z.object({
     }),
   ),
 })
+
+const policyPageSchema = z.looseObject({
+  value: z.array(z.looseObject({})),
+  '@odata.nextLink': z.string().optional(),
+})
+/** A tenant has at most a few hundred Conditional Access policies; a link loop must end. */
+const MAX_POLICY_PAGES = 50
 
 const PARTNERS = '/policies/crossTenantAccessPolicy/partners'
 
@@ -308,6 +327,57 @@ export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
           }
         },
       )
+    },
+    async listConditionalAccessPolicies(tenantId, opts) {
+      const first = '/identity/conditionalAccess/policies'
+      const policies: Record<string, unknown>[] = []
+      let next: string | undefined = first
+      let last: GraphResult<unknown> | undefined
+      let attempts = 0
+      for (let page = 0; next !== undefined; page++) {
+        if (page >= MAX_POLICY_PAGES)
+          throw new TransientError(`GET ${first}: more than ${MAX_POLICY_PAGES} pages`)
+        const url: string = next
+        const result: GraphResult<{ value: Record<string, unknown>[]; nextLink: string | undefined }> =
+          await call(
+            tenantId,
+            'GET',
+            first,
+            opts,
+            (c) => request(c, url, opts).get(),
+            (raw) => {
+              const parsed = policyPageSchema.parse(raw)
+              return { value: parsed.value, nextLink: parsed['@odata.nextLink'] }
+            },
+          )
+        policies.push(...result.value.value)
+        attempts += result.attempts
+        last = result
+        next = result.value.nextLink
+        // Only follow links to the Graph host we were configured with (never send the token elsewhere).
+        if (next !== undefined && new URL(next).origin !== graph.origin)
+          throw new TransientError(`GET ${first}: @odata.nextLink points to another host`)
+      }
+      return {
+        value: policies,
+        requestId: last?.requestId,
+        clientRequestId: last?.clientRequestId ?? randomUUID(),
+        attempts,
+      }
+    },
+    getAuthorizationPolicy(tenantId, opts) {
+      const path = '/policies/authorizationPolicy'
+      return call(
+        tenantId,
+        'GET',
+        path,
+        opts,
+        (c) => request(c, path, opts).get(),
+        (raw) => z.looseObject({}).parse(raw),
+      )
+    },
+    async grantedRoles(tenantId, opts) {
+      return (await options.tokens.getToken(tenantId, { forceRefresh: opts?.forceRefresh === true })).roles
     },
     listSubscribedSkus(tenantId, opts) {
       const path = '/subscribedSkus'

@@ -42,7 +42,13 @@ export function buildDemoSeed(o: DemoSeedOptions = {}): SimSeed {
   const partner = (o.partnerTenantId ?? DEMO_IDS.partnerTenantId).toLowerCase()
   const appId = (o.appClientId ?? DEMO_IDS.appClientId).toLowerCase()
   const staffAppId = (o.staffAppClientId ?? DEMO_IDS.staffAppClientId).toLowerCase()
-  const graphRoles = o.graphRoles ?? ['Policy.ReadWrite.CrossTenantAccess', 'Organization.Read.All']
+  // The partner app's application permissions (README "Permissions"): write the partner entry, read the
+  // organization and licences, read Conditional Access and authorization policies (effective trust).
+  const graphRoles = o.graphRoles ?? [
+    'Policy.ReadWrite.CrossTenantAccess',
+    'Organization.Read.All',
+    'Policy.Read.All',
+  ]
   const staff = (id: string, name: string, upn: string, roles: string[]) => ({
     id,
     displayName: name,

@@ -101,3 +101,4 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     },
   }
 }
+export { buildTrustDemoTenants, TRUST_DEMO_TENANTS, type TrustDemoKey } from './trust-demo-seed.ts'

@@ -34,6 +34,8 @@ export const tenantSettingsSchema = z
     auditIngestionDelaySeconds: z.number().min(0),
     /** Page size of GET /policies/crossTenantAccessPolicy/partners (undocumented by Microsoft). */
     partnersPageSize: z.number().int().min(1),
+    /** Page size of GET /identity/conditionalAccess/policies (undocumented by Microsoft). */
+    conditionalAccessPageSize: z.number().int().min(1),
     /** Error code of a partner DELETE refused because the partner still has an identitySynchronization policy. */
     partnerDeleteWithIdentitySyncErrorCode: z.string().min(1),
     /** App-only Graph access tokens: Microsoft's v1 JWT, or an opaque string (clients must not parse Graph tokens). */

@@ -98,6 +98,7 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   missingServicePrincipalErrorCode: 7000229,
   auditIngestionDelaySeconds: 120,
   partnersPageSize: 100,
+  conditionalAccessPageSize: 100,
   partnerDeleteWithIdentitySyncErrorCode: 'Request_BadRequest',
   graphTokenFormat: 'jwt',
   createNotFoundSeconds: 0,

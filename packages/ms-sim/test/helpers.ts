@@ -23,7 +23,13 @@ export function appCertificate(): Promise<ClientCertificate> {
 
 export async function testSeed(extra: Partial<Parameters<typeof buildDemoSeed>[0]> = {}): Promise<SimSeed> {
   const cert = await appCertificate()
-  const seed = buildDemoSeed({ appSecret: APP_SECRET, appCertificatePem: cert.certPem, ...extra })
+  // The simulator's own tests pin the app's roles; the product's current list is buildDemoSeed's default.
+  const seed = buildDemoSeed({
+    appSecret: APP_SECRET,
+    appCertificatePem: cert.certPem,
+    graphRoles: ['Policy.ReadWrite.CrossTenantAccess', 'Organization.Read.All'],
+    ...extra,
+  })
   return seed
 }
 

@@ -46,6 +46,7 @@ export const ROUTE_POLICY: RoutePolicyTable = [
   route('GET', '/api/v1/customers/:id/runs', 'Viewer'),
   route('GET', '/api/v1/customers/:id/audit-events', 'Viewer'),
   route('GET', '/api/v1/customers/:id/consent-links', 'Viewer'),
+  route('GET', '/api/v1/customers/:id/trust', 'Viewer'),
   route('POST', '/api/v1/customers/:id/consent-links', 'Operator'),
   route('DELETE', '/api/v1/customers/:id/consent-links', 'Operator'),
   route('DELETE', '/api/v1/customers/:id/consent-links/:linkId', 'Operator'),

@@ -33,6 +33,7 @@ const HEADLINES: Record<TransitionKind, string> = {
   removed_by_customer: 'Removed by the customer',
   onboarding_failed: 'Onboarding failed',
   onboarding_completed: 'Onboarding completed',
+  trust_changed: 'Trust effectiveness changed',
 }
 
 export function headline(transition: TransitionKind): string {
@@ -54,6 +55,7 @@ export function severityOf(transition: TransitionKind): 'good' | 'warning' | 'at
     case 'onboarding_completed':
       return 'good'
     case 'drifted':
+    case 'trust_changed':
       return 'warning'
     case 'access_lost':
     case 'removed_by_customer':

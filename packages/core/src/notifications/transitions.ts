@@ -24,6 +24,7 @@ export const TRANSITION_KINDS = [
   'removed_by_customer',
   'onboarding_failed',
   'onboarding_completed',
+  'trust_changed',
 ] as const
 
 export type TransitionKind = (typeof TRANSITION_KINDS)[number]

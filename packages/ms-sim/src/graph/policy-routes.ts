@@ -16,6 +16,7 @@ import { graphError, graphJson } from './respond.ts'
 import { renderConditionalAccessPolicy, buildIdentitySync } from './tenant-graph.ts'
 import { decodeSkipToken, encodeSkipToken, parseAuditFilter, queryAudits } from './directory-audit.ts'
 import { initiatorForCaller, recordIdentitySyncAudit } from './audit-recorder.ts'
+import { pagePartners } from './partner-paging.ts'
 
 export const CONDITIONAL_ACCESS_READ_ROLES = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess']
 export const AUTHORIZATION_POLICY_READ_ROLES = ['Policy.Read.All', 'Policy.ReadWrite.Authorization']
@@ -44,9 +45,17 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
   app.get('/v1.0/identity/conditionalAccess/policies', async (req, reply) => {
     const caller = authorize(state, req, reply, CONDITIONAL_ACCESS_READ_ROLES)
     if (!caller) return reply
+    const all = [...caller.tenant.graph.conditionalAccessPolicies.values()].map(renderConditionalAccessPolicy)
+    const page = pagePartners(all, req.query, state.settingsFor(caller.tenant).conditionalAccessPageSize)
+    if (!page.ok) return graphError(req, reply, 400, 'BadRequest', page.message)
     return graphJson(reply, 200, {
       '@odata.context': ctx('identity/conditionalAccess/policies'),
-      value: [...caller.tenant.graph.conditionalAccessPolicies.values()].map(renderConditionalAccessPolicy),
+      ...(page.nextQuery === null
+        ? {}
+        : {
+            '@odata.nextLink': `${state.graphUrl}/v1.0/identity/conditionalAccess/policies?${page.nextQuery}`,
+          }),
+      value: page.items,
     })
   })
 

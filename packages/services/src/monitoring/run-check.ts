@@ -27,6 +27,7 @@ import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { enqueueDeliveriesSafely } from '../notifications/enqueue-deliveries.ts'
 import { recordStateChange } from '../notifications/record-state-change.ts'
+import { refreshTrustAfterCheck } from '../effective-trust/refresh.ts'
 import { currentPolicy } from '../policy-store.ts'
 import { errorCodeOf, errorMessageOf, graphErrorKind } from './classify-error.ts'
 import { toNotifiable } from './notifiable.ts'
@@ -80,6 +81,7 @@ const customerSelect = {
   nextCheckAt: true,
   lastObservedHash: true,
   currentDiff: true,
+  licence: true,
 } as const
 
 async function activeDeviations(
@@ -269,7 +271,6 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     }
   }
 
-  const now = ctx.now()
   const repaired = repairResult?.repaired === true
   const finalObserved = repaired ? (repairResult?.after ?? null) : observed
   const finalEvaluation =
@@ -313,6 +314,23 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
         ? { status: 'access_lost', removalKind: classification.removalKind, fields: [] }
         : undefined
 
+  const stateChanged = nextState !== customer.complianceState
+  // Effective trust (docs/effective-trust.md): part of the check, inside the run's time span and before the
+  // run is recorded, so a visible run is a finished check. It never fails the check.
+  await refreshTrustAfterCheck(deps, {
+    outcome,
+    customerId: customer.id,
+    customerName: customer.name,
+    tenantId,
+    partner: finalObserved,
+    // A change the same check explains by a drift, repair or recovery is told by that notification alone.
+    notify: mode !== 'report' && !stateChanged && !repaired,
+    storedLicence: customer.licence,
+    freshTokenIfMissing: input.trigger === 'staff',
+  })
+
+  const now = ctx.now()
+
   // Schedule: interval with jitter; a failure backs off (and retries no later than the interval); an
   // accepted deviation expiring before then brings the check forward so it becomes drift on time.
   const interval = customer.checkIntervalSeconds ?? settings.defaultCheckIntervalSeconds
@@ -325,7 +343,6 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
     if (expiry !== undefined && expiry < next) next = new Date(expiry.getTime() + 1_000)
   }
 
-  const stateChanged = nextState !== customer.complianceState
   const patch: CustomerPatch = {
     linkRun: true,
     lastCheckAt: now,

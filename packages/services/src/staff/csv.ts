@@ -1,5 +1,6 @@
 import type { Db } from '@crosstrust/db'
 import { listCustomers, type CustomerFilters, type CustomerListRow } from './customer-list.ts'
+import { trustLabel } from './trust.ts'
 
 // CSV export of the customer list (RFC 4180: CRLF line ends, every field quoted, quotes doubled). Customer
 // names and domains are typed by people (and by customers' own admins, through their tenant's names), and
@@ -43,6 +44,8 @@ const COLUMNS: readonly [string, (row: CustomerListRow) => unknown][] = [
   ['inbound_access', (r) => r.verification?.inboundAccess],
   ['outbound_access', (r) => r.verification?.outboundAccess],
   ['tenant_restrictions', (r) => r.verification?.tenantRestrictions],
+  ['trust_effective', (r) => (r.trust ? trustLabel(r.trust.verdict) : '')],
+  ['trust_reason', (r) => r.trust?.reason],
   ['last_check_at', (r) => r.lastCheckAt],
   ['compliance_changed_at', (r) => r.complianceChangedAt],
   ['created_at', (r) => r.createdAt],

@@ -3,6 +3,7 @@ import { Prisma, type Db } from '@crosstrust/db'
 import { z } from 'zod'
 import { cursorDate, cursorParam, decodeCursor, invalidCursor, keysetPage, pageLimit } from './cursor.ts'
 import { verificationFromSnapshot } from './verification.ts'
+import { trustByCustomer, trustFilterCondition, trustFilterSchema, type TrustSummary } from './trust.ts'
 
 // The staff customer list (dashboard, JSON API, CLI, CSV export). One SQL query per page, keyset
 // paginated over an index (`(sort column, id)`; see migration `staff_queries`), plus one batched query for
@@ -28,6 +29,8 @@ export const customerFiltersSchema = z.object({
   onboardingState: z.enum(ONBOARDING_STATE_VALUES).optional(),
   complianceState: z.enum(COMPLIANCE_STATE_VALUES).optional(),
   mode: z.enum(MODE_FILTER_VALUES).optional(),
+  /** Effective-trust verdict (`effective`, `partly`, `no_effect` or `no effect`, `blocked`, `unknown`). */
+  trust: trustFilterSchema,
   /** Free text: part of the name or expected domain, a verified domain, or a tenant/customer ID. */
   q: z.string().trim().max(200).optional(),
 })
@@ -72,6 +75,8 @@ export interface CustomerListRow {
   verification: VerificationView | null
   /** The first onboarding step not done yet; null when every step is done. */
   currentStep: CurrentStepView | null
+  /** Effective trust as the last check evaluated it; null before the first evaluation. */
+  trust: TrustSummary | null
 }
 
 export interface CustomerPage {
@@ -121,6 +126,8 @@ export function filterConditions(filters: z.output<typeof customerFiltersSchema>
     where.push(Prisma.sql`compliance_state = ${filters.complianceState}::compliance_state`)
   if (filters.mode === 'default') where.push(Prisma.sql`mode IS NULL`)
   else if (filters.mode) where.push(Prisma.sql`mode = ${filters.mode}::customer_mode`)
+  const trust = trustFilterCondition(filters.trust)
+  if (trust) where.push(trust)
   const q = filters.q?.trim()
   if (q) {
     const like = `%${escapeLike(q)}%`
@@ -221,7 +228,7 @@ function currentStepOf(steps: StepRow[]): CurrentStepView | null {
   }
 }
 
-function toRow(row: RawRow, steps: StepRow[]): CustomerListRow {
+function toRow(row: RawRow, steps: StepRow[], trust: TrustSummary | null): CustomerListRow {
   return {
     id: row.id,
     name: row.name,
@@ -240,6 +247,7 @@ function toRow(row: RawRow, steps: StepRow[]): CustomerListRow {
     createdAt: row.created_at,
     verification: verificationFromSnapshot(row.last_observed_snapshot, row.compliance_state),
     currentStep: currentStepOf(steps),
+    trust,
   }
 }
 
@@ -281,5 +289,12 @@ export async function listCustomers(db: Db, rawQuery: CustomerListQuery = {}): P
     list.push(s)
     byCustomer.set(s.customerId, list)
   }
-  return { items: page.map((row) => toRow(row, byCustomer.get(row.id) ?? [])), nextCursor }
+  const trust = await trustByCustomer(
+    db,
+    page.map((r) => r.id),
+  )
+  return {
+    items: page.map((row) => toRow(row, byCustomer.get(row.id) ?? [], trust.get(row.id) ?? null)),
+    nextCursor,
+  }
 }

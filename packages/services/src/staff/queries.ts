@@ -53,3 +53,12 @@ export { csvCell, csvLine, exportCustomersCsv } from './csv.ts'
 export { listNeedsAttention, type AttentionItem, type AttentionReason } from './needs-attention.ts'
 export { verificationFromSnapshot } from './verification.ts'
 export { revokeConsentLink } from './consent-link-revoke.ts'
+export {
+  TRUST_FILTER_VALUES,
+  customerTrustDetail,
+  customerTrustCounts,
+  trustByCustomer,
+  trustLabel,
+  type TrustDetail,
+  type TrustSummary,
+} from './trust.ts'

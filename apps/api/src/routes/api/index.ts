@@ -9,6 +9,7 @@ import type { StaffApiDeps } from './deps.ts'
 import { historyApiRoutes } from './history.ts'
 import { overviewApiRoutes } from './overview.ts'
 import { policyApiRoutes } from './policy.ts'
+import { trustApiRoutes } from './trust.ts'
 import { webhookApiRoutes } from './webhooks.ts'
 
 export function staffApiRoutes(app: FastifyInstance, deps: StaffApiDeps): void {
@@ -20,4 +21,5 @@ export function staffApiRoutes(app: FastifyInstance, deps: StaffApiDeps): void {
   historyApiRoutes(app, deps)
   webhookApiRoutes(app, deps)
   policyApiRoutes(app, deps)
+  trustApiRoutes(app, deps)
 }

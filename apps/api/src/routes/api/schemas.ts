@@ -7,6 +7,7 @@ import {
   RUN_KINDS,
   RUN_OUTCOMES,
 } from '@crosstrust/services'
+import { TRUST_VERDICTS } from '@crosstrust/core'
 import { z } from 'zod'
 
 export const idParams = z.object({ id: z.uuid() })
@@ -41,6 +42,19 @@ export const verificationSchema = z
   .nullable()
   .describe("The setup guide's Figure 4 view of the partner entry as last observed")
 
+/** Effective trust (docs/effective-trust.md) as the last check evaluated it; null before the first. */
+export const trustSummarySchema = z
+  .object({
+    verdict: z.enum(TRUST_VERDICTS),
+    reason: z.string(),
+    fix: z.string().nullable(),
+    evaluatedAt: z.date(),
+  })
+  .nullable()
+  .describe(
+    "Will the partner's operators stop being prompted? effective, partly, no_effect, blocked, unknown",
+  )
+
 export const customerRowSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -67,6 +81,7 @@ export const customerRowSchema = z.object({
       attempts: z.number().int(),
     })
     .nullable(),
+  trust: trustSummarySchema,
 })
 
 export const customerSchema = z.object({

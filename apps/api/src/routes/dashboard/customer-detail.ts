@@ -10,6 +10,7 @@ import {
 import {
   currentPolicy,
   customerDetail,
+  customerTrustDetail,
   pendingTenantConfirmation,
   type CustomerDetail,
 } from '@crosstrust/services'
@@ -34,6 +35,7 @@ import {
   timeExact,
 } from './format.ts'
 import { actorCell, auditActionLabel, auditSummary } from './audit-format.ts'
+import { trustSection } from './trust-section.ts'
 
 const STATUS_ICON: Record<string, string> = {
   succeeded: '✓',
@@ -654,9 +656,10 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
   app.get('/customers/:id', async (request, reply) => {
     const { id } = z.object({ id: z.string().max(64) }).parse(request.params)
     const now = deps.ctx.now()
-    const [detail, policy] = await Promise.all([
+    const [detail, policy, trust] = await Promise.all([
       customerDetail(deps.ctx.db, id, { now, recentRuns: 10, recentAudit: 15 }),
       currentPolicy(deps.ctx.db),
+      customerTrustDetail(deps.ctx.db, id),
     ])
     const pending = await pendingTenantConfirmation(deps.ctx, id)
     const waiting = !SETTLED_STATES.has(detail.customer.onboardingState)
@@ -665,6 +668,7 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       ${waiting ? html`<p class="live muted" data-refresh="5" role="status">This page refreshes itself while onboarding is in progress.</p>` : ''}
       <div class="detail-grid">
         <div class="main-col">
+          ${detail.customer.onboardingState === 'onboarded' || trust !== null ? trustSection(request, detail.customer.id, trust, now) : ''}
           ${policySection(request, detail, policy, deps, now)} ${runsSection(detail, now)}
           ${auditSection(detail, now)}
         </div>

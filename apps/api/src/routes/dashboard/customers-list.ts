@@ -1,5 +1,7 @@
 // The customer list: filters, free-text search, sort and keyset pagination (next and previous) over the
 // read-side query `listCustomers`, with the guide's Figure 4 columns next to onboarding and compliance.
+import { TRUST_VERDICTS } from '@crosstrust/core'
+import { TRUST_LABELS, trustBadge } from './trust-section.ts'
 import { expectedVerificationView, type VerificationView } from '@crosstrust/core'
 import {
   COMPLIANCE_STATE_VALUES,
@@ -50,6 +52,7 @@ const listQuery = z.object({
   onboardingState: z.preprocess(empty, z.enum(ONBOARDING_STATE_VALUES).optional()).catch(undefined),
   complianceState: z.preprocess(empty, z.enum(COMPLIANCE_STATE_VALUES).optional()).catch(undefined),
   mode: z.preprocess(empty, z.enum(['report', 'alert', 'remediate', 'default']).optional()).catch(undefined),
+  trust: z.preprocess(empty, z.enum(TRUST_VERDICTS).optional()).catch(undefined),
   sort: z.preprocess(empty, z.string().max(20).optional()).catch(undefined),
 })
 
@@ -100,6 +103,7 @@ export function customerRow(
     </th>
     <td>${stepCell(row, now)}</td>
     <td>${complianceBadge(row.complianceState)}</td>
+    <td>${trustBadge(row.trust)}</td>
     ${FIGURE4_COLUMNS.map(([key]) => figure4Cell(row.verification, expected, key))}
     <td class="nowrap">${modeLabel(row.mode, defaultMode)}</td>
     <td class="nowrap">${timeAgo(row.lastCheckAt, now, 'Never')}</td>
@@ -114,6 +118,9 @@ export function customerTableHead(sort?: CustomerSort, order?: 'asc' | 'desc'): 
       <th scope="col" rowspan="2" ${sorted('name')}>Customer</th>
       <th scope="col" rowspan="2">Onboarding</th>
       <th scope="col" rowspan="2">Compliance</th>
+      <th scope="col" rowspan="2" title="Will the partner's operators stop being prompted?">
+        Trust effective
+      </th>
       <th scope="colgroup" colspan="3" class="group">Entra admin center view (guide, Figure 4)</th>
       <th scope="col" rowspan="2">Mode</th>
       <th scope="col" rowspan="2" class="nowrap" ${sorted('lastCheckAt')}>Last check</th>
@@ -136,6 +143,7 @@ export function customerListRoutes(app: FastifyInstance, deps: DashboardDeps, fl
       ...(q.onboardingState ? { onboardingState: q.onboardingState } : {}),
       ...(q.complianceState ? { complianceState: q.complianceState } : {}),
       ...(q.mode ? { mode: q.mode } : {}),
+      ...(q.trust ? { trust: q.trust } : {}),
     }
     const base = { ...filters, ...(q.sort ? { sort: q.sort } : {}) }
     let pos = pagePosition(request.query)
@@ -196,6 +204,7 @@ export function customerListRoutes(app: FastifyInstance, deps: DashboardDeps, fl
           COMPLIANCE_STATE_VALUES.map((s) => [s, COMPLIANCE_LABELS[s] ?? s] as const),
         )}
         ${filterSelect('mode', 'Mode', q.mode, [...Object.entries(MODE_LABELS), ['default', `Default (${deps.defaultMode})`]])}
+        ${filterSelect('trust', 'Trust effective', q.trust, Object.entries(TRUST_LABELS))}
         <div class="field">
           <label for="flt-sort">Sort</label>
           <select id="flt-sort" name="sort">

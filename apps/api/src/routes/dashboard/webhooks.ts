@@ -37,6 +37,7 @@ const TRANSITION_LABELS: Record<string, string> = {
   removed_by_customer: 'Removed by customer',
   onboarding_failed: 'Onboarding failed',
   onboarding_completed: 'Onboarding completed',
+  trust_changed: 'Trust effectiveness changed',
 }
 
 /** The form's rule, in words: what `webhookUrlProblem` and the worker's connect-time check enforce. */

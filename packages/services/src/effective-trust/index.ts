@@ -1,0 +1,6 @@
+export {
+  refreshEffectiveTrust,
+  refreshTrustAfterCheck,
+  type TrustRefreshInput,
+  type TrustRefreshResult,
+} from './refresh.ts'
