@@ -8,7 +8,6 @@ import { confirmTenant } from '@crosstrust/services'
 import {
   addTenant,
   callbackUrl,
-  CONSENT_COOKIE,
   consentPhaseState,
   finished,
   newCustomer,
@@ -166,9 +165,9 @@ describe('consent in the browser', () => {
     expect(await page.locator('.lead').textContent()).toContain(`Evil ${payload}`)
     expect(await page.locator('main script, main img').count()).toBe(0)
 
-    const { state, browserSecret } = await consentPhaseState(sys, token, tenant.id)
+    const { state, cookieName, browserSecret } = await consentPhaseState(sys, token, tenant.id)
     await b.context.addCookies([
-      { name: CONSENT_COOKIE, value: browserSecret, domain: '127.0.0.1', path: '/consent', httpOnly: true },
+      { name: cookieName, value: browserSecret, domain: '127.0.0.1', path: '/consent', httpOnly: true },
     ])
     await page.goto(
       callbackUrl(sys, { admin_consent: 'True', error: other, error_description: payload, state }),

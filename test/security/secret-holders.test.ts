@@ -198,6 +198,27 @@ describe('an attempt id (in the result page URL)', () => {
   })
 })
 
+describe('an attempt id of an unfinished attempt (e.g. from a cancel page seen over a shoulder)', () => {
+  it('restarts nothing from another browser; the browser that started it can try again', async () => {
+    const tenant = addTenant(sys)
+    const { customerId, linkUrl } = await newCustomer(sys, 'Cancelled Attempt AB')
+    const victim = new AdminBrowser()
+    const cancelled = await victim.get(
+      await answerConsent(await startConsent(linkUrl, tenant.id, victim), tenant.id, 'cancel', victim),
+    )
+    const attemptId = /\/consent\/result\/([0-9a-f-]{36})\/retry/.exec(cancelled.body)?.[1] ?? ''
+    const before = await snapshot(sys, customerId)
+    const attacker = new AdminBrowser()
+    const stolen = await attacker.fetch(`${sys.baseUrl}/consent/result/${attemptId}/retry`, {
+      method: 'POST',
+    })
+    expect(stolen.status).toBe(404)
+    expect(await snapshot(sys, customerId)).toBe(before)
+    const own = await victim.fetch(`${sys.baseUrl}/consent/result/${attemptId}/retry`, { method: 'POST' })
+    expect(own.status).toBe(303)
+  })
+})
+
 describe('a staff session or token', () => {
   it('a Viewer cannot confirm a first-time tenant; an Operator can, once', async () => {
     const tenant = addTenant(sys)

@@ -12,7 +12,7 @@ import { escaped } from '../support/xss.ts'
 import {
   addTenant,
   answerConsent,
-  CONSENT_COOKIE,
+  CONSENT_COOKIE_PREFIX,
   newCustomer,
   startConsent,
   stateOf,
@@ -193,8 +193,10 @@ describe('security', () => {
     declinedCallback.searchParams.set('error_description', xss)
     declinedCallback.searchParams.set('error', `access_denied${xss}`)
     // The admin's browser carries the attempt's binding cookie (HttpOnly, set by "Continue to Microsoft").
-    const browserCookie = `${CONSENT_COOKIE}=${defaultBrowser.cookie(CONSENT_COOKIE) ?? ''}`
-    remember('consent browser binding', defaultBrowser.cookie(CONSENT_COOKIE))
+    const browserCookie = defaultBrowser.cookieHeader('/consent/callback')
+    for (const secret of defaultBrowser.cookiesStartingWith(CONSENT_COOKIE_PREFIX)) {
+      remember('consent browser binding', secret)
+    }
     const page = await send({
       method: 'GET',
       target: `${declinedCallback.pathname}${declinedCallback.search}`,
@@ -212,7 +214,7 @@ describe('security', () => {
     const done = await send({
       method: 'GET',
       target: `${callback.pathname}${callback.search}`,
-      headers: { cookie: browserCookie },
+      headers: { cookie: defaultBrowser.cookieHeader('/consent/callback') },
       from: fuzzFrom(),
     })
     expect(done.status).toBe(303)

@@ -45,6 +45,19 @@ export class AdminBrowser {
     return this.jar.get(name)?.value
   }
 
+  /** The Cookie header this browser would send to `path`. */
+  cookieHeader(path: string): string {
+    return [...this.jar.entries()]
+      .filter(([, c]) => path.startsWith(c.path))
+      .map(([name, c]) => `${name}=${c.value}`)
+      .join('; ')
+  }
+
+  /** Every cookie value whose name starts with `prefix`. */
+  cookiesStartingWith(prefix: string): string[] {
+    return [...this.jar.entries()].filter(([name]) => name.startsWith(prefix)).map(([, c]) => c.value)
+  }
+
   setCookie(name: string, value: string, path = '/'): void {
     this.jar.set(name, { value, path })
   }

@@ -98,27 +98,24 @@ export async function get(url: string, browser: AdminBrowser = defaultBrowser): 
   return browser.get(url)
 }
 
-export const CONSENT_COOKIE = 'crosstrust_consent'
+/** Consent attempts bind the browser with one cookie each, named after the attempt. */
+export const CONSENT_COOKIE_PREFIX = 'crosstrust_consent_'
 
 /**
  * A consent-leg `state` for a link, as if `tenantId`'s admin had signed in from `browser` (written straight
  * to the database, so tests of the callback's rendering do not spend the sign-in route's rate limit).
- * Returns the state and the browser secret (for a Chromium context's cookie).
+ * Returns the state and the binding cookie (for a Chromium context).
  */
 export async function consentPhaseState(
   sys: System,
   token: string,
   tenantId: string,
   browser: AdminBrowser = defaultBrowser,
-): Promise<{ state: string; browserSecret: string }> {
+): Promise<{ state: string; cookieName: string; browserSecret: string }> {
   const link = await sys.db.prisma.consentLink.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } })
-  let browserSecret = browser.cookie(CONSENT_COOKIE)
-  if (browserSecret === undefined) {
-    browserSecret = generateConsentToken()
-    browser.setCookie(CONSENT_COOKIE, browserSecret, '/consent')
-  }
+  const browserSecret = generateConsentToken()
   const state = generateConsentToken()
-  await sys.db.prisma.consentState.create({
+  const row = await sys.db.prisma.consentState.create({
     data: {
       stateHash: hashToken(state),
       consentLinkId: link.id,
@@ -131,7 +128,9 @@ export async function consentPhaseState(
       signedInAt: new Date(),
     },
   })
-  return { state, browserSecret }
+  const cookieName = `${CONSENT_COOKIE_PREFIX}${row.id.replaceAll('-', '')}`
+  browser.setCookie(cookieName, browserSecret, '/consent')
+  return { state, cookieName, browserSecret }
 }
 
 /** The `state` Crosstrust put into a Microsoft URL. */

@@ -50,9 +50,12 @@ export const REDACT_PATHS = [
   '*.cookie',
 ]
 
-/** Consent links carry the raw token in the path (`/consent/<token>`) and OAuth values in the query. */
+/**
+ * Consent links carry the raw token in the path (`/consent/<token>`), result and status pages the attempt id
+ * (`/consent/result/<id>`, `/consent/status/<id>`), and OAuth values travel in the query.
+ */
 const SENSITIVE_URL =
-  /(\/consent\/)(?!callback\b|status\b)[^/?#\s]+|([?&](?:state|code|token|client_secret|access_token)=)[^&#\s]+/gi
+  /(\/consent\/(?:result\/|status\/)?)(?!callback\b|signed-in\b|result\b|status\b)[^/?#\s]+|([?&](?:state|code|token|client_secret|access_token)=)[^&#\s]+/gi
 
 export function redactUrl(url: string): string {
   return url.replace(SENSITIVE_URL, (_m, consent: string | undefined, query: string | undefined) =>

@@ -49,11 +49,15 @@ describe('logger redaction', () => {
     })
   })
 
-  it('redacts consent tokens and OAuth values in URLs but keeps the route', () => {
+  it('redacts consent tokens, attempt ids and OAuth values in URLs but keeps the route', () => {
     expect(redactUrl('/consent/abcDEF123')).toBe('/consent/[Redacted]')
     expect(redactUrl('/consent/callback?state=s&admin_consent=True')).toBe(
       '/consent/callback?state=[Redacted]&admin_consent=True',
     )
-    expect(redactUrl('/consent/status/xyz')).toBe('/consent/status/xyz')
+    expect(redactUrl('/consent/status/xyz')).toBe('/consent/status/[Redacted]')
+    expect(redactUrl('/consent/result/1f0c/retry')).toBe('/consent/result/[Redacted]/retry')
+    expect(redactUrl('/consent/signed-in?code=c&state=s')).toBe(
+      '/consent/signed-in?code=[Redacted]&state=[Redacted]',
+    )
   })
 })

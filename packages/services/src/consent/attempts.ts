@@ -5,7 +5,13 @@ import type { ConsentLink, Customer } from '@crosstrust/db'
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
-import { browserHash, newBrowserSecret } from './browser-binding.ts'
+import {
+  browserHash,
+  consentCookieName,
+  newBrowserSecret,
+  sameBrowser,
+  type BrowserSecrets,
+} from './browser-binding.ts'
 import { inspectConsentLink, linkUsable } from './links.ts'
 import { DEFAULT_STATE_TTL_SECONDS, type ConsentSettings } from './settings.ts'
 
@@ -13,13 +19,12 @@ export interface StartedAttempt {
   /** Microsoft's account picker for the partner app. */
   redirectUrl: string
   attemptId: string
-  /** Goes only into the starting browser's HttpOnly cookie. */
+  /** Goes only into the starting browser's HttpOnly cookie, named `cookieName`. */
   browserSecret: string
+  cookieName: string
   /** Seconds the browser cookie must live (the attempt's lifetime). */
   ttlSeconds: number
 }
-
-const SECRET_SHAPE = /^[A-Za-z0-9_-]{32,128}$/
 
 async function startAttempt(
   ctx: ServiceContext,
@@ -27,14 +32,11 @@ async function startAttempt(
   link: ConsentLink,
   customer: Customer,
   actor: Actor,
-  existingSecret: string | undefined,
 ): Promise<StartedAttempt> {
   const state = generateConsentToken()
   const nonce = generateConsentToken()
   const codeVerifier = generateConsentToken()
-  // One secret per browser: a second tab (or "Try again") keeps the first attempt's binding valid.
-  const browserSecret =
-    existingSecret !== undefined && SECRET_SHAPE.test(existingSecret) ? existingSecret : newBrowserSecret()
+  const browserSecret = newBrowserSecret()
   const ttlSeconds = settings.stateTtlSeconds ?? DEFAULT_STATE_TTL_SECONDS
   const now = ctx.now()
   const attempt = await ctx.db.$transaction(async (tx) => {
@@ -58,7 +60,13 @@ async function startAttempt(
     return created
   })
   const redirectUrl = await settings.signIn.authorizationUrl({ state, nonce, codeVerifier })
-  return { redirectUrl, attemptId: attempt.id, browserSecret, ttlSeconds }
+  return {
+    redirectUrl,
+    attemptId: attempt.id,
+    browserSecret,
+    cookieName: consentCookieName(attempt.id),
+    ttlSeconds,
+  }
 }
 
 /** The admin pressed "Continue to Microsoft" on a link's landing page. */
@@ -67,28 +75,30 @@ export async function beginConsent(
   settings: ConsentSettings,
   token: string,
   actor: Actor,
-  browserSecret?: string,
 ): Promise<StartedAttempt | { status: 'expired' | 'revoked' | 'unknown' | 'completed' }> {
   const inspection = await inspectConsentLink(ctx, token)
   if (inspection.status !== 'valid') return { status: inspection.status }
-  return startAttempt(ctx, settings, inspection.link, inspection.customer, actor, browserSecret)
+  return startAttempt(ctx, settings, inspection.link, inspection.customer, actor)
 }
 
-/** "Try again" from a result page: a new attempt on the same link, if the link is still usable. */
+/**
+ * "Try again" from a result page: a new attempt on the same link, if the link is still usable and the request
+ * comes from the browser of the earlier attempt (an attempt id alone, e.g. from a log, restarts nothing).
+ */
 export async function retryConsent(
   ctx: ServiceContext,
   settings: ConsentSettings,
   attemptId: string,
   actor: Actor,
-  browserSecret?: string,
+  browserSecret: BrowserSecrets,
 ): Promise<StartedAttempt | { status: 'unknown' | 'unusable' }> {
   if (!z.uuid().safeParse(attemptId).success) return { status: 'unknown' }
   const attempt = await ctx.db.consentState.findUnique({
     where: { id: attemptId },
     include: { consentLink: { include: { customer: true } } },
   })
-  if (!attempt) return { status: 'unknown' }
+  if (!attempt || !sameBrowser(attempt.browserHash, browserSecret(attempt.id))) return { status: 'unknown' }
   const { customer, ...link } = attempt.consentLink
   if (!linkUsable(link, customer, ctx.now())) return { status: 'unusable' }
-  return startAttempt(ctx, settings, link, customer, actor, browserSecret)
+  return startAttempt(ctx, settings, link, customer, actor)
 }

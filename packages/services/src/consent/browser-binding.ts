@@ -4,6 +4,14 @@
 import { timingSafeEqual } from 'node:crypto'
 import { generateConsentToken, hashToken } from '@crosstrust/core'
 
+/** The browser's cookies, by attempt: each attempt has its own cookie, so tabs never overwrite each other. */
+export type BrowserSecrets = (attemptId: string) => string | undefined
+
+/** One cookie per attempt; its value is never reused from the request (a planted cookie binds nothing). */
+export function consentCookieName(attemptId: string): string {
+  return `crosstrust_consent_${attemptId.replaceAll('-', '')}`
+}
+
 export function newBrowserSecret(): string {
   return generateConsentToken()
 }

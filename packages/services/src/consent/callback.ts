@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { loadSteps, moveStep, resetFrom } from '../onboarding-steps.ts'
-import { sameBrowser } from './browser-binding.ts'
+import { sameBrowser, type BrowserSecrets } from './browser-binding.ts'
 import type { InvalidStateReason } from './sign-in.ts'
 
 export const consentCallbackQuery = z.object({
@@ -33,7 +33,7 @@ export type CallbackResult =
 export async function completeConsent(
   ctx: ServiceContext,
   query: ConsentCallbackQuery,
-  browserSecret: string | undefined,
+  browserSecret: BrowserSecrets,
   actor: Actor,
 ): Promise<CallbackResult> {
   if (!query.state) return { kind: 'invalid_state', reason: 'missing' }
@@ -45,7 +45,7 @@ export async function completeConsent(
   if (!attempt || attempt.phase !== 'consent' || attempt.signedInTenantId === null) {
     return { kind: 'invalid_state', reason: 'unknown' }
   }
-  if (!sameBrowser(attempt.browserHash, browserSecret))
+  if (!sameBrowser(attempt.browserHash, browserSecret(attempt.id)))
     return { kind: 'invalid_state', reason: 'other_browser' }
   if (attempt.usedAt) return { kind: 'invalid_state', reason: 'replayed' }
   if (attempt.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid_state', reason: 'expired' }

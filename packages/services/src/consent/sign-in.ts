@@ -13,7 +13,7 @@ import { AdminSignInError, buildAdminConsentUrl, type SignedInAdmin } from '@cro
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
-import { sameBrowser } from './browser-binding.ts'
+import { sameBrowser, type BrowserSecrets } from './browser-binding.ts'
 import { linkUsable } from './links.ts'
 import { DEFAULT_STATE_TTL_SECONDS, type ConsentSettings } from './settings.ts'
 
@@ -43,7 +43,7 @@ export async function completeSignIn(
   ctx: ServiceContext,
   settings: ConsentSettings,
   query: SignInCallbackQuery,
-  browserSecret: string | undefined,
+  browserSecret: BrowserSecrets,
   actor: Actor,
 ): Promise<SignInResult> {
   if (!query.state) return { kind: 'invalid_state', reason: 'missing' }
@@ -52,7 +52,7 @@ export async function completeSignIn(
     include: { consentLink: { include: { customer: true } } },
   })
   if (!attempt || attempt.phase !== 'sign_in') return { kind: 'invalid_state', reason: 'unknown' }
-  if (!sameBrowser(attempt.browserHash, browserSecret))
+  if (!sameBrowser(attempt.browserHash, browserSecret(attempt.id)))
     return { kind: 'invalid_state', reason: 'other_browser' }
   const now = ctx.now()
   if (attempt.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid_state', reason: 'expired' }

@@ -8,7 +8,9 @@ import {
   inspectConsentLink,
   retryConsent,
   signInCallbackQuery,
+  consentCookieName,
   type Actor,
+  type BrowserSecrets,
   type StartedAttempt,
 } from '@crosstrust/services'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -24,12 +26,6 @@ import {
   signInProblemPage,
 } from './pages.ts'
 
-/**
- * Binds a consent attempt to this browser: HttpOnly (no script reads it), SameSite=Lax (sent on Microsoft's
- * top-level GET redirects back to us, not on cross-site subrequests), Path=/consent, lifetime of the attempt.
- */
-export const CONSENT_COOKIE = 'crosstrust_consent'
-
 const tokenParams = z.object({ token: z.string().max(256) })
 const attemptParams = z.object({ attemptId: z.string().max(64) })
 
@@ -42,9 +38,12 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
   const { ctx, partner } = deps
   const limited = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } })
   const secure = deps.publicBaseUrl.startsWith('https:')
+  // Binds each consent attempt to this browser: one cookie per attempt, HttpOnly (no script reads it),
+  // SameSite=Lax (sent on Microsoft's top-level GET redirects back to us, not on cross-site subrequests),
+  // Path=/consent, living as long as the attempt.
   const toMicrosoft = (reply: FastifyReply, started: StartedAttempt) =>
     reply
-      .setCookie(CONSENT_COOKIE, started.browserSecret, {
+      .setCookie(started.cookieName, started.browserSecret, {
         path: '/consent',
         httpOnly: true,
         sameSite: 'lax',
@@ -52,7 +51,10 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
         maxAge: started.ttlSeconds,
       })
       .redirect(started.redirectUrl, 303)
-  const browserSecret = (request: FastifyRequest): string | undefined => request.cookies[CONSENT_COOKIE]
+  const browserSecret =
+    (request: FastifyRequest): BrowserSecrets =>
+    (attemptId) =>
+      request.cookies[consentCookieName(attemptId)]
   // Consent pages must never be cached or leak the token through Referer.
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/consent')) reply.header('cache-control', 'no-store')
@@ -86,13 +88,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     { schema: { params: tokenParams }, config: limited(20) },
     async (request, reply) => {
       const { token } = request.params as z.infer<typeof tokenParams>
-      const result = await beginConsent(
-        ctx,
-        deps.consent,
-        token,
-        customerAdmin(request),
-        browserSecret(request),
-      )
+      const result = await beginConsent(ctx, deps.consent, token, customerAdmin(request))
       if ('redirectUrl' in result) return toMicrosoft(reply, result)
       return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
     },
