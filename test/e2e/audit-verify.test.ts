@@ -90,6 +90,16 @@ describe('audit chain verification (API and CLI)', () => {
     expect(run.stdout).toContain(head.hash)
     const asJson = await cli(['audit', 'verify', '--json'])
     expect(JSON.parse(asJson.stdout)).toEqual({ ok: true, count: 3, headSeq: '3', headHash: head.hash })
+    expect(run.stdout).toMatch(new RegExp(`Anchor\\s+3:${head.hash}`))
+    const anchored = await cli(['audit', 'verify', '--anchor', `3:${head.hash}`])
+    expect(anchored.code, anchored.stderr).toBe(0)
+    const wrong = await cli(['audit', 'verify', '--anchor', `3:${'0'.repeat(64)}`])
+    expect(wrong.code).toBe(4)
+    expect(wrong.stdout).toMatch(/Kind\s+anchor_mismatch/)
+    const malformed = await fetch(`${sys.baseUrl}/api/v1/audit/verify?anchor=3:xyz`, {
+      headers: { authorization: `Bearer ${tokens.admin}` },
+    })
+    expect(malformed.status).toBe(400)
   })
 
   it('reports the first broken link after the owner rewrites an event, and the CLI exits 4', async () => {

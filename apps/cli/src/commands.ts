@@ -302,7 +302,12 @@ type AuditChainResult =
 /** Prints the chain's length and head hash (keep it: it anchors the trail outside the database). */
 export async function auditVerify(ctx: CommandContext): Promise<void> {
   const api = await client(ctx)
-  const result = await api.json<AuditChainResult>('GET', '/api/v1/audit/verify')
+  const anchor = str(ctx.values.anchor)
+  const path =
+    anchor === undefined
+      ? '/api/v1/audit/verify'
+      : `/api/v1/audit/verify?anchor=${encodeURIComponent(anchor)}`
+  const result = await api.json<AuditChainResult>('GET', path)
   if (asJson(ctx)) ctx.io.out(json(result))
   else if (result.ok) {
     ctx.io.out(
@@ -311,6 +316,7 @@ export async function auditVerify(ctx: CommandContext): Promise<void> {
         ['Events', String(result.count)],
         ['Head position', result.headSeq],
         ['Head hash', result.headHash],
+        ['Anchor', result.headSeq === null ? '-' : `${result.headSeq}:${result.headHash}`],
       ]),
     )
   } else {

@@ -107,9 +107,10 @@ const COMMANDS: Record<string, Command> = {
     run: commands.login,
   },
   'audit verify': {
-    usage: 'audit verify',
-    summary: 'Verify the audit hash chain; prints its head hash (exit 4 when it is broken)',
-    options: {},
+    usage: 'audit verify [--anchor <position>:<hash>]',
+    summary:
+      'Verify the audit hash chain; prints its head (keep it outside the database and pass it back as --anchor later to detect deleted newest rows or a recomputed chain; exit 4 when broken)',
+    options: { anchor: { type: 'string' } },
     run: commands.auditVerify,
   },
   logout: { usage: 'logout', summary: 'Forget the stored sign-in', options: {}, run: commands.logout },

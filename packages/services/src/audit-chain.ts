@@ -10,8 +10,11 @@ import type { Db } from '@crosstrust/db'
  *   predecessor, or two rows share a position).
  * - `link_broken`: the row does not follow its predecessor otherwise (the predecessor was rewritten with a
  *   recomputed hash, or this row was written outside the chain).
+ * - `anchor_mismatch`: a head recorded earlier outside the database (`anchor`) is not in the chain any more:
+ *   the newest rows were deleted, or the whole chain was recomputed. Only an anchor can show these two.
  */
-export type AuditChainBreakKind = 'content_changed' | 'row_missing' | 'row_inserted' | 'link_broken'
+export type AuditChainBreakKind =
+  'content_changed' | 'row_missing' | 'row_inserted' | 'link_broken' | 'anchor_mismatch'
 
 export interface AuditChainBreak {
   kind: AuditChainBreakKind
@@ -85,9 +88,11 @@ async function page(db: Db, after: bigint, limit: number): Promise<ChainRow[]> {
 /** Walks the whole chain; stops at the first broken link. Reads `pageSize` rows per query. */
 export async function verifyAuditChain(
   db: Db,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; anchor?: { seq: string; hash: string } } = {},
 ): Promise<AuditChainVerification> {
   const pageSize = options.pageSize ?? 1000
+  const anchor = options.anchor
+  let anchorSeen = false
   let previous: ChainRow | null = null
   let count = 0
   let cursor = 0n
@@ -96,17 +101,35 @@ export async function verifyAuditChain(
     for (const row of rows) {
       const broken = checkLink(previous, row)
       if (broken) return { ok: false, count, break: broken }
+      if (anchor !== undefined && row.seq === anchor.seq) {
+        if (row.hash !== anchor.hash) return { ok: false, count, break: anchorBreak(anchor, row) }
+        anchorSeen = true
+      }
       previous = row
       count += 1
     }
     if (rows.length < pageSize) break
     cursor = BigInt(rows[rows.length - 1]?.seq ?? '0')
   }
+  if (anchor !== undefined && !anchorSeen) return { ok: false, count, break: anchorBreak(anchor, null) }
   return {
     ok: true,
     count,
     headSeq: previous?.seq ?? null,
     headHash: previous?.hash ?? AUDIT_CHAIN_GENESIS,
+  }
+}
+
+function anchorBreak(anchor: { seq: string; hash: string }, row: ChainRow | null): AuditChainBreak {
+  return {
+    kind: 'anchor_mismatch',
+    seq: anchor.seq,
+    id: row?.id ?? null,
+    expected: anchor.hash,
+    found: row?.hash ?? 'no row',
+    message: row
+      ? `the row at position ${anchor.seq} no longer has the hash recorded earlier: the chain was recomputed`
+      : `the chain no longer reaches position ${anchor.seq}, recorded earlier: its newest rows were deleted`,
   }
 }
 

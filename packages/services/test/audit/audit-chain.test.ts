@@ -95,6 +95,41 @@ describe('audit hash chain', () => {
     expect((await verifyAuditChain(db.prisma)).ok).toBe(true)
   })
 
+  it('dates every event itself: a writer cannot append an event in the past', async () => {
+    const before = Date.now()
+    await db.prisma.auditEvent.create({
+      data: {
+        actorType: 'staff',
+        actorName: 'Alva Admin',
+        action: 'onboarding.tenant_confirmed',
+        at: new Date('2020-01-01T00:00:00Z'),
+      },
+    })
+    const stored = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'onboarding.tenant_confirmed' },
+    })
+    expect(stored.at.getTime()).toBeGreaterThanOrEqual(before - 1_000)
+    expect((await verifyAuditChain(db.prisma)).ok).toBe(true)
+  })
+
+  it('an anchor kept outside the database reveals deleted newest rows and a recomputed chain', async () => {
+    await record(5)
+    const head = await verifyAuditChain(db.prisma)
+    if (!head.ok || head.headSeq === null) throw new Error('chain not intact')
+    const anchor = { seq: head.headSeq, hash: head.headHash }
+    expect(await verifyAuditChain(db.prisma, { anchor })).toMatchObject({ ok: true, count: 5 })
+    await record(2)
+    expect(await verifyAuditChain(db.prisma, { anchor })).toMatchObject({ ok: true, count: 7 })
+
+    await tamper(['DELETE FROM audit_events WHERE chain_seq > 3'])
+    // Without the anchor a shortened chain is still a valid chain.
+    expect(await verifyAuditChain(db.prisma)).toMatchObject({ ok: true, count: 3 })
+    expect(await verifyAuditChain(db.prisma, { anchor })).toMatchObject({
+      ok: false,
+      break: { kind: 'anchor_mismatch', seq: '5', id: null, expected: anchor.hash, found: 'no row' },
+    })
+  })
+
   it('the database and TypeScript agree on the hash of tricky content (unicode, nesting, numbers, nulls)', async () => {
     const values: unknown[] = [
       { z: 1, a: [3, 2, { y: null, b: true }], é: 'åäö', '𝄞': '😀', '\uffff': 'bmp', Z: false },

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import {
   auditChainVerificationSchema,
+  auditVerifyQuerySchema,
   auditEventSchema,
   idParams,
   pageOf,
@@ -98,12 +99,18 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
     {
       schema: {
         tags: ['audit'],
-        summary: 'Verify the audit hash chain: its length and head hash, or the first broken link',
+        summary:
+          'Verify the audit hash chain: its length and head hash, or the first broken link; with `anchor` (a head recorded earlier) also deleted newest rows and a recomputed chain',
+        querystring: auditVerifyQuerySchema,
         response: { 200: auditChainVerificationSchema, ...problemResponses },
       },
     },
     async (request) => {
-      const result = await verifyAuditChain(ctx.db)
+      const [seq, hash] = request.query.anchor?.split(':') ?? []
+      const result = await verifyAuditChain(
+        ctx.db,
+        seq !== undefined && hash !== undefined ? { anchor: { seq, hash } } : {},
+      )
       // The head hash in the log is an anchor outside the database: a later chain that does not contain
       // it was rewritten (packages/db/README.md, "The audit hash chain").
       if (result.ok) request.log.info({ auditChain: result }, 'audit chain verified')

@@ -154,6 +154,14 @@ export const auditEventSchema = z.object({
   requestId: z.string().nullable(),
 })
 
+/** `GET /api/v1/audit/verify?anchor=<seq>:<hash>`: a head recorded earlier, outside the database. */
+export const auditVerifyQuerySchema = z.strictObject({
+  anchor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}:[0-9a-f]{64}$/, 'anchor must be <position>:<64 hex characters>')
+    .optional(),
+})
+
 /** `GET /api/v1/audit/verify`: the audit hash chain is intact (with its head), or its first broken link. */
 export const auditChainVerificationSchema = z.discriminatedUnion('ok', [
   z.object({
@@ -166,7 +174,7 @@ export const auditChainVerificationSchema = z.discriminatedUnion('ok', [
     ok: z.literal(false),
     count: z.number().int(),
     break: z.object({
-      kind: z.enum(['content_changed', 'row_missing', 'row_inserted', 'link_broken']),
+      kind: z.enum(['content_changed', 'row_missing', 'row_inserted', 'link_broken', 'anchor_mismatch']),
       seq: z.string(),
       id: z.string().nullable(),
       expected: z.string(),
