@@ -17,8 +17,8 @@ import {
 import { AdminBrowser, startAndSignIn } from '../support/admin-browser.ts'
 import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured, storedPartner } from '../support/partner-assert.ts'
-import { DEMO_IDS, startSystem, type System } from '../support/system.ts'
-import { createCustomer } from '@crosstrust/services'
+import { DEMO_IDS, startSystem, waitFor, type System } from '../support/system.ts'
+import { createCustomer, requestOffboard } from '@crosstrust/services'
 import { resolveTenant } from '@crosstrust/microsoft'
 
 const RETRY_WINDOW_MS = 3_500
@@ -124,6 +124,24 @@ describe('onboarding failure paths', () => {
     expect(sys.sim.state.requests.list({ tenant: DEMO_IDS.partnerTenantId, origin: 'graph' })).toEqual([])
     const granted = (await audit(customerId)).find((e) => e.action === 'consent.granted')
     expect(granted?.after).toMatchObject({ tenantId: tenant.id, callbackTenant: DEMO_IDS.partnerTenantId })
+  })
+
+  it('a tenant whose earlier customer was offboarded onboards as a new customer, which takes the tenant over', async () => {
+    const tenant = addTenant(sys)
+    const first = await onboard('Returning Tenant AB', tenant.id)
+    expect(first.customer.onboardingState).toBe('onboarded')
+    await requestOffboard(serviceContext(sys), first.customerId, STAFF)
+    await waitFor(async () => {
+      const row = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: first.customerId } })
+      return row.onboardingState === 'offboarded'
+    }, 'offboarded')
+    const second = await onboard('Returning Tenant AB (again)', tenant.id)
+    expect(second.customer).toMatchObject({ onboardingState: 'onboarded', tenantId: tenant.id })
+    expectConfigured(sys, tenant.id)
+    const old = await sys.db.prisma.customer.findUniqueOrThrow({ where: { id: first.customerId } })
+    expect(old.tenantId).toBeNull()
+    const released = (await audit(first.customerId)).find((e) => e.action === 'customer.tenant_released')
+    expect(released?.after).toEqual({ tenantId: tenant.id, boundBy: second.customerId })
   })
 
   it('consent replication shorter than the retry window: retries, then onboards', async () => {

@@ -139,6 +139,22 @@ describe('an OAuth state (from a log, a Referer, a screenshot)', () => {
     expect(tenant.id).not.toBe(attackerTenant.id)
   })
 
+  it('a signed-in user who skips the consent page and calls back without admin_consent grants nothing', async () => {
+    const tenant = addTenant(sys)
+    const { customerId, linkUrl } = await newCustomer(sys, 'Skipped Consent AB', tenant.id)
+    const browser = new AdminBrowser()
+    const msUrl = await startConsent(linkUrl, tenant.id, browser)
+    const bare = await browser.get(callbackUrl(sys, { state: stateOf(msUrl) }))
+    expect(bare.status).toBe(400)
+    expect(bare.body).toContain('did not confirm that consent was granted')
+    const link = await sys.db.prisma.consentLink.findFirstOrThrow({ where: { customerId } })
+    expect(link.usedAt).toBeNull()
+    const consent = await sys.db.prisma.onboardingStep.findUniqueOrThrow({
+      where: { customerId_step: { customerId, step: 'consent_received' } },
+    })
+    expect(consent.status).toBe('pending')
+  })
+
   it('two attempts of one link completing at once: exactly one wins', async () => {
     const tenant = addTenant(sys)
     const { customerId, linkUrl } = await newCustomer(sys, 'Race AB', tenant.id)

@@ -10,7 +10,7 @@ import {
   type OnboardingStep,
   type PolicyDefinition,
 } from '@crosstrust/core'
-import type { Prisma } from '@crosstrust/db'
+import type { Prisma, Tx } from '@crosstrust/db'
 import {
   AccessLostError,
   MicrosoftError,
@@ -153,6 +153,7 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
   ) => {
     await ctx.db.$transaction(async (tx) => {
       await moveStep(tx, customerId, step, 'succeeded', ctx.now(), message, detail)
+      if (typeof extra?.tenantId === 'string') await releaseOffboardedHolder(tx, extra.tenantId, customerId)
       if (extra) await tx.customer.update({ where: { id: customerId }, data: extra })
       await recordAudit(tx, SYSTEM_ACTOR, { action: `onboarding.${step}`, customerId, after: { message } })
     })
@@ -335,7 +336,18 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
         ? err
         : err instanceof MicrosoftError
           ? graphProblem(current, err)
-          : new StepFailure(current, `Unexpected error: ${err instanceof Error ? err.message : String(err)}`)
+          : // The text of an unexpected error (a database or library message) is for the log, not for staff
+            // pages or webhooks, which get a fixed sentence.
+            new StepFailure(
+              current,
+              'An unexpected error stopped this step; it is in the worker log with this customer’s id. Retry the step; if it fails again, report it with the time shown here.',
+            )
+    if (!(err instanceof StepFailure) && !(err instanceof MicrosoftError)) {
+      deps.log?.('onboarding step failed unexpectedly', {
+        step: current,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      })
+    }
     deps.log?.('onboarding step failed', { step: failure.step, reason: failure.message })
     const failedAt = ctx.now()
     const deliveryIds = await ctx.db.$transaction(async (tx) => {
@@ -419,6 +431,24 @@ async function acquireConsentedToken(deps: OnboardingDeps, tenantId: string): Pr
   }
 }
 
+/**
+ * An offboarded customer keeps its tenant id for its history until another customer binds that tenant: then
+ * the old row lets go of it (one live customer per tenant, enforced by the unique column), audited.
+ */
+async function releaseOffboardedHolder(tx: Tx, tenantId: string, customerId: string): Promise<void> {
+  const holder = await tx.customer.findFirst({
+    where: { tenantId, id: { not: customerId }, onboardingState: 'offboarded' },
+    select: { id: true },
+  })
+  if (holder === null) return
+  await tx.customer.update({ where: { id: holder.id }, data: { tenantId: null } })
+  await recordAudit(tx, SYSTEM_ACTOR, {
+    action: 'customer.tenant_released',
+    customerId: holder.id,
+    after: { tenantId, boundBy: customerId },
+  })
+}
+
 /** Why the tenant may be written to: expected at creation, bound before, or confirmed by an Operator. */
 function bindingBasis(
   customer: { tenantId: string | null; expectedTenantId: string | null; tenantConfirmedBy: string | null },
@@ -478,6 +508,7 @@ async function checkPrerequisites(
     // Same transaction: an expected tenant never shows as awaiting confirmation, not even for a moment.
     if (binding !== null) {
       await moveStep(tx, customerId, 'tenant_confirmed', 'succeeded', ctx.now(), binding, { tenantId })
+      await releaseOffboardedHolder(tx, tenantId, customerId)
       await tx.customer.update({ where: { id: customerId }, data: { tenantId } })
       await recordAudit(tx, SYSTEM_ACTOR, {
         action: 'onboarding.tenant_bound',

@@ -27,7 +27,8 @@ function reason(adminReason: string | undefined): string {
   if (adminReason === undefined || adminReason.trim() === '') return ''
   const firstLine = adminReason.split(/\r?\n/)[0]?.trim() ?? ''
   const bounded = firstLine.length > MAX_REASON ? `${firstLine.slice(0, MAX_REASON)}…` : firstLine
-  return ` Microsoft said: "${bounded}"`
+  // Whoever holds the link can put any text here, so it is quoted as the response's, not as Microsoft's.
+  return ` The response gave as reason: "${bounded}"`
 }
 
 /**

@@ -113,6 +113,17 @@ export async function completeConsent(
       return { kind: 'declined', attemptId: attempt.id, ...problem }
     }
 
+    // Microsoft confirms a grant with admin_consent=True; a bare callback (the admin skipped the consent page)
+    // is no grant. The onboarding job's token still proves the consent either way.
+    if (query.admin_consent?.toLowerCase() !== 'true') {
+      await recordAudit(tx, adminActor, {
+        action: 'consent.callback_ignored',
+        customerId,
+        after: { reason: 'no admin_consent=True in the response' },
+      })
+      return { kind: 'invalid_state', reason: 'no_consent' }
+    }
+
     // One winner per link: only one attempt can flip the link's used_at from null.
     const linkClaim = await tx.consentLink.updateMany({
       where: { id: link.id, usedAt: null, revokedAt: null, expiresAt: { gt: now } },

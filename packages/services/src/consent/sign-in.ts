@@ -29,7 +29,8 @@ export const signInCallbackQuery = z.object({
 })
 export type SignInCallbackQuery = z.infer<typeof signInCallbackQuery>
 
-export type InvalidStateReason = 'missing' | 'unknown' | 'expired' | 'replayed' | 'other_browser'
+export type InvalidStateReason =
+  'missing' | 'unknown' | 'expired' | 'replayed' | 'other_browser' | 'no_consent'
 
 export type SignInResult =
   | { kind: 'invalid_state'; reason: InvalidStateReason }

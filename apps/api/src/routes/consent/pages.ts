@@ -92,6 +92,15 @@ export function landingPage(opts: {
               </td>
             </tr>
             <tr>
+              <td class="mono">Policy.Read.All</td>
+              <td>Application</td>
+              <td>
+                To read your Conditional Access and authorization policies, so ${partner.name} can tell you
+                whether the trust settings really spare its operators a second MFA prompt, and what to change
+                if not.
+              </td>
+            </tr>
+            <tr>
               <td class="mono">Organization.Read.All</td>
               <td>Application</td>
               <td>
@@ -102,8 +111,9 @@ export function landingPage(opts: {
           </tbody>
         </table>
         <p class="muted">
-          Neither permission can read users, groups, mail or files. You can remove this access at any time by
-          deleting the enterprise application in your tenant.
+          None of these permissions can read users, groups, mail or files, or change anything but the
+          cross-tenant access settings. You can remove this access at any time by deleting the enterprise
+          application in your tenant.
         </p>
       </section>
 
@@ -168,6 +178,7 @@ export function invalidStatePage(reason: string, partner: Partner): string {
     unknown: 'The response from Microsoft does not belong to a consent request we started.',
     expired: 'The consent request took too long (more than an hour) and has expired.',
     replayed: 'This response has already been used.',
+    no_consent: 'The response from Microsoft did not confirm that consent was granted.',
     other_browser:
       'The response arrived in a different browser (or with cookies blocked) from the one that opened the consent link.',
   }
