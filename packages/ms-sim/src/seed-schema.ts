@@ -44,6 +44,12 @@ export const tenantSettingsSchema = z
     appTokenLifetimeSeconds: z.number().int().min(1).max(86_400),
     /** Seconds after a Graph POST of a partner during which PATCH/DELETE of it answer 404 Request_ResourceNotFound. */
     createNotFoundSeconds: z.number().min(0),
+    /** Undocumented: a nested object in a partner PATCH replaces the stored one wholesale, or is deep-merged into it. */
+    partnerPatchNested: z.enum(['replace', 'merge']),
+    /** Undocumented: a partner PATCH setting a top-level property to null resets it to inherited, or is refused with 400. */
+    partnerPatchNull: z.enum(['reset-to-inherited', 'reject-400']),
+    /** Undocumented: one B2B setting whose usersAndGroups and applications have different accessType values. */
+    mixedAccessTypes: z.enum(['reject-400', 'accept']),
   })
   .partial()
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

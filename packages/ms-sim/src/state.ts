@@ -103,6 +103,9 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   graphTokenFormat: 'jwt',
   createNotFoundSeconds: 0,
   appTokenLifetimeSeconds: 3599,
+  partnerPatchNested: 'replace',
+  partnerPatchNull: 'reset-to-inherited',
+  mixedAccessTypes: 'reject-400',
 }
 
 export interface SimStateOptions {

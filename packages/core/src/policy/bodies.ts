@@ -51,6 +51,8 @@ export function buildPatchBody(
       // Resetting to inherited: Graph's analogue of the portal's "Default settings" (UNCONFIRMED in v1.0 docs).
       body[top] = null
     } else {
+      // A nested member whose desired value is null is written as an explicit null (not left out), so a
+      // deep-merging Graph resets it too instead of keeping the stored value.
       writePath(body, field.path, clone(value))
     }
   }

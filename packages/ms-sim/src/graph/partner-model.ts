@@ -132,10 +132,22 @@ const object =
     return null
   }
 
-const target = object({
+const TARGET_KEYWORDS: Record<string, string> = { AllUsers: 'user', AllApplications: 'application' }
+
+const targetShape = object({
   target: str,
   targetType: enumOf('user', 'group', 'application', 'unknownFutureValue'),
 })
+/** A keyword target must carry its own targetType (`AllApplications` with `user` is refused). */
+const target: Check = (v, p) => {
+  const e = targetShape(v, p)
+  if (e) return e
+  const t = v as Json
+  const expected = TARGET_KEYWORDS[String(t.target)]
+  return expected && t.targetType !== expected
+    ? bad(`Invalid targetType '${String(t.targetType)}' for target '${String(t.target)}'.`)
+    : null
+}
 const targetConfiguration = nullable(
   object({ accessType: enumOf('allowed', 'blocked', 'unknownFutureValue'), targets: arrayOf(target) }),
 )
@@ -247,11 +259,24 @@ export function normalisePartnerValue(key: string, v: unknown): unknown {
   return structuredClone(v)
 }
 
+export type NestedPatchMode = 'replace' | 'merge'
+
+const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Deep merge: objects merge member by member, arrays and scalars (and null) replace. */
+function deepMerge(stored: unknown, patch: unknown): unknown {
+  if (!isJson(stored) || !isJson(patch)) return structuredClone(patch)
+  const out: Json = structuredClone(stored)
+  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v)
+  return out
+}
+
 /**
- * PATCH: top-level properties merge (absent ones keep their value, as documented). A provided nested object
- * REPLACES the stored one (members not sent become null); Microsoft does not document nested merging.
+ * PATCH: top-level properties merge (absent ones keep their value, as documented). What a provided nested
+ * object does is not documented: `replace` (default, switch `partnerPatchNested`) stores it wholesale (members
+ * not sent become null); `merge` deep-merges it into the stored object.
  */
-export function applyPartnerPatch(current: Json, patch: Json): Json {
+export function applyPartnerPatch(current: Json, patch: Json, nested: NestedPatchMode = 'replace'): Json {
   const next: Json = { ...current }
   for (const [k, v] of Object.entries(patch)) {
     if (k === 'tenantId') continue
@@ -259,12 +284,53 @@ export function applyPartnerPatch(current: Json, patch: Json): Json {
       next[k] = { inboundAllowed: null, outboundAllowed: null }
       continue
     }
-    next[k] = normalisePartnerValue(k, v)
+    next[k] = normalisePartnerValue(k, nested === 'merge' ? deepMerge(current[k], v) : v)
   }
   return next
 }
 
 /** Default policy PATCH: same rules; the result is no longer the service default. */
-export function applyDefaultPatch(current: Json, patch: Json): Json {
-  return { ...applyPartnerPatch(current, patch), isServiceDefault: false }
+export function applyDefaultPatch(current: Json, patch: Json, nested: NestedPatchMode = 'replace'): Json {
+  return { ...applyPartnerPatch(current, patch, nested), isServiceDefault: false }
+}
+
+const B2B_KEYS = [
+  'b2bCollaborationInbound',
+  'b2bCollaborationOutbound',
+  'b2bDirectConnectInbound',
+  'b2bDirectConnectOutbound',
+  'tenantRestrictions',
+] as const
+
+/**
+ * Semantic checks Graph makes beyond the shape (switches for the undocumented ones):
+ * - `partnerPatchNull: 'reject-400'`: a top-level property set to null is refused;
+ * - `mixedAccessTypes: 'reject-400'`: one setting whose usersAndGroups and applications have different
+ *   accessType values is refused (checked on the entry as it would be stored, so merge PATCHes count).
+ */
+export function checkPartnerSemantics(
+  patch: Json,
+  resulting: Json,
+  opts: { nullMode: 'reset-to-inherited' | 'reject-400'; mixedAccessTypes: 'reject-400' | 'accept' },
+): BodyError | null {
+  if (opts.nullMode === 'reject-400') {
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null && k !== 'tenantId' && k !== 'isServiceProvider')
+        return bad(`Invalid value for property '${k}': null is not allowed.`)
+    }
+  }
+  if (opts.mixedAccessTypes === 'reject-400') {
+    for (const k of B2B_KEYS) {
+      if (!(k in patch)) continue
+      const setting = resulting[k]
+      if (!isJson(setting)) continue
+      const users = setting.usersAndGroups
+      const apps = setting.applications
+      if (isJson(users) && isJson(apps) && users.accessType !== apps.accessType)
+        return bad(
+          `Invalid value for property '${k}': usersAndGroups and applications must have the same accessType.`,
+        )
+    }
+  }
+  return null
 }

@@ -8,6 +8,7 @@ import { graphError, graphJson } from './respond.ts'
 import {
   applyDefaultPatch,
   applyPartnerPatch,
+  checkPartnerSemantics,
   emptyPartner,
   GUID_RE,
   normalisePartnerValue,
@@ -46,6 +47,20 @@ function notFound(req: FastifyRequest, reply: FastifyReply, id: string): Fastify
 }
 
 /** Rules that depend on the caller or the tenant rather than the body shape. */
+/** The switch-driven semantic checks of a partner/default write (see partner-model). */
+function semanticError(
+  state: SimState,
+  tenant: Tenant,
+  patch: Record<string, unknown>,
+  resulting: Record<string, unknown>,
+) {
+  const settings = state.settingsFor(tenant)
+  return checkPartnerSemantics(patch, resulting, {
+    nullMode: settings.partnerPatchNull,
+    mixedAccessTypes: settings.mixedAccessTypes,
+  })
+}
+
 function policyChecks(
   state: SimState,
   req: FastifyRequest,
@@ -149,6 +164,8 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
       )
     }
     const created = applyPartnerPatch(emptyPartner(tid), v.value)
+    const semantic = semanticError(state, caller.tenant, v.value, created)
+    if (semantic) return graphError(req, reply, semantic.status, semantic.code, semantic.message)
     state.writePartner(caller.tenant, tid, created)
     state.markCreated(caller.tenant, tid)
     recordAudit(state, caller.tenant, {
@@ -202,7 +219,9 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     }
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
-    const updated = applyPartnerPatch(current, v.value)
+    const updated = applyPartnerPatch(current, v.value, state.settingsFor(caller.tenant).partnerPatchNested)
+    const semantic = semanticError(state, caller.tenant, v.value, updated)
+    if (semantic) return graphError(req, reply, semantic.status, semantic.code, semantic.message)
     state.writePartner(caller.tenant, id, updated)
     recordAudit(state, caller.tenant, {
       category: CROSS_TENANT_CATEGORY,
@@ -278,7 +297,10 @@ export function registerGraphRoutes(app: FastifyInstance, state: SimState): void
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
     const before = caller.tenant.defaultPolicy
-    caller.tenant.defaultPolicy = applyDefaultPatch(before, v.value)
+    const next = applyDefaultPatch(before, v.value, state.settingsFor(caller.tenant).partnerPatchNested)
+    const semantic = semanticError(state, caller.tenant, v.value, next)
+    if (semantic) return graphError(req, reply, semantic.status, semantic.code, semantic.message)
+    caller.tenant.defaultPolicy = next
     recordAudit(state, caller.tenant, {
       category: CROSS_TENANT_CATEGORY,
       activity: AUDIT_ACTIVITIES.defaultUpdated,
