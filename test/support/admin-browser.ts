@@ -95,19 +95,29 @@ const decode = (v: string) =>
     .replaceAll('&amp;', '&')
 
 /**
- * Microsoft's account picker: choose the (first) account of `tenantId` and sign in. Returns the redirect
- * back to Crosstrust (`/consent/signed-in?code&state`), not yet followed.
+ * Microsoft's account picker: choose the (first, or the one named by `userPrincipalName`) account of
+ * `tenantId` and sign in. Returns the redirect back to Crosstrust (`/consent/signed-in?code&state`), not yet
+ * followed.
  */
 export async function pickAccount(
   browser: AdminBrowser,
   authorizeUrl: string,
   tenantId: string,
+  userPrincipalName?: string,
 ): Promise<string> {
   const picker = await browser.get(authorizeUrl)
   if (picker.status !== 200)
     throw new Error(`account picker answered ${String(picker.status)}: ${picker.body}`)
   const action = `/${tenantId}/oauth2/v2.0/authorize`
-  const start = picker.body.indexOf(`action="${action}"`)
+  const named =
+    userPrincipalName === undefined
+      ? 0
+      : picker.body.indexOf(`<span class="muted">${userPrincipalName}</span></form>`)
+  if (named < 0) throw new Error(`no account ${String(userPrincipalName)} in the account picker`)
+  const start =
+    userPrincipalName === undefined
+      ? picker.body.indexOf(`action="${action}"`)
+      : picker.body.lastIndexOf(`action="${action}"`, named)
   if (start < 0) throw new Error(`no account of tenant ${tenantId} in the account picker`)
   const formHtml = picker.body.slice(start, picker.body.indexOf('</form>', start))
   const form = new URLSearchParams()
@@ -137,8 +147,14 @@ export async function startAndSignIn(
   browser: AdminBrowser,
   linkUrl: string,
   tenantId: string,
+  userPrincipalName?: string,
 ): Promise<Fetched & { signedInUrl: string }> {
-  const signedInUrl = await pickAccount(browser, await pressContinue(browser, linkUrl), tenantId)
+  const signedInUrl = await pickAccount(
+    browser,
+    await pressContinue(browser, linkUrl),
+    tenantId,
+    userPrincipalName,
+  )
   return { ...(await browser.get(signedInUrl)), signedInUrl }
 }
 

@@ -33,7 +33,13 @@ export function addTenant(
     displayName: opts.displayName ?? `Tenant ${domain}`,
     domains: [domain],
     licence: opts.licence ?? 'P2',
-    users: [{ displayName: 'Global Administrator', userPrincipalName: `admin@${domain}` }],
+    users: [
+      {
+        displayName: 'Global Administrator',
+        userPrincipalName: `admin@${domain}`,
+        directoryRoles: ['Global Administrator'],
+      },
+    ],
     settings: opts.settings,
   })
   return { id, domain }

@@ -34,6 +34,33 @@ describe('onboarding problem messages', () => {
     )
   })
 
+  it('tell an account without an admin role apart (AADSTS90094/90093), whatever the error parameter', () => {
+    const reason =
+      'AADSTS90094: Crosstrust needs permission to access resources in your organization.\r\nTrace ID: 1'
+    expect(consentErrorKind('access_denied', reason)).toBe('consent_not_admin')
+    expect(consentErrorKind('consent_required', 'AADSTS90093: needs permission')).toBe('consent_not_admin')
+    expect(consentErrorKind('access_denied', 'see AADSTS90094 later')).toBe('consent_cancelled')
+    const text = describeOnboardingProblem({
+      kind: 'consent_not_admin',
+      error: 'access_denied',
+      adminReason: reason,
+      tenant: 'tenant aaa',
+      account: 'rita@example.com',
+    })
+    expect(text.title).toBe('Administrator role needed')
+    expect(text.message).toMatch(
+      /^The account rita@example\.com is not a Global Administrator or Privileged Role Administrator of tenant aaa/,
+    )
+    expect(text.message).not.toContain('Trace ID')
+    expect(text.nextStep).toBe(
+      'Ask a Global Administrator or Privileged Role Administrator of tenant aaa to open the link.',
+    )
+    expect(text.nextStep).not.toMatch(/try again/i)
+    expect(describeOnboardingProblem({ kind: 'consent_not_admin', error: 'x' }).message).toMatch(
+      /^This account is not a Global Administrator or Privileged Role Administrator of your organization/,
+    )
+  })
+
   it('name both tenants on a mismatch', () => {
     const text = describeOnboardingProblem({ kind: 'tenant_mismatch', expected: 'aaa', actual: 'bbb' })
     expect(text.message).toBe('Consent was granted in tenant bbb, but this customer expects tenant aaa.')

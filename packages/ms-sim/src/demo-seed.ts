@@ -111,6 +111,7 @@ export function buildDemoSeed(o: DemoSeedOptions = {}): SimSeed {
           {
             displayName: 'Carl Contoso (Global Administrator)',
             userPrincipalName: 'carl@contoso-manufacturing.se',
+            directoryRoles: ['Global Administrator'],
           },
         ],
       },
@@ -123,6 +124,7 @@ export function buildDemoSeed(o: DemoSeedOptions = {}): SimSeed {
           {
             displayName: 'Frida Fabrikam (Global Administrator)',
             userPrincipalName: 'frida@fabrikam-retail.example',
+            directoryRoles: ['Global Administrator'],
           },
         ],
       },
@@ -135,6 +137,7 @@ export function buildDemoSeed(o: DemoSeedOptions = {}): SimSeed {
           {
             displayName: 'Nadia Northwind (Global Administrator)',
             userPrincipalName: 'nadia@northwindtraders.example',
+            directoryRoles: ['Global Administrator'],
           },
         ],
         // An entry an admin once made by hand: trusts nothing, automatic redemption on.

@@ -60,6 +60,11 @@ export const userSeedSchema = z.object({
   userPrincipalName: z.string().min(3),
   /** App roles assigned to this user, by the client id of the app that defines them (e.g. the staff app). */
   appRoles: z.record(z.string(), z.array(z.string())).optional(),
+  /**
+   * Microsoft Entra directory roles by display name (e.g. `Global Administrator`). Admin consent to
+   * application permissions needs `Global Administrator` or `Privileged Role Administrator`.
+   */
+  directoryRoles: z.array(z.string()).optional(),
 })
 export type UserSeed = z.infer<typeof userSeedSchema>
 

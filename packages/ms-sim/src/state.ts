@@ -22,6 +22,8 @@ export interface User {
   displayName: string
   userPrincipalName: string
   appRoles: Record<string, string[]>
+  /** Directory roles by display name (see `userSeedSchema`). */
+  directoryRoles: string[]
 }
 
 export interface ServicePrincipal {
@@ -263,6 +265,7 @@ export class SimState {
       displayName: u.displayName,
       userPrincipalName: u.userPrincipalName,
       appRoles: Object.fromEntries(Object.entries(u.appRoles ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      directoryRoles: u.directoryRoles ?? [],
     }
     t.users.set(user.id, user)
     return user

@@ -101,7 +101,7 @@ describe('admin consent page', () => {
     expect(decode(token).roles).toEqual(['Policy.ReadWrite.CrossTenantAccess', 'Organization.Read.All'])
   })
 
-  it('Cancel: redirects with admin_consent=True, error, AADSTS65004 error_description and state; no service principal', async () => {
+  it('Cancel: redirects with admin_consent=True, error, AADSTS65004 error_description, error_uri and state; no service principal', async () => {
     await withPage(async (page) => {
       await page.goto(consentUrl(FABRIKAM))
       await Promise.all([
@@ -110,7 +110,14 @@ describe('admin consent page', () => {
       ])
     })
     const q = hits.at(-1)?.searchParams
-    expect([...(q?.keys() ?? [])]).toEqual(['admin_consent', 'error', 'error_description', 'state'])
+    expect([...(q?.keys() ?? [])]).toEqual([
+      'admin_consent',
+      'error',
+      'error_description',
+      'error_uri',
+      'state',
+    ])
+    expect(q?.get('error_uri')).toBe('https://login.microsoftonline.com/error?code=65004')
     expect(q?.get('admin_consent')).toBe('True')
     expect(q?.get('error')).toBe('consent_required')
     expect(q?.get('error_description')).toMatch(/^AADSTS65004: /)

@@ -12,6 +12,7 @@ import {
   DEMO_IDS,
   FABRIKAM,
   GRAPH_SCOPE,
+  NORTHWIND,
   PARTNER,
   startTestSim,
 } from './helpers.ts'
@@ -394,6 +395,140 @@ describe('other documented flows', () => {
       'Policy.ReadWrite.CrossTenantAccess',
       'Organization.Read.All',
     ])
+  })
+
+  it('keeps the signed-in account in a session cookie; admin consent checks its directory and admin role', async () => {
+    const redirectUri = sim.state.getApp(DEMO_IDS.appClientId)?.redirectUris[0] ?? ''
+    const reader = sim.state.addUser(FABRIKAM, {
+      displayName: 'Rita Reader',
+      userPrincipalName: 'rita@fabrikam-retail.example',
+      directoryRoles: ['Global Reader'],
+    })
+    const pra = sim.state.addUser(FABRIKAM, {
+      displayName: 'Petra Roles',
+      userPrincipalName: 'petra@fabrikam-retail.example',
+      directoryRoles: ['Privileged Role Administrator'],
+    })
+    const frida = [...(sim.state.getTenant(FABRIKAM)?.users.values() ?? [])].find((u) =>
+      u.userPrincipalName.startsWith('frida@'),
+    )
+    const northwindAdmin = [...(sim.state.getTenant(NORTHWIND)?.users.values() ?? [])][0]
+    expect(frida?.directoryRoles).toEqual(['Global Administrator'])
+    const signIn = async (tenant: string, userId: string): Promise<string> => {
+      const r = await fetch(`${sim.loginUrl}/${tenant}/oauth2/v2.0/authorize`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_id: DEMO_IDS.appClientId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope: 'openid profile',
+          state: 'sign-in',
+          user_id: userId,
+        }),
+        redirect: 'manual',
+      })
+      expect(r.status).toBe(302)
+      const cookie = r.headers.getSetCookie().find((c) => c.startsWith('ESTSAUTH='))
+      return (cookie ?? '').split(';')[0] ?? ''
+    }
+    const consentUrl = (tenant: string) =>
+      `${sim.loginUrl}/${tenant}/v2.0/adminconsent?${new URLSearchParams({
+        client_id: DEMO_IDS.appClientId,
+        redirect_uri: redirectUri,
+        scope: GRAPH_SCOPE,
+        state: 'st',
+      }).toString()}`
+    const open = (tenant: string, cookie: string) =>
+      fetch(consentUrl(tenant), { headers: { cookie }, redirect: 'manual' })
+
+    // A Global Administrator and a Privileged Role Administrator see the consent page.
+    expect((await open(FABRIKAM, await signIn(FABRIKAM, frida?.id ?? ''))).status).toBe(200)
+    expect((await open(FABRIKAM, await signIn(FABRIKAM, pra.id))).status).toBe(200)
+
+    // Without either role: "Need admin approval" (AADSTS90094) and a way back that tells the app.
+    const readerCookie = await signIn(FABRIKAM, reader.id)
+    const needApproval = await open(FABRIKAM, readerCookie)
+    const html = await needApproval.text()
+    expect(html).toContain('Need admin approval')
+    expect(html).toContain('AADSTS90094')
+    const back = /id="return" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? ''
+    const bq = new URL(back).searchParams
+    expect(bq.get('admin_consent')).toBe('True')
+    expect(bq.get('error')).toBe('access_denied')
+    expect(bq.get('error_description')).toMatch(/^AADSTS90094: /)
+    expect(bq.get('error_uri')).toBe('https://login.microsoftonline.com/error?code=90094')
+    expect(bq.get('state')).toBe('st')
+    // Posting Accept anyway grants nothing.
+    const forced = await fetch(`${sim.loginUrl}/${FABRIKAM}/v2.0/adminconsent`, {
+      method: 'POST',
+      headers: { cookie: readerCookie },
+      body: new URLSearchParams({
+        client_id: DEMO_IDS.appClientId,
+        redirect_uri: redirectUri,
+        scope: GRAPH_SCOPE,
+        state: 'st',
+        decision: 'accept',
+      }),
+      redirect: 'manual',
+    })
+    expect(forced.status).toBe(200)
+    expect(sim.state.getTenant(FABRIKAM)?.servicePrincipals.has(DEMO_IDS.appClientId)).toBe(false)
+
+    // An account of another directory at a tenant-specific authority: AADSTS50020 on Microsoft's page.
+    const foreign = await open(FABRIKAM, await signIn(NORTHWIND, northwindAdmin?.id ?? ''))
+    expect(foreign.status).toBe(400)
+    expect(await foreign.text()).toContain('AADSTS50020')
+
+    // `organizations` consents in the signed-in account's own tenant.
+    const org = await open('organizations', await signIn(NORTHWIND, northwindAdmin?.id ?? ''))
+    expect(org.status).toBe(302)
+    expect(new URL(org.headers.get('location') ?? '', sim.loginUrl).pathname).toBe(
+      `/${NORTHWIND}/v2.0/adminconsent`,
+    )
+  })
+
+  it("answers the account picker's Back with error=access_denied&error_subcode=cancel", async () => {
+    const redirectUri = sim.state.getApp(DEMO_IDS.appClientId)?.redirectUris[0] ?? ''
+    const picker = await fetch(
+      `${sim.loginUrl}/organizations/oauth2/v2.0/authorize?${new URLSearchParams({
+        client_id: DEMO_IDS.appClientId,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid profile',
+        state: 'st',
+        prompt: 'select_account',
+      }).toString()}`,
+    )
+    const html = await picker.text()
+    const form = html.slice(html.lastIndexOf('<form method="get"'))
+    const fields = [...form.matchAll(/name="([^"]*)" value="([^"]*)"/g)].map((m) => [m[1], m[2]])
+    expect(form).toContain(`action="${redirectUri}"`)
+    expect(fields).toEqual([
+      ['error', 'access_denied'],
+      ['error_subcode', 'cancel'],
+      ['state', 'st'],
+    ])
+  })
+
+  it('answers Cancel on the admin consent page with consent_required, AADSTS65004, error_uri and admin_consent=True', async () => {
+    const redirectUri = sim.state.getApp(DEMO_IDS.appClientId)?.redirectUris[0] ?? ''
+    const r = await fetch(`${sim.loginUrl}/${FABRIKAM}/v2.0/adminconsent`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: DEMO_IDS.appClientId,
+        redirect_uri: redirectUri,
+        scope: GRAPH_SCOPE,
+        state: 'st',
+        decision: 'cancel',
+      }),
+      redirect: 'manual',
+    })
+    const q = new URL(r.headers.get('location') ?? '').searchParams
+    expect(q.get('admin_consent')).toBe('True')
+    expect(q.get('error')).toBe('consent_required')
+    expect(q.get('error_description')).toMatch(/^AADSTS65004: /)
+    expect(q.get('error_uri')).toBe('https://login.microsoftonline.com/error?code=65004')
+    expect(q.get('state')).toBe('st')
   })
 
   it('issues client-credentials tokens for a registered API (aud = its client id, no Graph roles)', async () => {

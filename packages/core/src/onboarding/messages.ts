@@ -6,6 +6,7 @@ import type { GraphErrorKind } from '../graph-error-kind.ts'
 export type OnboardingProblem =
   | { kind: 'consent_declined'; error: string; adminReason?: string }
   | { kind: 'consent_cancelled'; error: string; adminReason?: string }
+  | { kind: 'consent_not_admin'; error: string; adminReason?: string; tenant?: string; account?: string }
   | { kind: 'consent_not_replicated'; waitedSeconds: number; lastErrorCode?: string }
   | { kind: 'tenant_mismatch'; expected: string; actual: string }
   | { kind: 'missing_roles'; missing: string[] }
@@ -31,14 +32,20 @@ function reason(adminReason: string | undefined): string {
   return ` The response gave as reason: "${bounded}"`
 }
 
+/** AADSTS90093/90094: the signed-in account may not grant what the app asks (docs/microsoft-behaviour.md). */
+const NOT_ADMIN_CODES = /^\s*AADSTS(90093|90094)\b/
+
 /**
  * Microsoft sends `admin_consent=True` even on errors, so the `error` parameter decides. A cancel button
  * yields `access_denied`/`permission_denied`; an explicit refusal yields `consent_required` (AADSTS65004).
+ * An account without an admin role that returns from "Need admin approval" carries AADSTS90094 (or 90093)
+ * at the start of `error_description`, whatever the `error`.
  */
 export function consentErrorKind(
   error: string,
   adminReason?: string,
-): 'consent_cancelled' | 'consent_declined' {
+): 'consent_cancelled' | 'consent_declined' | 'consent_not_admin' {
+  if (NOT_ADMIN_CODES.test(adminReason ?? '')) return 'consent_not_admin'
   if (error === 'access_denied' || error === 'permission_denied' || /cancel/i.test(adminReason ?? '')) {
     return 'consent_cancelled'
   }
@@ -61,6 +68,16 @@ export function describeOnboardingProblem(problem: OnboardingProblem): ProblemMe
         message: `The administrator cancelled on Microsoft's consent page (${problem.error}).${reason(problem.adminReason)}`,
         nextStep: 'The same consent link can be used again; ask the administrator to accept when ready.',
       }
+    case 'consent_not_admin': {
+      const tenant = problem.tenant ?? 'your organization'
+      const account = problem.account === undefined ? 'This account' : `The account ${problem.account}`
+      return {
+        severity: 'error',
+        title: 'Administrator role needed',
+        message: `${account} is not a Global Administrator or Privileged Role Administrator of ${tenant}, so Microsoft did not let it grant the permissions (${problem.error}).${reason(problem.adminReason)}`,
+        nextStep: `Ask a Global Administrator or Privileged Role Administrator of ${tenant} to open the link.`,
+      }
+    }
     case 'consent_not_replicated':
       return {
         severity: 'error',

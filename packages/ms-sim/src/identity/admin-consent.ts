@@ -2,12 +2,16 @@
 // Validates client_id, the exact redirect_uri and scope; shows which tenant, which app and which
 // permissions; Accept creates the service principal and grants the app roles, Cancel returns the documented
 // error. Both redirects carry admin_consent=True (Microsoft sends it on errors too).
+// Who is signed in comes from the session cookie of the authorize page (./session.ts): an account of another
+// directory gets AADSTS50020 on Microsoft's own page; an account without Global Administrator or Privileged
+// Role Administrator gets "Need admin approval" (AADSTS90094) with a way back to the app.
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { App, SimState, Tenant } from '../state.ts'
 import { aadTimestamp, escapeHtml } from '../errors.ts'
 import { GRAPH_APP_ROLES, GRAPH_RESOURCE } from '../graph-permissions.ts'
 import { errorPage, hiddenInputs, page } from './html.ts'
+import { canConsentToAppPermissions, signedInAccount } from './session.ts'
 
 type Q = Record<string, string | undefined>
 type Flavor = 'v2' | 'v1'
@@ -31,6 +35,11 @@ function redirect(
   const url = new URL(redirectUri)
   for (const [k, v] of params) if (v !== undefined) url.searchParams.append(k, v)
   return reply.redirect(url.toString(), 302)
+}
+
+/** Microsoft's error redirects carry a link to its error lookup page. */
+function errorUri(code: number): string {
+  return `https://login.microsoftonline.com/error?code=${code}`
 }
 
 function describe(code: number, message: string, correlationId: string): string {
@@ -110,6 +119,63 @@ function validate(
   return { client, redirectUri: q.redirect_uri, scope: q.scope, appPermissions, delegated }
 }
 
+/**
+ * The signed-in account may consent here, or the answer has been sent: AADSTS50020 for an account of another
+ * directory, "Need admin approval" (AADSTS90094) for one without an admin role when application permissions
+ * are requested. Without a session the simulator assumes an administrator of `t` signs in on this page.
+ */
+function accountMayConsent(
+  req: FastifyRequest,
+  state: SimState,
+  t: Tenant,
+  v: Valid,
+  q: Q,
+  reply: FastifyReply,
+  cid: string,
+): boolean {
+  const account = signedInAccount(req, state)
+  if (!account) return true
+  const { tenant, user } = account
+  if (tenant.id !== t.id) {
+    void reply
+      .code(400)
+      .type('text/html')
+      .send(
+        errorPage(
+          50020,
+          `User account '${user.userPrincipalName}' from identity provider 'https://sts.windows.net/${tenant.id}/' does not exist in tenant '${t.displayName}' and cannot access the application '${v.client.clientId}'(${v.client.displayName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
+          cid,
+        ),
+      )
+    return false
+  }
+  if (!v.appPermissions || canConsentToAppPermissions(user)) return true
+  const message = `${v.client.displayName} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.`
+  const back = new URL(v.redirectUri)
+  for (const [k, val] of [
+    ['admin_consent', 'True'],
+    ['error', 'access_denied'],
+    ['error_description', describe(90094, message, cid)],
+    ['error_uri', errorUri(90094)],
+    ['state', q.state],
+  ] as const)
+    if (val !== undefined) back.searchParams.append(k, val)
+  void reply
+    .code(200)
+    .type('text/html')
+    .send(
+      page(
+        'Need admin approval',
+        `<h1>Need admin approval</h1>
+<p id="error-code">AADSTS90094</p>
+<p id="error-message">${escapeHtml(message)}</p>
+<p class="muted">Signed in as ${escapeHtml(user.userPrincipalName)}</p>
+<p><a id="return" href="${escapeHtml(back.toString())}">Return to the application without granting consent</a></p>`,
+      ),
+    )
+  return false
+}
+
 function consentPage(t: Tenant, v: Valid, q: Q, action: string): string {
   const perms = v.appPermissions
     ? v.client.requiredGraphRoles.map((r) => {
@@ -169,6 +235,14 @@ export function registerAdminConsent(app: FastifyInstance, state: SimState): voi
       const cid = req.sim.clientRequestId
       if (PICKER.has(seg.toLowerCase())) {
         if (!validate(state, flavor, req.query, reply, cid, seg)) return reply
+        // `organizations` consents in the signed-in account's own tenant; without a session, pick one.
+        const account = signedInAccount(req, state)
+        if (account) {
+          const params = new URLSearchParams(
+            Object.entries(req.query).filter((e): e is [string, string] => e[1] !== undefined),
+          )
+          return reply.redirect(`/${account.tenant.id}/${suffix}?${params.toString()}`, 302)
+        }
         return reply.type('text/html').send(pickerPage(state, req.query, suffix))
       }
       const t = state.resolveTenant(seg)
@@ -186,6 +260,7 @@ export function registerAdminConsent(app: FastifyInstance, state: SimState): voi
       }
       const v = validate(state, flavor, req.query, reply, cid, t.displayName)
       if (!v) return reply
+      if (!accountMayConsent(req, state, t, v, req.query, reply, cid)) return reply
       return reply.type('text/html').send(consentPage(t, v, req.query, `/${t.id}/${suffix}`))
     })
 
@@ -200,6 +275,7 @@ export function registerAdminConsent(app: FastifyInstance, state: SimState): voi
       const q = req.body
       const v = validate(state, flavor, q, reply, cid, t.displayName)
       if (!v) return reply
+      if (!accountMayConsent(req, state, t, v, q, reply, cid)) return reply
       if (q.decision !== 'accept') {
         if (flavor === 'v1') {
           return redirect(reply, v.redirectUri, [
@@ -216,6 +292,7 @@ export function registerAdminConsent(app: FastifyInstance, state: SimState): voi
             'error_description',
             describe(65004, 'The resource owner or authorization server denied the request.', cid),
           ],
+          ['error_uri', errorUri(65004)],
           ['state', q.state],
         ])
       }

@@ -1,11 +1,13 @@
 // Staff sign-in: GET /{tenant}/oauth2/v2.0/authorize shows the tenant's users as buttons (a simulated
 // "pick an account"); choosing one issues an authorization code bound to the PKCE challenge and redirects
-// (query or form_post) with `code` and `state`.
+// (query or form_post) with `code` and `state`, and sets the simulated sign-in session cookie. The picker's
+// Back button answers `error=access_denied&error_subcode=cancel`.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App, SimState, Tenant } from '../state.ts'
 import { escapeHtml } from '../errors.ts'
 import { errorPage, formPost, hiddenInputs, page } from './html.ts'
+import { sessionCookie } from './session.ts'
 
 type Q = Record<string, string | undefined>
 
@@ -135,7 +137,7 @@ export function registerAuthorize(app: FastifyInstance, state: SimState): void {
           'Pick an account',
           `<h1>Pick an account</h1><p class="muted">to continue to ${escapeHtml(c.client.displayName)}</p>
 <ul id="accounts">${rows || '<li>No users in this tenant.</li>'}</ul>
-<form method="get" action="${escapeHtml(c.redirectUri)}">${hiddenInputs({ error: 'access_denied', error_description: 'AADSTS65004: User declined to consent to access the app.', state: q.state })}<button type="submit">Cancel</button></form>`,
+<form method="get" action="${escapeHtml(c.redirectUri)}">${hiddenInputs({ error: 'access_denied', error_subcode: 'cancel', state: q.state })}<button type="submit" id="back">Back</button></form>`,
         ),
       )
     },
@@ -159,6 +161,8 @@ export function registerAuthorize(app: FastifyInstance, state: SimState): void {
         state: q.state,
       })
     }
+    // The browser is now signed in at "Microsoft": later pages (admin consent) know who is there.
+    void reply.header('set-cookie', sessionCookie(t.id, user.id))
     const code = randomBytes(48).toString('base64url')
     if (state.authCodes.size > 50_000) state.authCodes.clear()
     state.authCodes.set(code, {

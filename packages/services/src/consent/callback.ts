@@ -80,11 +80,17 @@ export async function completeConsent(
       const current = await tx.consentLink.findUniqueOrThrow({ where: { id: link.id } })
       if (current.revokedAt || current.usedAt) return ignored()
       const kind = consentErrorKind(query.error, query.error_description)
-      const problem = describeOnboardingProblem({
-        kind,
-        error: query.error,
-        adminReason: query.error_description,
-      })
+      const problem = describeOnboardingProblem(
+        kind === 'consent_not_admin'
+          ? {
+              kind,
+              error: query.error,
+              adminReason: query.error_description,
+              tenant: `tenant ${tenantId}`,
+              ...(attempt.signedInUsername === null ? {} : { account: attempt.signedInUsername }),
+            }
+          : { kind, error: query.error, adminReason: query.error_description },
+      )
       const steps = await loadSteps(tx, customerId)
       const consentStep = steps.find((s) => s.step === 'consent_received')
       if (consentStep?.status === 'failed') await moveStep(tx, customerId, 'consent_received', 'pending', now)
