@@ -73,11 +73,11 @@ export default {
     {
       name: 'microsoft-sdks-only-in-packages-microsoft',
       comment:
-        'Only packages/microsoft talks to Microsoft. Exceptions: the staff sign-in client of the API ' +
-        '(apps/api/src/auth/msal-client.ts) and the simulator tests that prove its fidelity with the real SDKs.',
+        'Only packages/microsoft talks to Microsoft. Exception: the simulator tests that prove its fidelity ' +
+        'with the real SDKs.',
       severity: 'error',
       from: {
-        pathNot: ['^packages/microsoft/', '^packages/ms-sim/test/', '^apps/api/src/auth/msal-client\\.ts$'],
+        pathNot: ['^packages/microsoft/', '^packages/ms-sim/test/'],
       },
       to: { path: 'node_modules/(@azure/msal-node|@microsoft/microsoft-graph-client)/' },
     },

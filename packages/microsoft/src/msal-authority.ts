@@ -1,16 +1,14 @@
-// MSAL authority settings per tenant. For login.microsoftonline.com MSAL has built-in instance and
-// endpoint metadata, so nothing extra is needed. For any other host (a national cloud we do not hard-code,
-// or the simulator) we declare the host as known and hand MSAL the OpenID metadata with `{tenant}`
-// placeholders, so MSAL makes zero discovery calls: only token POSTs reach the network.
-import { MICROSOFT_LOGIN_HOST } from './urls.ts'
-
+// MSAL authority settings, one code path for every `MS_LOGIN_URL` (the public cloud, a national cloud, the
+// simulator), so what the tests run is what production runs. The login host is declared known and MSAL is
+// handed the OpenID metadata with `{tenant}` placeholders: it makes no instance or OpenID discovery calls,
+// and only token POSTs reach the network. The metadata is Microsoft's v2.0 endpoint layout, the same on every
+// cloud: https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
 export interface MsalAuthorityOptions {
-  knownAuthorities?: string[]
-  authorityMetadata?: string
+  knownAuthorities: string[]
+  authorityMetadata: string
 }
 
 export function msalAuthorityOptions(login: URL): MsalAuthorityOptions {
-  if (login.hostname.toLowerCase() === MICROSOFT_LOGIN_HOST && login.port === '') return {}
   const origin = login.origin
   return {
     // MSAL compares host *and* port.

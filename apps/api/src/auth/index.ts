@@ -4,7 +4,6 @@ import type { Logger } from '@crosstrust/logger'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { enforceRoutePolicy, type RegisteredRoute } from './enforce.ts'
-import { createStaffMsalClient } from './msal-client.ts'
 import type { Principal } from './principal.ts'
 import { ROUTE_POLICY, type Access, type RoutePolicyTable } from './route-policy.ts'
 import { SessionStore } from './session-cookie.ts'
@@ -12,6 +11,7 @@ import type { SessionRevocations } from './session-revocation.ts'
 import { authSettings, type AuthConfig } from './settings.ts'
 import { signInRoutes } from './sign-in-routes.ts'
 import { TokenVerifier } from './token-verifier.ts'
+import { createStaffSignInClient } from '@crosstrust/microsoft'
 
 export { auditActor, type AuditActor, type Principal } from './principal.ts'
 export { ROLES, satisfies, type Role } from './roles.ts'
@@ -78,7 +78,18 @@ export const authPlugin = fp(
       // Entra ID v2 access tokens for our API carry the client id; v1-style ones the application ID URI.
       audiences: [settings.clientId, `api://${settings.clientId}`],
     })
-    signInRoutes(app, { settings, msal: createStaffMsalClient(settings, opts.logger), sessions, verifier })
+    signInRoutes(app, {
+      settings,
+      msal: createStaffSignInClient({
+        loginUrl: settings.loginUrl,
+        tenantId: settings.tenantId,
+        clientId: settings.clientId,
+        clientSecret: settings.clientSecret,
+        logger: opts.logger,
+      }),
+      sessions,
+      verifier,
+    })
   },
   { name: 'crosstrust-auth', fastify: '5.x', dependencies: ['@fastify/cookie', '@fastify/formbody'] },
 )

@@ -11,7 +11,7 @@ import { forbidden, htmlPage } from './responses.ts'
 import { safeReturnTo } from './return-to.ts'
 import { randomId } from './session.ts'
 import type { SessionStore } from './session-cookie.ts'
-import type { StaffMsalClient } from './msal-client.ts'
+import type { StaffSignInClient } from '@crosstrust/microsoft'
 import type { AuthSettings } from './settings.ts'
 import { InvalidTokenError, type TokenVerifier } from './token-verifier.ts'
 
@@ -21,7 +21,7 @@ const SIGN_IN_RATE_LIMIT = { max: 60, timeWindow: '1 minute' }
 
 export interface SignInDeps {
   settings: AuthSettings
-  msal: StaffMsalClient
+  msal: StaffSignInClient
   sessions: SessionStore
   verifier: TokenVerifier
 }

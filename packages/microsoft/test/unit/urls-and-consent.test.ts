@@ -57,14 +57,22 @@ describe('normalizeBaseUrl', () => {
 })
 
 describe('msalAuthorityOptions', () => {
-  it('adds nothing for login.microsoftonline.com (MSAL has built-in metadata)', () => {
-    expect(msalAuthorityOptions(new URL('https://login.microsoftonline.com'))).toEqual({})
+  it('configures the public cloud exactly like any other host (one code path)', () => {
+    const o = msalAuthorityOptions(new URL('https://login.microsoftonline.com'))
+    expect(o.knownAuthorities).toEqual(['login.microsoftonline.com'])
+    expect(JSON.parse(o.authorityMetadata)).toEqual({
+      authorization_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize',
+      token_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
+      issuer: 'https://login.microsoftonline.com/{tenant}/v2.0',
+      jwks_uri: 'https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys',
+      end_session_endpoint: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/logout',
+    })
   })
 
   it('declares other hosts with port and gives metadata with {tenant} placeholders', () => {
     const o = msalAuthorityOptions(new URL('https://127.0.0.1:8443'))
     expect(o.knownAuthorities).toEqual(['127.0.0.1:8443'])
-    const metadata = JSON.parse(o.authorityMetadata ?? '{}') as Record<string, string>
+    const metadata = JSON.parse(o.authorityMetadata) as Record<string, string>
     expect(metadata['token_endpoint']).toBe('https://127.0.0.1:8443/{tenant}/oauth2/v2.0/token')
     expect(metadata['issuer']).toBe('https://127.0.0.1:8443/{tenant}/v2.0')
   })
