@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { recordAudit } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
 import { loadSteps } from './onboarding-steps.ts'
+import { tenantHolder } from './consent/tenant-holder.ts'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
@@ -89,13 +90,7 @@ export async function createCustomer(
     }
   }
   if (expectedTenantId) {
-    const owner = await ctx.db.customer.findFirst({
-      where: {
-        OR: [{ tenantId: expectedTenantId }, { expectedTenantId }],
-        onboardingState: { not: 'offboarded' },
-      },
-      select: { id: true, name: true },
-    })
+    const owner = await tenantHolder(ctx.db, expectedTenantId, null)
     if (owner) {
       throw new ConflictError(`Tenant ${expectedTenantId} already belongs to customer "${owner.name}".`, {
         code: 'tenant_taken',

@@ -15,6 +15,7 @@ import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { sameBrowser, type BrowserSecrets } from './browser-binding.ts'
 import { linkUsable } from './links.ts'
+import { tenantHolder } from './tenant-holder.ts'
 import { DEFAULT_STATE_TTL_SECONDS, type ConsentSettings } from './settings.ts'
 
 export const signInCallbackQuery = z.object({
@@ -107,18 +108,7 @@ export async function completeSignIn(
     return { kind: 'sign_in_failed', attemptId: attempt.id, reason: 'not_verified' }
   }
 
-  const holder = await ctx.db.customer.findFirst({
-    where: {
-      id: { not: customer.id },
-      onboardingState: { not: 'offboarded' },
-      OR: [
-        { tenantId: admin.tenantId },
-        { expectedTenantId: admin.tenantId },
-        { confirmedTenantId: admin.tenantId },
-      ],
-    },
-    select: { id: true },
-  })
+  const holder = await tenantHolder(ctx.db, admin.tenantId, customer.id)
   const binding = decideTenantBinding({
     signedInTenantId: admin.tenantId,
     boundTenantId: customer.tenantId,

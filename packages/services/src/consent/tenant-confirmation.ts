@@ -5,6 +5,7 @@ import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { requireCustomer } from '../customers.ts'
 import { loadSteps, moveStep } from '../onboarding-steps.ts'
+import { tenantHolder } from './tenant-holder.ts'
 
 export interface PendingTenantConfirmation {
   customerId: string
@@ -63,14 +64,7 @@ export async function confirmTenant(
   }
   const now = ctx.now()
   await ctx.db.$transaction(async (tx) => {
-    const holder = await tx.customer.findFirst({
-      where: {
-        id: { not: customerId },
-        onboardingState: { not: 'offboarded' },
-        OR: [{ tenantId }, { expectedTenantId: tenantId }, { confirmedTenantId: tenantId }],
-      },
-      select: { id: true },
-    })
+    const holder = await tenantHolder(tx, tenantId, customerId)
     if (holder) {
       throw new ConflictError('Another customer already holds this tenant.', { code: 'tenant_taken' })
     }
