@@ -136,7 +136,9 @@ describe('an OAuth state (from a log, a Referer, a screenshot)', () => {
     const signedIn = await attacker.get(await pickAccount(attacker, authorizeUrl, attackerTenant.id))
     expect(signedIn.status).toBe(400)
     expect(await snapshot(sys, customerId)).toBe(before)
-    expect(tenant.id).not.toBe(attackerTenant.id)
+    // Nor can the attacker burn the victim's attempt: the victim still signs in with it.
+    const own = await victim.get(await pickAccount(victim, authorizeUrl, tenant.id))
+    expect(own.status).toBe(303)
   })
 
   it('a signed-in user who skips the consent page and calls back without admin_consent grants nothing', async () => {
