@@ -115,6 +115,8 @@ export async function refreshEffectiveTrust(
         licence = (await read(() => graph.listSubscribedSkus(input.tenantId, opts))).level
       } catch (err) {
         if (!isMicrosoftError(err)) throw err
+        // Throttled: no further read to this tenant before its Retry-After; the last verdict stays.
+        if (err.kind === 'throttled') throw new SkipRefresh(err.message)
       }
       const defaultPolicy = inheritsFromDefault(input.partner)
         ? await policyRead(() => graph.getDefaultPolicy(input.tenantId, opts))

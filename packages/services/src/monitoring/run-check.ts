@@ -316,18 +316,20 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
 
   const stateChanged = nextState !== customer.complianceState
   // Effective trust (docs/effective-trust.md): part of the check, inside the run's time span and before the
-  // run is recorded, so a visible run is a finished check. It never fails the check.
-  await refreshTrustAfterCheck(deps, {
-    outcome,
-    customerId: customer.id,
-    customerName: customer.name,
-    tenantId,
-    partner: finalObserved,
-    // A change the same check explains by a drift, repair or recovery is told by that notification alone.
-    notify: mode !== 'report' && !stateChanged && !repaired,
-    storedLicence: customer.licence,
-    freshTokenIfMissing: input.trigger === 'staff',
-  })
+  // run is recorded, so a visible run is a finished check. It never fails the check. Not after a failed
+  // check: a throttled repair leaves the tenant inside Graph's Retry-After, and the next check reads again.
+  if (!failed)
+    await refreshTrustAfterCheck(deps, {
+      outcome,
+      customerId: customer.id,
+      customerName: customer.name,
+      tenantId,
+      partner: finalObserved,
+      // A change the same check explains by a drift, repair or recovery is told by that notification alone.
+      notify: mode !== 'report' && !stateChanged && !repaired,
+      storedLicence: customer.licence,
+      freshTokenIfMissing: input.trigger === 'staff',
+    })
 
   const now = ctx.now()
 
