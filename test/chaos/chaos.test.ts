@@ -5,7 +5,7 @@
 // (`pg_ctlcluster`, the last disruption). Then faults stop and the system must converge by itself (the
 // sweep rebuilds lost work from Postgres). End state, from Postgres and the simulator: every tenant correct,
 // no lost or duplicate customers, no tenant with two jobs at once, Retry-After never violated, audit
-// complete. Prints the tally.
+// complete. Each phase is its own test and asserts what it is about.
 //
 //   pnpm test:chaos                                     CI size (CHAOS_TENANTS=200)
 //   CHAOS_TENANTS=500 pnpm test:chaos                   full size
@@ -68,25 +68,59 @@ async function query<T extends pg.QueryResultRow>(text: string, values: unknown[
   }
 }
 
-describe(`chaos: ${String(TENANTS)} tenants`, () => {
-  it('converges to the correct state through faults, crashes, a Redis flush and a PostgreSQL restart', async () => {
-    const state = sys.sim.state
-    const onboardIds = Array.from({ length: ONBOARDING }, (_, i) => tenantIdFor('d', i))
-    const recheckIds = Array.from({ length: RECHECK }, (_, i) => tenantIdFor('e', i))
-    const allTenants = new Set([...onboardIds, ...recheckIds])
+// The phases share the state below and run in order (vitest runs a file's tests sequentially).
+const state = () => sys.sim.state
+const onboardIds = Array.from({ length: ONBOARDING }, (_, i) => tenantIdFor('d', i))
+const recheckIds = Array.from({ length: RECHECK }, (_, i) => tenantIdFor('e', i))
+const allTenants = new Set([...onboardIds, ...recheckIds])
+// Half the re-check tenants drifted (their admin turned MFA trust off): remediate mode repairs them.
+const drifted = new Set(recheckIds.filter((_, i) => i % 2 === 0))
+let firstSeq = 0
+let faultIds: string[] = []
+let latencyId = ''
+let pgRestartMs: number | null = null
+const progressSeen: number[] = []
 
+/** Work finished / all work: onboarded customers plus re-check customers with a real (not skipped) check. */
+async function progress(): Promise<number> {
+  const [row] = await query<{ done: number }>(
+    `SELECT (SELECT count(*)::int FROM customers WHERE name LIKE 'chaos-onboard-%' AND onboarding_state = 'onboarded')
+          + (SELECT count(DISTINCT r.customer_id)::int FROM check_runs r JOIN customers c ON c.id = r.customer_id
+             WHERE c.name LIKE 'chaos-recheck-%' AND r.kind = 'check' AND r.outcome <> 'skipped') AS done`,
+  )
+  return (row?.done ?? 0) / TENANTS
+}
+
+/**
+ * Disruptions are triggered by progress, so they always hit work in flight however fast or loaded the machine
+ * is; each waits at most `waitMs` for its threshold (a slow machine still gets every disruption).
+ */
+async function atProgress(fraction: number, waitMs = 120_000): Promise<number> {
+  await eventually(
+    `${String(fraction * 100)} % progress`,
+    async () => (await progress()) >= fraction,
+    waitMs,
+  ).catch(() => {
+    say(`no ${String(fraction * 100)} % progress within ${String(waitMs)} ms; worker output:`)
+    for (const w of workers) say(`${w.name}: ${w.lines.slice(-5).join('\n')}`)
+  })
+  const pct = Math.round((await progress().catch(() => 0)) * 100)
+  progressSeen.push(pct)
+  return pct
+}
+
+describe(`chaos: ${String(TENANTS)} tenants`, () => {
+  it('phase 1 — seeds half the tenants waiting for onboarding, half onboarded (half of those drifted)', async () => {
     // Consent replication: fresh consents first fail at the token endpoint, then give tokens without roles.
-    state.settings = { ...state.settings, consentMissingSeconds: 4, consentNoRolesSeconds: 3 }
-    createSimTenants(state, onboardIds, { partner: false, label: 'chaosonb', consentAgeSeconds: 0 })
-    createSimTenants(state, recheckIds, { partner: true, label: 'chaoschk' })
-    const hash = compliantHash(state, recheckIds[0] ?? '')
-    // Half the re-check tenants drifted (their admin turned MFA trust off): remediate mode repairs them.
-    const drifted = new Set(recheckIds.filter((_, i) => i % 2 === 0))
+    state().settings = { ...state().settings, consentMissingSeconds: 4, consentNoRolesSeconds: 3 }
+    createSimTenants(state(), onboardIds, { partner: false, label: 'chaosonb', consentAgeSeconds: 0 })
+    createSimTenants(state(), recheckIds, { partner: true, label: 'chaoschk' })
+    const hash = compliantHash(state(), recheckIds[0] ?? '')
     for (const id of drifted) {
-      const tenant = state.requireTenant(id)
-      const partner = structuredClone(state.readPartner(tenant, PARTNER) ?? {})
+      const tenant = state().requireTenant(id)
+      const partner = structuredClone(state().readPartner(tenant, PARTNER) ?? {})
       ;(partner.inboundTrust as Record<string, unknown>).isMfaAccepted = false
-      state.writePartner(tenant, PARTNER, partner, 0)
+      state().writePartner(tenant, PARTNER, partner, 0)
     }
     await insertConsentReceivedCustomers(client, onboardIds, {
       label: 'chaos-onboard-',
@@ -110,26 +144,43 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
         consentReceivedAt: c.finished_at.toISOString(),
       })
     }
-    const firstSeq = state.requests.lastSeq
+    firstSeq = state().requests.lastSeq
 
-    // Faults for the disruption phase (Graph and login).
-    const faultIds = [
-      state.faults.add({ kind: 'latency', origin: 'graph', latencyMs: 100, latencyMaxMs: 250 }),
-      state.faults.add({ kind: 'throttle', origin: 'graph', probability: 0.06, retryAfterSeconds: 1 }),
-      state.faults.add({ kind: 'throttle', origin: 'login', probability: 0.03, retryAfterSeconds: 1 }),
-      state.faults.add({
+    expect(onboardCustomers).toHaveLength(ONBOARDING)
+    const [counts] = await query<{ recheck: number }>(
+      `SELECT count(*)::int AS recheck FROM customers WHERE name LIKE 'chaos-recheck-%' AND onboarding_state = 'onboarded'`,
+    )
+    expect(counts?.recheck).toBe(RECHECK)
+    const driftedInSim = recheckIds.filter(
+      (t) =>
+        evaluatePartner(
+          defaultPolicy,
+          state().readPartner(state().requireTenant(t), PARTNER) ?? null,
+          [],
+          new Date(),
+        ).status !== 'compliant',
+    )
+    expect(driftedInSim.sort()).toEqual([...drifted].sort())
+  })
+
+  it('phase 2 — workers keep going through Graph and login faults, a 429 storm and a SIGKILL of each worker', async () => {
+    faultIds = [
+      state().faults.add({ kind: 'latency', origin: 'graph', latencyMs: 100, latencyMaxMs: 250 }),
+      state().faults.add({ kind: 'throttle', origin: 'graph', probability: 0.06, retryAfterSeconds: 1 }),
+      state().faults.add({ kind: 'throttle', origin: 'login', probability: 0.03, retryAfterSeconds: 1 }),
+      state().faults.add({
         kind: 'error',
         origin: 'graph',
         status: 503,
         probability: 0.04,
         retryAfterSeconds: 1,
       }),
-      state.faults.add({ kind: 'error', origin: 'graph', status: 504, probability: 0.03 }),
-      state.faults.add({ kind: 'error', origin: 'login', status: 503, probability: 0.02 }),
-      state.faults.add({ kind: 'reset', origin: 'graph', probability: 0.03 }),
-      state.faults.add({ kind: 'reset', origin: 'login', probability: 0.02 }),
+      state().faults.add({ kind: 'error', origin: 'graph', status: 504, probability: 0.03 }),
+      state().faults.add({ kind: 'error', origin: 'login', status: 503, probability: 0.02 }),
+      state().faults.add({ kind: 'reset', origin: 'graph', probability: 0.03 }),
+      state().faults.add({ kind: 'reset', origin: 'login', probability: 0.02 }),
     ].map((r) => r.id)
-    const latencyId = faultIds[0] ?? ''
+    latencyId = faultIds[0] ?? ''
 
     const a = new WorkerProcess('worker-a', sys, CONCURRENCY)
     const b = new WorkerProcess('worker-b', sys, CONCURRENCY)
@@ -140,30 +191,8 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
       `${String(ONBOARDING)} onboarding + ${String(RECHECK)} re-check tenants (${String(drifted.size)} drifted); 2 workers started`,
     )
 
-    // Disruptions are triggered by progress (work finished / all work), so they always hit work in flight
-    // however fast or loaded the machine is; each waits at most `waitMs` for its threshold.
-    const progress = async (): Promise<number> => {
-      const [row] = await query<{ done: number }>(
-        `SELECT (SELECT count(*)::int FROM customers WHERE name LIKE 'chaos-onboard-%' AND onboarding_state = 'onboarded')
-              + (SELECT count(DISTINCT r.customer_id)::int FROM check_runs r JOIN customers c ON c.id = r.customer_id
-                 WHERE c.name LIKE 'chaos-recheck-%' AND r.kind = 'check' AND r.outcome <> 'skipped') AS done`,
-      )
-      return (row?.done ?? 0) / TENANTS
-    }
-    const atProgress = async (fraction: number, waitMs = 120_000) => {
-      await eventually(
-        `${String(fraction * 100)} % progress`,
-        async () => (await progress()) >= fraction,
-        waitMs,
-      ).catch(() => {
-        say(`no ${String(fraction * 100)} % progress within ${String(waitMs)} ms; worker output:`)
-        for (const w of workers) say(`${w.name}: ${w.lines.slice(-5).join('\n')}`)
-      })
-      return Math.round((await progress().catch(() => 0)) * 100)
-    }
-
     let pct = await atProgress(0.05)
-    const storm = state.faults.add({
+    const storm = state().faults.add({
       kind: 'throttle',
       origin: 'graph',
       probability: 0.5,
@@ -176,7 +205,7 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
     a.start()
     say('worker-a restarted')
     await sleep(4_000)
-    state.faults.remove(storm.id)
+    state().faults.remove(storm.id)
     say('storm over')
     pct = await atProgress(0.25)
     await b.kill()
@@ -184,29 +213,56 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
     await sleep(2_000)
     b.start()
     say('worker-b restarted')
-    pct = await atProgress(0.4)
+
+    expect(workers.map((w) => w.starts)).toEqual([2, 2])
+    // The faults really happened, and work was done while they did.
+    const faulted = state()
+      .requests.list({ sinceSeq: firstSeq })
+      .filter((e) => e.tenant && allTenants.has(e.tenant) && e.fault && e.fault !== 'latency')
+    // Fault labels: throttle, error503/error504, reset (and the consent replication ones).
+    const kinds = new Set(faulted.map((e) => (e.fault ?? '').replace(/\d+$/, '')))
+    expect([...kinds]).toEqual(expect.arrayContaining(['throttle', 'error', 'reset']))
+    expect(progressSeen.at(-1)).toBeGreaterThanOrEqual(5)
+  })
+
+  it('phase 3 — work goes on after a Redis FLUSHDB and a PostgreSQL restart', async () => {
+    const beforeFlush = await atProgress(0.4)
     const redis = createRedis(sys.config.REDIS_URL)
     await redis.flushdb()
+    const keysAfterFlush = await redis.dbsize()
     redis.disconnect()
     say(
-      `at ${String(pct)} %: Redis FLUSHDB on DB ${String(REDIS_DB)} (queues, jobs, the sweep's scheduler and the tenant locks are gone)`,
+      `at ${String(beforeFlush)} %: Redis FLUSHDB on DB ${String(REDIS_DB)} (queues, jobs, the sweep's scheduler and the tenant locks are gone)`,
     )
-    pct = await atProgress(0.55, 45_000)
-    let pgRestartMs: number | null = null
+    // The flush emptied the suite's own Redis database (a worker may already have written a key since).
+    expect(keysAfterFlush).toBeLessThan(20)
+    const beforeRestart = await atProgress(0.55, 45_000)
     if (PG_RESTART) {
       pgRestartMs = await restartPostgres(sys.db.url)
       say(
-        `at ${String(pct)} %: PostgreSQL restarted (${String(pgRestartMs)} ms until it accepted connections again)`,
+        `at ${String(beforeRestart)} %: PostgreSQL restarted (${String(pgRestartMs)} ms until it accepted connections again)`,
       )
+      expect(pgRestartMs).toBeGreaterThan(0)
     } else {
       say('PostgreSQL restart skipped (CHAOS_PG_RESTART=0)')
     }
-    for (const id of faultIds) if (id !== latencyId) state.faults.remove(id)
-    say('faults off (latency stays); waiting for convergence')
+    // Progress after both disruptions: the sweep rebuilt the lost work from Postgres.
+    const after = await eventually(
+      'progress after the disruptions',
+      async () => (await progress().catch(() => 0)) * 100 > beforeRestart,
+      120_000,
+    ).then(
+      () => true,
+      () => false,
+    )
+    expect(after).toBe(true)
+  })
 
-    // Convergence: every onboarding customer onboarded (or failed: reported below), every re-check customer
-    // checked since the chaos began and compliant.
+  it('phase 4 — once the faults stop, every customer converges: onboarded, re-checked and compliant', async () => {
+    for (const id of faultIds) if (id !== latencyId) state().faults.remove(id)
+    say('faults off (latency stays); waiting for convergence')
     const since = new Date(t0)
+    let last = { onboarded: 0, failed: 0, checked: 0, compliant: 0 }
     await eventually(
       'convergence',
       async () => {
@@ -221,6 +277,7 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
           [since],
         )
         if (!row) return false
+        last = row
         say(
           `onboarded ${String(row.onboarded)}/${String(ONBOARDING)} (failed ${String(row.failed)}), re-checked ${String(row.checked)}/${String(RECHECK)}, compliant ${String(row.compliant)}/${String(RECHECK)}`,
         )
@@ -231,41 +288,61 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
       say(`not converged: ${String(err)}`)
     })
     for (const w of workers) await w.kill('SIGTERM')
-    state.faults.remove(latencyId)
+    state().faults.remove(latencyId)
+    expect(last).toEqual({ onboarded: ONBOARDING, failed: 0, checked: RECHECK, compliant: RECHECK })
+  })
 
-    // ---- The tally ----
+  it('phase 5 — end state: one customer per tenant, each correct in Postgres and in the tenant itself', async () => {
     const customers = await query<{
-      id: string
       name: string
       tenant_id: string | null
       onboarding_state: string
       compliance_state: string
     }>(
-      `SELECT id::text AS id, name, tenant_id::text AS tenant_id, onboarding_state::text, compliance_state::text
+      `SELECT name, tenant_id::text AS tenant_id, onboarding_state::text, compliance_state::text
        FROM customers WHERE name LIKE 'chaos-%'`,
     )
     const byTenant = new Map<string, number>()
     for (const c of customers)
       if (c.tenant_id) byTenant.set(c.tenant_id, (byTenant.get(c.tenant_id) ?? 0) + 1)
-    const missingTenants = [...allTenants].filter((t) => !byTenant.has(t))
-    const duplicateTenants = [...byTenant].filter(([, n]) => n > 1).map(([t]) => t)
-
-    const wrongInDb = customers.filter(
-      (c) => c.onboarding_state !== 'onboarded' || c.compliance_state !== 'compliant',
-    )
+    const wrongInDb = customers
+      .filter((c) => c.onboarding_state !== 'onboarded' || c.compliance_state !== 'compliant')
+      .map((c) => `${c.name}: ${c.onboarding_state}/${c.compliance_state}`)
     const wrongInSim = [...allTenants].filter((t) => {
-      const entry = state.readPartner(state.requireTenant(t), PARTNER) ?? null
+      const entry = state().readPartner(state().requireTenant(t), PARTNER) ?? null
       return evaluatePartner(defaultPolicy, entry, [], new Date()).status !== 'compliant'
     })
+    const outcomes = await query<{ kind: string; outcome: string; n: number }>(
+      `SELECT r.kind::text, r.outcome::text, count(*)::int AS n FROM check_runs r
+       JOIN customers c ON c.id = r.customer_id WHERE c.name LIKE 'chaos-%' GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    say(`runs ${JSON.stringify(Object.fromEntries(outcomes.map((o) => [`${o.kind}:${o.outcome}`, o.n])))}`)
+    if (wrongInDb.length) say(`wrong in Postgres (first 5): ${JSON.stringify(wrongInDb.slice(0, 5))}`)
 
-    const log = state.requests
-      .list({ sinceSeq: firstSeq })
+    expect(customers).toHaveLength(TENANTS)
+    expect([...allTenants].filter((t) => !byTenant.has(t))).toEqual([])
+    expect([...byTenant].filter(([, n]) => n > 1).map(([t]) => t)).toEqual([])
+    expect(wrongInDb).toEqual([])
+    expect(wrongInSim).toEqual([])
+  })
+
+  it('phase 6 — no tenant ever had two jobs at once, and no Retry-After was cut short', () => {
+    const log = state()
+      .requests.list({ sinceSeq: firstSeq })
       .filter((e) => e.tenant && allTenants.has(e.tenant))
     const overlaps = overlappingRequests(log, allTenants, 10)
     const early = log.filter((e) => e.early)
-    const faulted = log.filter((e) => e.fault && e.fault !== 'latency')
+    say(
+      `${String(log.length)} requests to the chaos tenants, ${String(overlaps.length)} overlaps, ${String(early.length)} early`,
+    )
+    expect(overlaps).toEqual([])
+    expect(early.map((e) => `${e.origin} ${e.method} ${e.path} #${String(e.seq)}`)).toEqual([])
+  })
 
-    const onboardIdsDb = customers.filter((c) => c.name.startsWith('chaos-onboard-')).map((c) => c.id)
+  it('phase 7 — the audit log has every onboarding step and every remediation', async () => {
+    const onboardIdsDb = (
+      await query<{ id: string }>(`SELECT id::text AS id FROM customers WHERE name LIKE 'chaos-onboard-%'`)
+    ).map((c) => c.id)
     const audits = await query<{ customer_id: string; actions: string[] }>(
       `SELECT customer_id::text, array_agg(DISTINCT action) AS actions FROM audit_events
        WHERE customer_id = ANY($1::uuid[]) GROUP BY customer_id`,
@@ -273,67 +350,22 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
     )
     const auditOf = new Map(audits.map((r) => [r.customer_id, new Set(r.actions)]))
     const requiredAudit = ['onboarding.access_verified', 'onboarding.policy_applied', 'onboarding.completed']
-    const auditGaps = onboardIdsDb.filter((id) => !requiredAudit.every((a2) => auditOf.get(id)?.has(a2)))
-    const remediated = await query<{ id: string; customer_id: string }>(
-      `SELECT r.id::text AS id, r.customer_id::text FROM check_runs r JOIN customers c ON c.id = r.customer_id
+    const auditGaps = onboardIdsDb.filter((id) => !requiredAudit.every((a) => auditOf.get(id)?.has(a)))
+    const remediated = await query<{ id: string }>(
+      `SELECT r.id::text AS id FROM check_runs r JOIN customers c ON c.id = r.customer_id
        WHERE c.name LIKE 'chaos-recheck-%' AND r.outcome = 'remediated'`,
     )
     const remediationAudits = await query<{ entity_id: string }>(
       `SELECT entity_id FROM audit_events WHERE action = 'policy.remediated' AND entity_id = ANY($1::text[])`,
       [remediated.map((r) => r.id)],
     )
-    const unauditedRemediations = remediated.length - new Set(remediationAudits.map((r) => r.entity_id)).size
-    const outcomes = await query<{ kind: string; outcome: string; n: number }>(
-      `SELECT r.kind::text, r.outcome::text, count(*)::int AS n FROM check_runs r
-       JOIN customers c ON c.id = r.customer_id WHERE c.name LIKE 'chaos-%' GROUP BY 1, 2 ORDER BY 1, 2`,
-    )
-
-    const tally = {
-      tenants: TENANTS,
-      onboarding: ONBOARDING,
-      recheck: RECHECK,
-      drifted: drifted.size,
-      workerStarts: workers.reduce((n, w) => n + w.starts, 0),
-      sigkills: 2,
-      redisFlushes: 1,
-      postgresRestarts: PG_RESTART ? 1 : 0,
-      postgresRestartMs: pgRestartMs,
-      requests: log.length,
-      faultedRequests: faulted.length,
-      faultsByKind: Object.fromEntries(
-        [...new Set(faulted.map((e) => e.fault ?? ''))].map((f) => [
-          f,
-          faulted.filter((e) => e.fault === f).length,
-        ]),
-      ),
-      runs: Object.fromEntries(outcomes.map((o) => [`${o.kind}:${o.outcome}`, o.n])),
-      customersInDb: customers.length,
-      missingTenants: missingTenants.length,
-      duplicateTenants: duplicateTenants.length,
-      wrongInDb: wrongInDb.length,
-      wrongInSimulator: wrongInSim.length,
-      tenantsWithConcurrentJobs: new Set(overlaps.map((o) => o.split(':')[0])).size,
-      earlyRetries: early.length,
-      onboardedWithoutFullAudit: auditGaps.length,
-      remediationsWithoutAudit: unauditedRemediations,
-    }
-    say(`TALLY ${JSON.stringify(tally, null, 2)}`)
-    if (wrongInDb.length > 0) say(`wrong in Postgres (first 5): ${JSON.stringify(wrongInDb.slice(0, 5))}`)
-    if (overlaps.length > 0) say(`overlaps (first 5): ${overlaps.slice(0, 5).join('; ')}`)
-    if (early.length > 0) say(`early (first 3): ${JSON.stringify(early.slice(0, 3))}`)
+    const audited = new Set(remediationAudits.map((r) => r.entity_id))
     const workerErrors = workers.flatMap((w) => w.lines.filter((l) => /"level":(50|60)/.test(l)))
-    if (workerErrors.length > 0) say(`worker errors (first 5):\n${workerErrors.slice(0, 5).join('\n')}`)
+    if (workerErrors.length) say(`worker errors (first 5):\n${workerErrors.slice(0, 5).join('\n')}`)
 
-    expect(customers.length).toBe(TENANTS)
-    expect(missingTenants).toEqual([])
-    expect(duplicateTenants).toEqual([])
-    expect(wrongInDb.map((c) => `${c.name}: ${c.onboarding_state}/${c.compliance_state}`)).toEqual([])
-    expect(wrongInSim).toEqual([])
-    expect(overlaps).toEqual([])
-    expect(early.map((e) => `${e.origin} ${e.method} ${e.path} #${String(e.seq)}`)).toEqual([])
     expect(auditGaps).toEqual([])
-    expect(unauditedRemediations).toBe(0)
-    // The chaos really happened.
-    expect(faulted.length).toBeGreaterThan(0)
+    // Every drifted tenant was repaired at least once, and every repair is audited.
+    expect(remediated.length).toBeGreaterThanOrEqual(drifted.size)
+    expect(remediated.filter((r) => !audited.has(r.id))).toEqual([])
   })
 })

@@ -111,7 +111,8 @@ describe('partners CRUD', () => {
       expect(e.code).toBe('Request_ResourceNotFound')
       expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/)
       expect(e.headers?.get('request-id')).toBe(e.requestId)
-      expect(e.headers?.get('client-request-id')).toBeTruthy()
+      // The Graph client's own per-request UUID, echoed back.
+      expect(e.headers?.get('client-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     }
   })
 
@@ -271,7 +272,7 @@ describe('faults', () => {
     sim.state.faults.add({ kind: 'reset', origin: 'graph', times: 1 })
     await expect(
       fetch(`${sim.graphUrl}/v1.0${PARTNERS}`, { headers: { authorization: `Bearer ${token}` } }),
-    ).rejects.toThrow()
+    ).rejects.toThrow('fetch failed')
     expect(sim.state.requests.list({ origin: 'graph' }).at(-1)).toMatchObject({ status: 0, fault: 'reset' })
   })
 

@@ -116,7 +116,7 @@ describe('client credentials', () => {
       audience: 'https://graph.microsoft.com',
     })
     expect(protectedHeader.alg).toBe('RS256')
-    expect(protectedHeader.kid).toBeTruthy()
+    expect(protectedHeader.kid).toBe(sim.state.keys.activeKid)
     expect(payload).toMatchObject({
       ver: '1.0',
       tid: CONTOSO,

@@ -63,7 +63,7 @@ describe('graph gateway: partner entries', () => {
 
     const created = await g.createPartner(tenantId, { tenantId: PARTNER_TENANT_ID, ...desiredBody })
     expect(created.value.tenantId).toBe(PARTNER_TENANT_ID)
-    expect(created.requestId).toBeDefined()
+    expect(created.requestId).toMatch(/^[0-9a-f-]{36}$/)
 
     const read = await g.getPartner(tenantId, PARTNER_TENANT_ID)
     expect(read.value).toMatchObject({
@@ -94,7 +94,7 @@ describe('graph gateway: partner entries', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConflictError)
     expect((error as ConflictError).code).toBe('Request_MultipleObjectsWithSameKeyValue')
-    expect((error as ConflictError).requestId).toBeDefined()
+    expect((error as ConflictError).requestId).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it('a miscased property is a bad request with Graph code and message kept', async () => {
@@ -107,7 +107,7 @@ describe('graph gateway: partner entries', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(BadRequestError)
     expect((error as BadRequestError).status).toBe(400)
-    expect((error as BadRequestError).code).toBeDefined()
+    expect((error as BadRequestError).code).toBe('Request_BadRequest')
     expect((error as BadRequestError).microsoftMessage).toContain('b2BCollaborationInbound')
   })
 
@@ -228,7 +228,7 @@ describe('graph gateway: retries', () => {
     expect(Date.now() - started).toBeLessThan(2000)
     expect(error).toBeInstanceOf(ThrottledError)
     expect((error as ThrottledError).retryAfterMs).toBe(30_000)
-    expect((error as ThrottledError).requestId).toBeDefined()
+    expect((error as ThrottledError).requestId).toMatch(/^[0-9a-f-]{36}$/)
     expect(graphRequests(fx, tenantId)).toHaveLength(1)
   })
 

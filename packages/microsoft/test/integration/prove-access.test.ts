@@ -48,7 +48,7 @@ describe('proveAccess', () => {
     expect(token).toMatchObject({ claims: 'opaque', tid: tenantId, roles: [], missingRoles: [] })
     const proof = await proveAccess(tokens, graph, tenantId)
     expect(proof).toMatchObject({ tid: tenantId, via: 'graph-call', roles: [] })
-    expect(proof.requestId).toBeTruthy()
+    expect(proof.requestId).toMatch(/^[0-9a-f-]{36}$/)
     expect(graphRequests(fx, tenantId).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /v1.0/policies/crossTenantAccessPolicy/default',
     ])
