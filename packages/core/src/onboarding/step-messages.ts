@@ -20,14 +20,14 @@ export function policyAppliedMessage(
 }
 
 export function prerequisitesMessage(facts: {
-  displayName: string
+  displayName: string | null
   verifiedDomains: readonly string[]
   licenceSummary: string
   partnerExists: boolean
   warnings: readonly string[]
 }): string {
   return [
-    `Tenant "${facts.displayName}" (${facts.verifiedDomains.join(', ') || 'no verified domains'}).`,
+    `Tenant "${String(facts.displayName)}" (${facts.verifiedDomains.join(', ') || 'no verified domains'}).`,
     facts.licenceSummary,
     facts.partnerExists
       ? 'A partner entry for the partner already exists and will be updated.'
