@@ -7,13 +7,7 @@ export * from './customers.ts'
 export * from './consent/index.ts'
 export { loadSteps, moveStep, resetFrom } from './onboarding-steps.ts'
 export { currentPolicy } from './policy-store.ts'
-export {
-  runOnboarding,
-  OnboardingRetryLater,
-  type OnboardingDeps,
-  type OnboardingOutcome,
-  type OnboardingSettings,
-} from './onboarding-runner.ts'
+export * from './onboarding/index.ts'
 export * from './notifications/index.ts'
 export * from './monitoring/index.ts'
 export * from './policy/index.ts'

@@ -2,5 +2,24 @@ export type { CheckClassification, CheckInput, CheckOutcome, RemovalKind } from 
 export { classifyCheck, removedByCustomer } from './classify.ts'
 export type { CheckAction, MonitoringMode } from './decide-action.ts'
 export { DEFAULT_MONITORING_MODE, MONITORING_MODES, decideAction } from './decide-action.ts'
-export type { BackoffOptions, JitterOptions } from './schedule.ts'
-export { backoffSeconds, backoffUntil, nextCheckAt, spreadWithin, unitFromHash } from './schedule.ts'
+export type {
+  CheckOutcomeDecision,
+  CheckOutcomeInput,
+  CheckRunOutcome,
+  ComplianceState,
+} from './check-outcome.ts'
+export { checkFailureReason, compactDiff, decideCheckOutcome, repairFor } from './check-outcome.ts'
+export type {
+  BackoffOptions,
+  JitterOptions,
+  ScheduleAfterCheck,
+  ScheduleAfterCheckInput,
+} from './schedule.ts'
+export {
+  backoffSeconds,
+  backoffUntil,
+  nextCheckAt,
+  scheduleAfterCheck,
+  spreadWithin,
+  unitFromHash,
+} from './schedule.ts'

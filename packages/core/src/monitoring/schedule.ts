@@ -53,3 +53,37 @@ export function backoffSeconds(consecutiveFailures: number, options: BackoffOpti
 export function backoffUntil(now: Date, consecutiveFailures: number, options: BackoffOptions): Date {
   return new Date(now.getTime() + backoffSeconds(consecutiveFailures, options) * 1000)
 }
+
+export interface ScheduleAfterCheckInput {
+  now: Date
+  intervalSeconds: number
+  customerId: string
+  failed: boolean
+  /** Consecutive failures before this run. */
+  consecutiveFailures: number
+  backoff: BackoffOptions
+  /** Expiry times of the accepted deviations the run relied on. */
+  acceptedExpiries: readonly Date[]
+}
+
+export interface ScheduleAfterCheck {
+  nextCheckAt: Date
+  consecutiveFailures: number
+  backoffUntil: Date | null
+}
+
+/**
+ * After a check: the interval with jitter; a failure backs off (and retries no later than the interval); an
+ * accepted deviation expiring before then brings the check forward so it becomes drift on time.
+ */
+export function scheduleAfterCheck(input: ScheduleAfterCheckInput): ScheduleAfterCheck {
+  const { now, failed } = input
+  let next = nextCheckAt(now, input.intervalSeconds, input.customerId)
+  const failures = failed ? input.consecutiveFailures + 1 : 0
+  const backoff = failed ? backoffUntil(now, failures, input.backoff) : null
+  if (backoff !== null && backoff < next) next = backoff
+  for (const expiry of input.acceptedExpiries) {
+    if (expiry < next) next = new Date(expiry.getTime() + 1_000)
+  }
+  return { nextCheckAt: next, consecutiveFailures: failures, backoffUntil: backoff }
+}

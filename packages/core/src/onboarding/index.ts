@@ -9,3 +9,19 @@ export { consentErrorKind, describeOnboardingProblem } from './messages.ts'
 export type { BindingRefusalMessage, TenantBinding, TenantBindingFacts } from './tenant-binding.ts'
 export { decideTenantBinding, describeBindingRefusal } from './tenant-binding.ts'
 export { publicStepMessage } from './public-status.ts'
+export type {
+  ConsentRetryWindow,
+  OnboardingFailureFacts,
+  OnboardingRunStart,
+  OnboardingTenantFacts,
+} from './run-plan.ts'
+export {
+  ONBOARDING_RUN_STEPS,
+  bindingBasis,
+  decideOnboardingFailure,
+  nextConsentRetry,
+  onboardingTenants,
+  onboardingTransition,
+  planOnboardingRun,
+} from './run-plan.ts'
+export { accessVerifiedMessage, policyAppliedMessage, prerequisitesMessage } from './step-messages.ts'

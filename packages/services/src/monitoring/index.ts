@@ -1,5 +1,5 @@
 export { DEFAULT_MONITORING_SETTINGS, type MonitoringDeps, type MonitoringSettings } from './settings.ts'
-export { runCheck, compactDiff, type RunCheckInput, type RunCheckResult } from './run-check.ts'
+export { runCheck, type RunCheckInput, type RunCheckResult } from './run-check.ts'
 export { recordSkippedCheck } from './record-skipped.ts'
 export { runOffboard, OffboardRetryableError, type OffboardOutcome } from './run-offboard.ts'
 export { findDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from './due-work.ts'
@@ -23,4 +23,4 @@ export {
   revokeDeviation,
   type AcceptDeviationInput,
 } from './deviations.ts'
-export type { ComplianceStateValue, RunOutcome, RunTrigger } from './persist-run.ts'
+export type { ComplianceStateValue, RunOutcome, RunTrigger } from '../runs/persist-run.ts'

@@ -1,5 +1,5 @@
 import type { NotifiableState, RemovalKind } from '@crosstrust/core'
-import type { ComplianceStateValue } from './persist-run.ts'
+import type { ComplianceStateValue } from '../runs/persist-run.ts'
 
 /** The removal kind kept in `currentDiff` (so the next run knows whether "removed by the customer" was told). */
 export function removalKindOf(currentDiff: unknown): RemovalKind | null {

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../context.ts'
-import { persistRun, type RunTrigger } from './persist-run.ts'
+import { persistRun, type RunTrigger } from '../runs/persist-run.ts'
 
 /**
  * A check that found another job (an apply, an onboarding, an offboarding, or a duplicate check) holding the

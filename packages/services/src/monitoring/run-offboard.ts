@@ -7,7 +7,7 @@ import {
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { errorCodeOf, errorMessageOf } from './classify-error.ts'
-import { persistRun } from './persist-run.ts'
+import { persistRun } from '../runs/persist-run.ts'
 import type { MonitoringDeps } from './settings.ts'
 
 export type OffboardOutcome = 'offboarded' | 'offboarded_without_access' | 'not_applicable'

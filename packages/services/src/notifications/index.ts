@@ -2,6 +2,7 @@ export { recordStateChange, type StateChangeInput } from './record-state-change.
 export { enqueueDeliveries, enqueueDeliveriesSafely } from './enqueue-deliveries.ts'
 export type { NotificationSettings, StoredNotification } from './stored-event.ts'
 export * from './webhook-endpoints.ts'
+export * from './webhook-deliveries.ts'
 export {
   WebhookTargetRefusedError,
   createWebhookTransport,

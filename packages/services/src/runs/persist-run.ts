@@ -1,24 +1,16 @@
+import type { CheckRunOutcome, ComplianceState } from '@crosstrust/core'
 import { Prisma, type Db, type Tx } from '@crosstrust/db'
 
-// One SQL statement records a run AND moves the customer on: a data-modifying CTE inserts the check_runs
+// Every run (onboarding's first verification, a check, an apply, an offboarding, a skipped check) is written
+// here, the same way. One SQL statement records a run AND moves the customer on: a data-modifying CTE inserts the check_runs
 // row and updates customers in the same statement (atomic without BEGIN/COMMIT). Scheduled checks are the
 // bulk of the database load (100,000 customers × 4 a day), so an unchanged check costs exactly this one
 // statement; state changes add audit/notification rows in a transaction around it.
 
-export type RunKind = 'check' | 'apply' | 'offboard'
+export type RunKind = 'onboard' | 'check' | 'apply' | 'offboard'
 export type RunTrigger = 'schedule' | 'staff' | 'onboarding' | 'rollout' | 'system'
-export type RunOutcome =
-  | 'compliant'
-  | 'drifted'
-  | 'remediated'
-  | 'unknown'
-  | 'access_lost'
-  | 'removed'
-  | 'skipped'
-  | 'failed'
-  | 'offboarded'
-export type ComplianceStateValue =
-  'pending' | 'compliant' | 'drifted' | 'unknown' | 'access_lost' | 'removed_by_customer' | 'offboarded'
+export type RunOutcome = CheckRunOutcome | 'skipped' | 'failed' | 'offboarded'
+export type ComplianceStateValue = ComplianceState
 
 export interface RunRow {
   customerId: string

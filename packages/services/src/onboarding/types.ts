@@ -1,0 +1,64 @@
+import type { OnboardingStep } from '@crosstrust/core'
+import type { Customer } from '@crosstrust/db'
+import type { GraphGateway, TokenProvider } from '@crosstrust/microsoft'
+import type { ServiceContext } from '../context.ts'
+
+export interface OnboardingSettings {
+  partnerTenantId: string
+  /** How long to keep retrying while a fresh consent replicates. */
+  consentRetryWindowMs: number
+  /** First wait between token attempts (doubles, capped at maxRetryDelayMs). */
+  retryBaseDelayMs: number
+  maxRetryDelayMs: number
+  readBack: { attempts: number; delayMs: number }
+  defaultCheckIntervalSeconds: number
+}
+
+export interface OnboardingDeps {
+  ctx: ServiceContext
+  tokens: Pick<TokenProvider, 'getToken' | 'invalidate'>
+  graph: GraphGateway
+  settings: OnboardingSettings
+  signal?: AbortSignal
+  log?: (msg: string, fields?: Record<string, unknown>) => void
+  /**
+   * This run's attempt and the job's attempt budget. While attempts remain, a transient or throttled
+   * Microsoft failure puts the step back to pending and throws `OnboardingRetryLater`, so the queue retries
+   * the job with backoff instead of failing the customer for a passing fault.
+   */
+  attempt?: { current: number; max: number }
+}
+
+/** Thrown to ask the queue for another attempt later; the step is back to pending with a message. */
+export class OnboardingRetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message)
+    this.name = 'OnboardingRetryLater'
+  }
+}
+
+export type OnboardingOutcome = 'onboarded' | 'failed' | 'skipped' | 'awaiting_confirmation'
+
+/** A step that failed with a message staff can act on. */
+export class StepFailure extends Error {
+  constructor(
+    readonly step: OnboardingStep,
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message)
+  }
+}
+
+/** One run of one customer: what every step reads, and the step in progress (for a failure's record). */
+export interface OnboardingRun {
+  deps: OnboardingDeps
+  customer: Customer
+  /** When the run started (ctx clock), and on the monotonic clock for its duration. */
+  startedAt: Date
+  startedMs: number
+  current: OnboardingStep
+}

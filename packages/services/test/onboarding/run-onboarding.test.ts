@@ -1,0 +1,177 @@
+// runOnboarding on a real database and the simulator, called directly (no queue, no worker): the main paths
+// of the pipeline (access → prerequisites → apply → verify) and what each leaves in PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OnboardingRetryLater, runOnboarding } from '../../src/index.ts'
+import {
+  APP,
+  addTenant,
+  compliantPartner,
+  consentedCustomer,
+  notificationsOf,
+  readPartner,
+  startRunnerFixture,
+  type RunnerFixture,
+} from '../support/runners.ts'
+
+let fx: RunnerFixture
+
+beforeAll(async () => {
+  fx = await startRunnerFixture()
+})
+afterAll(async () => {
+  await fx.close()
+})
+
+async function stepsOf(customerId: string): Promise<Record<string, string>> {
+  const rows = await fx.db.prisma.onboardingStep.findMany({ where: { customerId } })
+  return Object.fromEntries(rows.map((row) => [row.step, row.status]))
+}
+
+const customerRow = (id: string) => fx.db.prisma.customer.findUniqueOrThrow({ where: { id } })
+
+describe('runOnboarding', () => {
+  it('onboards an expected tenant: creates the entry, records the run like a check, schedules the first check', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('onboarded')
+
+    expect(readPartner(fx, tenantId)).toMatchObject(compliantPartner())
+    expect(await stepsOf(customerId)).toEqual({
+      link_issued: 'succeeded',
+      consent_received: 'succeeded',
+      access_verified: 'succeeded',
+      prerequisites_checked: 'succeeded',
+      tenant_confirmed: 'succeeded',
+      policy_applied: 'succeeded',
+      verified: 'succeeded',
+    })
+    const runs = await fx.db.prisma.checkRun.findMany({ where: { customerId } })
+    expect(runs).toHaveLength(1)
+    const [run] = runs
+    expect(run).toMatchObject({
+      kind: 'onboard',
+      trigger: 'onboarding',
+      outcome: 'compliant',
+      policyVersion: 1,
+    })
+    expect(run?.before).toBeNull()
+    expect(run?.after).toMatchObject(compliantPartner())
+    const customer = await customerRow(customerId)
+    expect(customer).toMatchObject({
+      tenantId,
+      onboardingState: 'onboarded',
+      complianceState: 'compliant',
+      compliantPolicyVersion: 1,
+      lastCheckRunId: run?.id,
+      lastObservedHash: run?.observedHash,
+      consecutiveFailures: 0,
+      lastFailureReason: null,
+    })
+    const hoursToFirstCheck = ((customer.nextCheckAt?.getTime() ?? 0) - Date.now()) / 3600_000
+    expect(hoursToFirstCheck).toBeGreaterThan(5)
+    expect(hoursToFirstCheck).toBeLessThan(7)
+    expect(await notificationsOf(fx, customerId)).toEqual(['onboarding_completed'])
+  })
+
+  it('patches an entry the tenant already has and keeps it as the run’s before', async () => {
+    const existing = compliantPartner()
+    ;(existing.inboundTrust as Record<string, unknown>).isMfaAccepted = false
+    const tenantId = addTenant(fx, existing)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('onboarded')
+    const run = await fx.db.prisma.checkRun.findFirstOrThrow({ where: { customerId } })
+    expect(run.before).toMatchObject({ inboundTrust: { isMfaAccepted: false } })
+    expect(readPartner(fx, tenantId)).toMatchObject({ inboundTrust: { isMfaAccepted: true } })
+  })
+
+  it('stops before writing to a first-time tenant until an Operator confirms it', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, false)
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('awaiting_confirmation')
+    expect(readPartner(fx, tenantId)).toBeNull()
+    const customer = await customerRow(customerId)
+    expect(customer.onboardingState).toBe('awaiting_confirmation')
+    expect(customer.tenantId).toBeNull()
+    expect(await stepsOf(customerId)).toMatchObject({
+      prerequisites_checked: 'succeeded',
+      tenant_confirmed: 'pending',
+      policy_applied: 'pending',
+    })
+    expect(await fx.db.prisma.checkRun.count({ where: { customerId } })).toBe(0)
+
+    await fx.db.prisma.customer.update({
+      where: { id: customerId },
+      data: { confirmedTenantId: tenantId, tenantConfirmedBy: 'oid-operator' },
+    })
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('onboarded')
+    const step = await fx.db.prisma.onboardingStep.findUniqueOrThrow({
+      where: { customerId_step: { customerId, step: 'tenant_confirmed' } },
+    })
+    expect(step.message).toBe('An Operator (oid-operator) confirmed the tenant.')
+    expect((await customerRow(customerId)).tenantId).toBe(tenantId)
+  })
+
+  it('a throttled step with attempts left goes back to pending and asks the queue to retry', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    const fault = fx.sim.state.faults.add({
+      kind: 'throttle',
+      origin: 'graph',
+      tenantId,
+      pathContains: '/subscribedskus',
+      retryAfterSeconds: 0,
+    })
+    const attempt = runOnboarding({ ...fx.onboarding, attempt: { current: 1, max: 3 } }, customerId)
+    await expect(attempt).rejects.toBeInstanceOf(OnboardingRetryLater)
+    await expect(attempt).rejects.toMatchObject({
+      message: 'Microsoft is busy or unavailable (HTTP 429); retrying automatically (attempt 1 of 3).',
+    })
+    expect(await stepsOf(customerId)).toMatchObject({ prerequisites_checked: 'pending' })
+    expect((await customerRow(customerId)).onboardingState).toBe('access_verified')
+
+    fx.sim.state.faults.remove(fault.id)
+    await expect(
+      runOnboarding({ ...fx.onboarding, attempt: { current: 2, max: 3 } }, customerId),
+    ).resolves.toBe('onboarded')
+  })
+
+  it('fails the step on the last throttled attempt with what Microsoft said, and notifies once', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    fx.sim.state.faults.add({ kind: 'throttle', origin: 'graph', tenantId, pathContains: '/subscribedskus' })
+    const last = { ...fx.onboarding, attempt: { current: 3, max: 3 } }
+    await expect(runOnboarding(last, customerId)).resolves.toBe('failed')
+    const customer = await customerRow(customerId)
+    expect(customer.onboardingState).toBe('failed')
+    expect(customer.lastFailureReason).toMatch(/HTTP 429/)
+    expect(await stepsOf(customerId)).toMatchObject({ prerequisites_checked: 'failed' })
+    await expect(runOnboarding(last, customerId)).resolves.toBe('failed')
+    expect(await notificationsOf(fx, customerId)).toEqual(['onboarding_failed'])
+  })
+
+  it('fails access verification when the consent was revoked before the job ran', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    fx.sim.state.revokeConsent(tenantId, APP)
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('failed')
+    const step = await fx.db.prisma.onboardingStep.findUniqueOrThrow({
+      where: { customerId_step: { customerId, step: 'access_verified' } },
+    })
+    expect(step.status).toBe('failed')
+    expect(step.message).toMatch(
+      /^Microsoft had not made the consent effective after 1 seconds \(last error AADSTS\d+\)\. Retry the step in a few minutes/,
+    )
+    expect(readPartner(fx, tenantId)).toBeNull()
+    expect(await fx.db.prisma.checkRun.count({ where: { customerId } })).toBe(0)
+  })
+
+  it('skips a customer without a consent and one already verified', async () => {
+    const fresh = await fx.db.prisma.customer.create({ data: { name: 'No consent yet' } })
+    await expect(runOnboarding(fx.onboarding, fresh.id)).resolves.toBe('skipped')
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('onboarded')
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('skipped')
+    expect(await fx.db.prisma.checkRun.count({ where: { customerId } })).toBe(1)
+  })
+})
