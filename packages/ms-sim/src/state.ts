@@ -14,6 +14,7 @@ import { applyPartnerPatch, emptyPartner, serviceDefaultPolicy } from './graph/p
 import { emptyTenantGraph, seedTenantGraph } from './graph/tenant-graph.ts'
 import type { TenantGraph } from './graph/tenant-graph.ts'
 import { MSA_TENANT_ID } from './graph-seed-schema.ts'
+import { DEFAULT_SETTINGS } from './settings.ts'
 
 export type Json = Record<string, unknown>
 
@@ -86,28 +87,6 @@ export interface AuthCode {
   codeChallenge: string | null
   codeChallengeMethod: string | null
   expiresMs: number
-}
-
-export const DEFAULT_SETTINGS: Required<TenantSettings> = {
-  consentMissingSeconds: 0,
-  consentNoRolesSeconds: 0,
-  consentMissingErrorCode: 7000229,
-  readLagSeconds: 0,
-  unlicensedInboundTrust: 'accept',
-  consentCancelError: 'consent_required',
-  revocationEffect: 'token-expiry',
-  rolesRemovedBehavior: 'token-without-roles',
-  missingServicePrincipalErrorCode: 7000229,
-  auditIngestionDelaySeconds: 120,
-  partnersPageSize: 100,
-  conditionalAccessPageSize: 100,
-  partnerDeleteWithIdentitySyncErrorCode: 'Request_BadRequest',
-  graphTokenFormat: 'jwt',
-  createNotFoundSeconds: 0,
-  appTokenLifetimeSeconds: 3599,
-  partnerPatchNested: 'replace',
-  partnerPatchNull: 'reset-to-inherited',
-  mixedAccessTypes: 'reject-400',
 }
 
 export interface SimStateOptions {
