@@ -108,7 +108,7 @@ export async function recreateWithoutNulls(
     }
     throw error
   }
-  const body = recreateBody(partnerTenantId, observed, rest)
+  const body = recreateBody(partnerTenantId, observed, patch)
   for (let attempt = 1; ; attempt += 1) {
     try {
       const created = await gateway.createPartner(tenantId, body, options.call)
@@ -116,7 +116,8 @@ export async function recreateWithoutNulls(
       return
     } catch (error) {
       // The DELETE may not have reached the replica that answers the POST yet.
-      if (!(isMicrosoftError(error) && error.kind === 'conflict') || attempt >= options.lag.attempts) throw error
+      if (!(isMicrosoftError(error) && error.kind === 'conflict') || attempt >= options.lag.attempts)
+        throw error
       options.note(error.requestId)
       await sleepAtLeast(options.lag.delayMs * 2 ** (attempt - 1))
     }
