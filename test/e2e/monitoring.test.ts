@@ -38,7 +38,7 @@ let ctx: ServiceContext
 beforeAll(async () => {
   sys = await startSystem({
     monitoring: {
-      readBack: { attempts: 5, delayMs: 100 },
+      readBack: { attempts: 10, delayMs: 300 },
       // Fail a 503/timeout read fast: the point is the classification, not the retry budget.
       graphRetry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, budgetMs: 2_000, timeoutMs: 700 },
       busyRetryMs: 300,
