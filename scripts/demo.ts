@@ -10,7 +10,6 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import {
   buildDemoSeed,
-  REALISTIC_SETTINGS,
   DEMO_IDS,
   TRUST_DEMO_TENANTS,
   buildTrustDemoTenants,
@@ -116,8 +115,6 @@ demoSeed.tenants = [
     graphRoles: demoApp?.requiredGraphRoles ?? [],
   }),
 ]
-// Microsoft's waits (consent replication, read-after-write lag), as a customer would see them.
-demoSeed.settings = REALISTIC_SETTINGS
 const sim = await startSimulator({ seed: demoSeed })
 
 const env: NodeJS.ProcessEnv = {

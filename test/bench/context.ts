@@ -2,7 +2,7 @@
 // scenario group, Redis, and the CA bundle the product processes trust.
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
-import { buildDemoSeed, REALISTIC_SETTINGS, startSimulator, type RunningSimulator } from '@crosstrust/ms-sim'
+import { buildDemoSeed, startSimulator, type RunningSimulator } from '@crosstrust/ms-sim'
 import {
   createTemplateDatabase,
   dropTemplateDatabase,
@@ -49,9 +49,9 @@ export async function startBenchSimulator(opts: {
     redirectUris: [`${opts.redirectBase}/consent/callback`, `${opts.redirectBase}/consent/signed-in`],
     staffRedirectUris: [`${opts.redirectBase}/auth/callback`],
   })
-  // The benchmarks run on Microsoft's waits (consent replication, read-after-write lag).
+  // The simulator's defaults are Microsoft's waits (consent replication, read-after-write lag).
   return startSimulator({
-    seed: { ...seed, settings: REALISTIC_SETTINGS },
+    seed,
     requestLogCap: opts.requestLogCap,
   })
 }

@@ -12,7 +12,7 @@ import { consentAs } from '../support/consent-driver.ts'
 import { expectConfigured, expectExactlyPolicy, storedPartner } from '../support/partner-assert.ts'
 import { APP, checkNow, customer, seedOnboardedCustomer } from '../support/monitoring.ts'
 import { startSystem, waitFor, type System } from '../support/system.ts'
-import { REALISTIC_SETTINGS, type TenantSettings } from '@crosstrust/ms-sim'
+import { DEFAULT_SETTINGS, type TenantSettings } from '@crosstrust/ms-sim'
 
 let sys: System
 
@@ -191,13 +191,13 @@ describe.concurrent('Microsoft as it really behaves', () => {
         .filter((r) => r.path.includes('/oauth2/v2.0/token'))
         .map((r) => `${String(r.status)} ${r.fault ?? 'ok'}`)
 
-    it('the demo profile (REALISTIC_SETTINGS): onboarding waits the replication out with backoff', async () => {
-      const tenant = addTenant(sys, { settings: { ...REALISTIC_SETTINGS } })
+    it('the defaults (Microsoft replicates a fresh consent): onboarding waits the replication out with backoff', async () => {
+      const tenant = addTenant(sys)
       const started = Date.now()
       const { customer: c } = await onboard('Realistic Replication AB', tenant.id)
       expect(c.onboardingState).toBe('onboarded')
       expect(Date.now() - started).toBeGreaterThanOrEqual(
-        (REALISTIC_SETTINGS.consentMissingSeconds + REALISTIC_SETTINGS.consentNoRolesSeconds) * 1000 - 1000,
+        (DEFAULT_SETTINGS.consentMissingSeconds + DEFAULT_SETTINGS.consentNoRolesSeconds) * 1000 - 1000,
       )
       const phases = tokenPhases(tenant.id)
       expect(phases[0]).toBe('401 consent-replication')

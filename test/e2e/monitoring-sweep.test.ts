@@ -22,7 +22,7 @@ beforeAll(async () => {
   sys = await startSystem({
     env: { REDIS_URL },
     sweepIntervalMs: SWEEP_MS,
-    monitoring: { readBack: { attempts: 5, delayMs: 100 }, sweepBatchSize: 25 },
+    monitoring: { readBack: { attempts: 10, delayMs: 300 }, sweepBatchSize: 25 },
   })
   redis = createRedis(REDIS_URL)
 })

@@ -1,7 +1,9 @@
 // Compliance monitoring through the real worker, BullMQ, Postgres, MSAL, the
 // Graph client and the simulator: classification, modes, accepted deviations, unknown vs drift, access lost
 // and recovery, failure backoff, lock contention, staff actions and offboarding.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_SETTINGS } from '@crosstrust/ms-sim'
 import { ConflictError, ValidationError } from '@crosstrust/core'
 import { createRedis } from '@crosstrust/jobs'
 import {
@@ -38,7 +40,7 @@ let ctx: ServiceContext
 beforeAll(async () => {
   sys = await startSystem({
     monitoring: {
-      readBack: { attempts: 5, delayMs: 100 },
+      readBack: { attempts: 10, delayMs: 300 },
       // Fail a 503/timeout read fast: the point is the classification, not the retry budget.
       graphRetry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, budgetMs: 2_000, timeoutMs: 700 },
       busyRetryMs: 300,
@@ -378,8 +380,12 @@ describe('failures are unknown, never drift', () => {
       diff.removalKind === 'app_removed' ? ['access_lost', 'removed_by_customer'] : ['access_lost'],
     )
 
-    // The customer's admin consents again; staff force a retry instead of waiting out the backoff.
+    // The customer's admin consents again; once Microsoft has replicated the consent, staff force a retry
+    // instead of waiting out the backoff.
     sys.sim.state.grantConsent(tenantId, APP)
+    await sleep(
+      (DEFAULT_SETTINGS.consentMissingSeconds + DEFAULT_SETTINGS.consentNoRolesSeconds) * 1000 + 100,
+    )
     const known = await sys.db.prisma.checkRun.count({ where: { customerId: c.id, kind: 'check' } })
     const queued = await forceRetry(ctx, c.id, STAFF)
     expect(queued.queued).toBe('check')

@@ -24,7 +24,7 @@ beforeAll(async () => {
     settings: {
       ...onboardingSettings({ config: sys.config }),
       retryBaseDelayMs: 100,
-      readBack: { attempts: 5, delayMs: 100 },
+      readBack: { attempts: 10, delayMs: 300 },
     },
   }
 })

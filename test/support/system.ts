@@ -152,7 +152,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
           onboarding: {
             retryBaseDelayMs: 200,
             maxRetryDelayMs: 1_000,
-            readBack: { attempts: 5, delayMs: 200 },
+            // Graph reads lag writes (the simulator's default readLagSeconds): read back for about 3 s.
+            readBack: { attempts: 10, delayMs: 300 },
             ...options.onboarding,
           },
           ...(options.notifications === undefined ? {} : { notifications: options.notifications }),

@@ -61,5 +61,6 @@ export {
   type UpsertPartnerPolicyOptions,
   type UpsertPartnerPolicyResult,
 } from './upsert-partner-policy.ts'
+export { UPDATABLE_PARTNER_PROPERTIES, recreateBody } from './recreate-partner-policy.ts'
 export { LruMap } from './lru-map.ts'
 export type { MicrosoftLogger, MicrosoftMetrics } from './logger.ts'

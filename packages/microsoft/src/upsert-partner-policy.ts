@@ -7,15 +7,16 @@
 import { sleepAtLeast } from './backoff.ts'
 import { isMicrosoftError } from './errors.ts'
 import type { CallOptions, GraphGateway, GraphPartner, GraphPartnerBody } from './graph-gateway.ts'
+import { DEFAULT_LAG_RETRY, type LagRetry } from './lag-retry.ts'
+import { recreateWithoutNulls, topLevelNulls } from './recreate-partner-policy.ts'
 
-export type PartnerPolicyGateway = Pick<GraphGateway, 'getPartner' | 'createPartner' | 'updatePartner'>
+export type { LagRetry } from './lag-retry.ts'
+export { deletePartnerPolicy, type DeletePartnerPolicyResult } from './delete-partner-policy.ts'
 
-export interface LagRetry {
-  /** Total tries of the lagging read/PATCH. */
-  attempts: number
-  /** First wait; doubles each time. */
-  delayMs: number
-}
+export type PartnerPolicyGateway = Pick<
+  GraphGateway,
+  'getPartner' | 'createPartner' | 'updatePartner' | 'deletePartner'
+>
 
 export interface UpsertPartnerPolicyOptions {
   /** POST body (includes tenantId). */
@@ -34,11 +35,14 @@ export interface UpsertPartnerPolicyResult {
   patch: GraphPartnerBody | null
   /** POST answered 409: the entry appeared between our GET and POST (or reads lagged). */
   conflictOnCreate: boolean
+  /**
+   * Graph refused the PATCH's top-level null (a reset to inherited), so the entry was deleted and created
+   * again without that setting (recreate-partner-policy.ts).
+   */
+  recreated: boolean
   /** Graph request ids of every call made, in order. */
   requestIds: string[]
 }
-
-const DEFAULT_LAG_RETRY: LagRetry = { attempts: 4, delayMs: 1_000 }
 
 function isNotFound(error: unknown): boolean {
   return isMicrosoftError(error) && error.kind === 'not_found'
@@ -69,7 +73,7 @@ export async function upsertPartnerPolicy(
     try {
       const created = await gateway.createPartner(tenantId, options.createBody, options.call)
       note(created.requestId)
-      return { outcome: 'created', before: null, patch: null, conflictOnCreate, requestIds }
+      return { outcome: 'created', before: null, patch: null, conflictOnCreate, recreated: false, requestIds }
     } catch (error) {
       if (!(isMicrosoftError(error) && error.kind === 'conflict')) throw error
       note(error.requestId)
@@ -90,50 +94,33 @@ export async function upsertPartnerPolicy(
       ? Object.fromEntries(Object.entries(options.createBody).filter(([k]) => k !== 'tenantId'))
       : options.patchBodyFor(before)
   if (isEmpty(patch) || patch === null) {
-    return { outcome: 'unchanged', before, patch: null, conflictOnCreate, requestIds }
+    return { outcome: 'unchanged', before, patch: null, conflictOnCreate, recreated: false, requestIds }
   }
 
   for (let attempt = 1; ; attempt += 1) {
     try {
       const updated = await gateway.updatePartner(tenantId, partnerTenantId, patch, options.call)
       note(updated.requestId)
-      return { outcome: 'patched', before, patch, conflictOnCreate, requestIds }
+      return { outcome: 'patched', before, patch, conflictOnCreate, recreated: false, requestIds }
     } catch (error) {
+      if (
+        isMicrosoftError(error) &&
+        error.kind === 'bad_request' &&
+        before !== null &&
+        topLevelNulls(patch).length > 0
+      ) {
+        note(error.requestId)
+        await recreateWithoutNulls(gateway, tenantId, partnerTenantId, before, patch, {
+          lag,
+          call: options.call,
+          note,
+        })
+        return { outcome: 'patched', before, patch, conflictOnCreate, recreated: true, requestIds }
+      }
       if (!isNotFound(error) || attempt >= lag.attempts) throw error
       if (isMicrosoftError(error)) note(error.requestId)
       await sleepAtLeast(lag.delayMs * 2 ** (attempt - 1))
     }
-  }
-}
-
-export interface DeletePartnerPolicyResult {
-  /** `absent`: every DELETE answered 404, so there was nothing to delete. */
-  outcome: 'deleted' | 'absent'
-  /** DELETEs sent (more than one when 404 was retried). */
-  attempts: number
-  requestIds: string[]
-}
-
-/**
- * DELETE of the partner entry. Right after a create, Graph may answer 404 for an entry that exists (the
- * replica serving the write has not seen it yet), so a 404 is retried with backoff before it counts as
- * "absent". A caller then verifies with reads (readBackUntil), which may lag too.
- */
-export async function deletePartnerPolicy(
-  gateway: Pick<GraphGateway, 'deletePartner'>,
-  tenantId: string,
-  partnerTenantId: string,
-  options: { lagRetry?: LagRetry; call?: CallOptions } = {},
-): Promise<DeletePartnerPolicyResult> {
-  const lag = options.lagRetry ?? DEFAULT_LAG_RETRY
-  const requestIds: string[] = []
-  for (let attempt = 1; ; attempt += 1) {
-    const removed = await gateway.deletePartner(tenantId, partnerTenantId, options.call)
-    if (removed.requestId !== undefined) requestIds.push(removed.requestId)
-    if (removed.value === 'deleted' || attempt >= lag.attempts) {
-      return { outcome: removed.value, attempts: attempt, requestIds }
-    }
-    await sleepAtLeast(lag.delayMs * 2 ** (attempt - 1))
   }
 }
 

@@ -7,13 +7,7 @@
 import { readFile, mkdir, writeFile, stat } from 'node:fs/promises'
 import { join, dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  startSimulator,
-  buildDemoSeed,
-  createClientCertificate,
-  DEMO_IDS,
-  REALISTIC_SETTINGS,
-} from './index.ts'
+import { startSimulator, buildDemoSeed, createClientCertificate, DEMO_IDS } from './index.ts'
 import { defaultCaDir } from './certs.ts'
 import type { SimSeed } from './index.ts'
 
@@ -80,7 +74,7 @@ async function main(): Promise<void> {
     seed = JSON.parse(await readFile(seedFile, 'utf8')) as SimSeed
   } else {
     const cert = await demoCertificate(caDir)
-    seed = { ...buildDemoSeed({ appCertificatePem: cert.pem }), settings: REALISTIC_SETTINGS }
+    seed = buildDemoSeed({ appCertificatePem: cert.pem })
     certInfo = `demo app ${DEMO_IDS.appClientId}: certificate ${cert.certPath}, key ${cert.keyPath}\n`
   }
   const requestLogCap = Number(env.MS_SIM_REQUEST_LOG_CAP ?? 200_000)

@@ -9,106 +9,15 @@ import { FaultInjector } from './faults.ts'
 import { RequestLog } from './request-log.ts'
 import { thumbprints } from './certs.ts'
 import { createPublicKey } from 'node:crypto'
-import type { KeyObject } from 'node:crypto'
 import { applyPartnerPatch, emptyPartner, serviceDefaultPolicy } from './graph/partner-model.ts'
 import { emptyTenantGraph, seedTenantGraph } from './graph/tenant-graph.ts'
-import type { TenantGraph } from './graph/tenant-graph.ts'
 import { MSA_TENANT_ID } from './graph-seed-schema.ts'
+import { DEFAULT_SETTINGS } from './settings.ts'
+import type { App, AuthCode, Json, ServicePrincipal, Tenant, User } from './sim-model.ts'
+import { isStillReplicating, listPartners, markCreated, readPartner, writePartner } from './partner-store.ts'
+import { appSummary, tenantSummary } from './summaries.ts'
 
-export type Json = Record<string, unknown>
-
-export interface User {
-  id: string
-  displayName: string
-  userPrincipalName: string
-  appRoles: Record<string, string[]>
-  /** Directory roles by display name (see `userSeedSchema`). */
-  directoryRoles: string[]
-}
-
-export interface ServicePrincipal {
-  id: string
-  appId: string
-  /** Graph app roles granted by admin consent. */
-  roles: string[]
-  consentedAtMs: number
-}
-
-export interface Tenant {
-  id: string
-  displayName: string
-  domains: string[]
-  licence: Licence
-  countryLetterCode: string
-  createdDateTime: string
-  users: Map<string, User>
-  partners: Map<string, Json>
-  /** Reads of a partner see `value` until `untilMs` (read-after-write lag). */
-  stalePartners: Map<string, { value: Json | null; untilMs: number }>
-  /** Partners created over Graph: PATCH/DELETE answer 404 until `untilMs` (createNotFoundSeconds). */
-  freshPartners: Map<string, number>
-  defaultPolicy: Json
-  servicePrincipals: Map<string, ServicePrincipal>
-  settings: TenantSettings
-  /** Conditional Access, authorization policy, identity sync, licence states, cloud, directory audits. */
-  graph: TenantGraph
-}
-
-export interface AppCertificate {
-  pem: string
-  publicKey: KeyObject
-  thumbprintSha1: string
-  thumbprintSha256: string
-}
-
-export interface App {
-  clientId: string
-  displayName: string
-  homeTenantId: string
-  signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs'
-  secrets: string[]
-  certificates: AppCertificate[]
-  redirectUris: string[]
-  requiredGraphRoles: string[]
-  appRoles: string[]
-  exposedScopes: string[]
-  identifierUri: string
-}
-
-export interface AuthCode {
-  code: string
-  tenantId: string
-  clientId: string
-  userId: string
-  redirectUri: string
-  scope: string
-  nonce: string | null
-  codeChallenge: string | null
-  codeChallengeMethod: string | null
-  expiresMs: number
-}
-
-export const DEFAULT_SETTINGS: Required<TenantSettings> = {
-  consentMissingSeconds: 0,
-  consentNoRolesSeconds: 0,
-  consentMissingErrorCode: 7000229,
-  readLagSeconds: 0,
-  unlicensedInboundTrust: 'accept',
-  consentCancelError: 'consent_required',
-  revocationEffect: 'token-expiry',
-  rolesRemovedBehavior: 'token-without-roles',
-  missingServicePrincipalErrorCode: 7000229,
-  auditIngestionDelaySeconds: 120,
-  partnersPageSize: 100,
-  conditionalAccessPageSize: 100,
-  partnerDeleteWithIdentitySyncErrorCode: 'Request_BadRequest',
-  graphTokenFormat: 'jwt',
-  createNotFoundSeconds: 0,
-  appTokenLifetimeSeconds: 3599,
-  partnerPatchNested: 'replace',
-  partnerPatchNull: 'reset-to-inherited',
-  mixedAccessTypes: 'reject-400',
-}
+export type { App, AppCertificate, AuthCode, Json, ServicePrincipal, Tenant, User } from './sim-model.ts'
 
 export interface SimStateOptions {
   requestLogCap?: number
@@ -337,27 +246,15 @@ export class SimState {
     return sp
   }
 
-  // ---------- partner entries (with read-after-write lag) ----------
+  // ---------- partner entries (eventual consistency: partner-store.ts) ----------
 
   /** What a Graph read sees now (lagging behind writes if the tenant's readLagSeconds > 0). */
   readPartner(t: Tenant, partnerId: string, nowMs = Date.now()): Json | undefined {
-    const key = partnerId.toLowerCase()
-    const stale = t.stalePartners.get(key)
-    if (stale) {
-      if (nowMs < stale.untilMs) return stale.value ?? undefined
-      t.stalePartners.delete(key)
-    }
-    return t.partners.get(key)
+    return readPartner(t, partnerId, nowMs)
   }
 
   listPartners(t: Tenant, nowMs = Date.now()): Json[] {
-    const keys = new Set([...t.partners.keys(), ...t.stalePartners.keys()])
-    const out: Json[] = []
-    for (const k of keys) {
-      const v = this.readPartner(t, k, nowMs)
-      if (v) out.push(v)
-    }
-    return out
+    return listPartners(t, nowMs)
   }
 
   /** Any write (Graph or control API) goes through here so read lag applies uniformly. */
@@ -367,72 +264,27 @@ export class SimState {
     value: Json | null,
     lagSeconds = this.settingsFor(t).readLagSeconds,
   ): void {
-    const key = partnerId.toLowerCase()
-    if (lagSeconds > 0) {
-      const pending = t.stalePartners.get(key)
-      const untilMs = Date.now() + lagSeconds * 1000
-      if (pending && Date.now() < pending.untilMs) pending.untilMs = untilMs
-      else t.stalePartners.set(key, { value: t.partners.get(key) ?? null, untilMs })
-    } else {
-      t.stalePartners.delete(key)
-    }
-    if (value) t.partners.set(key, value)
-    else t.partners.delete(key)
+    writePartner(t, partnerId, value, lagSeconds)
   }
 
   /** A partner just created over Graph: PATCH/DELETE on it answer 404 for createNotFoundSeconds. */
   markCreated(t: Tenant, partnerId: string): void {
-    const seconds = this.settingsFor(t).createNotFoundSeconds
-    if (seconds > 0) t.freshPartners.set(partnerId.toLowerCase(), Date.now() + seconds * 1000)
+    markCreated(t, partnerId, this.settingsFor(t).createNotFoundSeconds)
   }
 
   /** True while a PATCH/DELETE of this partner would not find the object created a moment ago. */
   isStillReplicating(t: Tenant, partnerId: string, nowMs = Date.now()): boolean {
-    const key = partnerId.toLowerCase()
-    const until = t.freshPartners.get(key)
-    if (until === undefined) return false
-    if (nowMs < until) return true
-    t.freshPartners.delete(key)
-    return false
+    return isStillReplicating(t, partnerId, nowMs)
   }
 
-  // ---------- summaries for the control API ----------
+  // ---------- summaries for the control API (summaries.ts) ----------
 
   tenantSummary(t: Tenant): Json {
-    return {
-      id: t.id,
-      displayName: t.displayName,
-      domains: t.domains,
-      defaultDomain: t.domains[0],
-      licence: t.licence,
-      licences: t.licence === 'none' ? [] : t.licence === 'P1' ? ['AAD_PREMIUM'] : ['AAD_PREMIUM_P2'],
-      users: [...t.users.values()],
-      servicePrincipals: [...t.servicePrincipals.values()].map((sp) => ({
-        ...sp,
-        consentedAt: new Date(sp.consentedAtMs).toISOString(),
-      })),
-      partnerTenantIds: [...t.partners.keys()],
-      settings: t.settings,
-    }
+    return tenantSummary(t)
   }
 
   appSummary(a: App): Json {
-    return {
-      clientId: a.clientId,
-      displayName: a.displayName,
-      homeTenantId: a.homeTenantId,
-      signInAudience: a.signInAudience,
-      redirectUris: a.redirectUris,
-      requiredGraphRoles: a.requiredGraphRoles,
-      appRoles: a.appRoles,
-      exposedScopes: a.exposedScopes,
-      identifierUri: a.identifierUri,
-      secretCount: a.secrets.length,
-      certificateThumbprints: a.certificates.map((c) => ({
-        sha1: c.thumbprintSha1,
-        sha256: c.thumbprintSha256,
-      })),
-    }
+    return appSummary(a)
   }
 }
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { chromium } from 'playwright-core'
 import type { Browser, Page } from 'playwright-core'
 import { CryptoProvider } from '@azure/msal-node'
-import type { RunningSimulator } from '../src/index.ts'
+import { DEFAULT_SETTINGS, type RunningSimulator } from '../src/index.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { appToken, cca, CONTOSO, decode, DEMO_IDS, FABRIKAM, PARTNER, startTestSim } from './helpers.ts'
 
 const CHROMIUM_ARGS = [
@@ -97,6 +98,8 @@ describe('admin consent page', () => {
       ['scope', SCOPE],
       ['state', 'st-123'],
     ])
+    // Microsoft replicates a fresh consent before the token endpoint issues tokens with the granted roles.
+    await sleep((DEFAULT_SETTINGS.consentMissingSeconds + DEFAULT_SETTINGS.consentNoRolesSeconds) * 1000 + 50)
     const token = await appToken(sim, FABRIKAM)
     expect(decode(token).roles).toEqual(['Policy.ReadWrite.CrossTenantAccess', 'Organization.Read.All'])
   })

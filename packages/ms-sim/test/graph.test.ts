@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client'
 import type { Client } from '@microsoft/microsoft-graph-client'
-import type { RunningSimulator } from '../src/index.ts'
+import { INSTANT_CONSISTENCY, type RunningSimulator } from '../src/index.ts'
 import {
   appToken,
   CONTOSO,
@@ -15,6 +15,7 @@ import {
   NORTHWIND,
   PARTNER,
   startTestSim,
+  testSeedWithContoso,
 } from './helpers.ts'
 
 const PARTNERS = '/policies/crossTenantAccessPolicy/partners'
@@ -30,7 +31,8 @@ afterAll(async () => {
   await sim.close()
 })
 beforeEach(async () => {
-  sim.state.reset()
+  // Single-request semantics are checked here; read lag and 404 after a create have write-lag.test.ts.
+  sim.state.reset({ ...(await testSeedWithContoso()), settings: { ...INSTANT_CONSISTENCY } })
   token = await appToken(sim, CONTOSO)
   g = graph(sim, () => token)
 })

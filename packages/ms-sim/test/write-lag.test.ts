@@ -3,7 +3,7 @@
 // Request_ResourceNotFound for `createNotFoundSeconds`.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Client } from '@microsoft/microsoft-graph-client'
-import type { RunningSimulator } from '../src/index.ts'
+import { DEFAULT_SETTINGS, INSTANT_CONSISTENCY, type RunningSimulator } from '../src/index.ts'
 import {
   appToken,
   CONTOSO,
@@ -46,7 +46,18 @@ const mfa = (on: boolean) => ({
 })
 
 describe('read-after-write lag', () => {
+  it('is on by default (DEFAULT_SETTINGS.readLagSeconds): a GET right after the POST is 404, then the entry', async () => {
+    await g.api(PARTNERS).post(desiredPartner(PARTNER))
+    expect(await failure(g.api(ONE).get())).toMatchObject({
+      statusCode: 404,
+      code: 'Request_ResourceNotFound',
+    })
+    await sleep(DEFAULT_SETTINGS.readLagSeconds * 1000 + 50)
+    expect(((await g.api(ONE).get()) as { tenantId: string }).tenantId).toBe(PARTNER)
+  })
+
   it('GET after PATCH returns the previous object for readLagSeconds, then the new one', async () => {
+    sim.state.requireTenant(CONTOSO).settings = { ...INSTANT_CONSISTENCY }
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
     sim.state.requireTenant(CONTOSO).settings = { readLagSeconds: 2 }
     await g.api(ONE).patch(mfa(false))
@@ -57,7 +68,8 @@ describe('read-after-write lag', () => {
     expect(fresh.inboundTrust.isMfaAccepted).toBe(false)
   })
 
-  it('is off by default (DEFAULT_SETTINGS): a read sees the write at once', async () => {
+  it('INSTANT_CONSISTENCY (a kinder switch set): a read sees the write at once', async () => {
+    sim.state.requireTenant(CONTOSO).settings = { ...INSTANT_CONSISTENCY }
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
     expect(((await g.api(ONE).get()) as { tenantId: string }).tenantId).toBe(PARTNER)
   })
@@ -65,7 +77,8 @@ describe('read-after-write lag', () => {
 
 describe('404 right after a create', () => {
   it('PATCH and DELETE answer 404 Request_ResourceNotFound for createNotFoundSeconds after the POST', async () => {
-    sim.state.requireTenant(CONTOSO).settings = { createNotFoundSeconds: 2 }
+    // No read lag here, so the final GET shows the DELETE at once.
+    sim.state.requireTenant(CONTOSO).settings = { createNotFoundSeconds: 2, readLagSeconds: 0 }
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
     expect(await failure(g.api(ONE).patch(mfa(false)))).toMatchObject({
       statusCode: 404,
@@ -81,5 +94,12 @@ describe('404 right after a create', () => {
     await g.api(ONE).patch(mfa(false))
     await g.api(ONE).delete()
     expect(await failure(g.api(ONE).get())).toMatchObject({ statusCode: 404 })
+  })
+
+  it('is on by default (DEFAULT_SETTINGS.createNotFoundSeconds): a PATCH right after the POST is 404', async () => {
+    await g.api(PARTNERS).post(desiredPartner(PARTNER))
+    expect(await failure(g.api(ONE).patch(mfa(false)))).toMatchObject({ statusCode: 404 })
+    await sleep(DEFAULT_SETTINGS.createNotFoundSeconds * 1000 + 50)
+    await g.api(ONE).patch(mfa(false))
   })
 })

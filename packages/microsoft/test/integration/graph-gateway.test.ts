@@ -22,6 +22,7 @@ import {
   type Fixture,
 } from '../support/sim-fixture.ts'
 import { recordWireHeaders } from '../support/wire-headers.ts'
+import { INSTANT_CONSISTENCY } from '@crosstrust/ms-sim'
 
 let fx: Fixture
 beforeAll(async () => {
@@ -55,7 +56,8 @@ const desiredBody = {
 
 describe('graph gateway: partner entries', () => {
   it('404 ⇒ null, then create, read, update, delete; the bearer token really arrives', async () => {
-    const { tenantId } = addCustomer(fx)
+    // What each single request answers; the eventual consistency between them has write-lag.test.ts.
+    const { tenantId } = addCustomer(fx, { settings: { ...INSTANT_CONSISTENCY } })
     const g = gateway()
     const missing = await g.getPartner(tenantId, PARTNER_TENANT_ID)
     expect(missing.value).toBeNull()
@@ -176,7 +178,7 @@ describe('graph gateway: partner entries', () => {
   it('a token still missing roles fails before calling Graph, marked consentPending', async () => {
     const { tenantId } = addCustomer(fx, {
       consent: { ageSeconds: 0 },
-      settings: { consentNoRolesSeconds: 600 },
+      settings: { consentMissingSeconds: 0, consentNoRolesSeconds: 600 },
     })
     const error = await gateway()
       .getPartner(tenantId, PARTNER_TENANT_ID)

@@ -1,7 +1,10 @@
 // Undocumented partner PATCH semantics, each a simulator switch: conformance of the simulator through the
 // real Graph client (our gateway), and proof that upsertPartnerPolicy reaches the exact policy under every
-// setting because it sends complete owned objects and never a top-level null for the shipped policy.
+// setting: it sends complete owned objects, and when Graph refuses a top-level null (a setting the policy
+// leaves inherited) it recreates the entry without that setting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DEFAULT_SETTINGS } from '@crosstrust/ms-sim'
 import {
   BadRequestError,
   createGraphGateway,
@@ -11,6 +14,7 @@ import {
 } from '../../src/index.ts'
 import {
   addCustomer,
+  graphRequests,
   PARTNER_TENANT_ID,
   startFixture,
   tokenProvider,
@@ -71,7 +75,9 @@ const drifted = {
   automaticUserConsentSettings: { inboundAllowed: true, outboundAllowed: true },
 }
 
+/** The entry once Graph's read-after-write lag has passed (reads right after a write show the old one). */
 async function read(tenantId: string): Promise<GraphPartner> {
+  await sleep(DEFAULT_SETTINGS.readLagSeconds * 1000 + 50)
   const got = (await gateway().getPartner(tenantId, PARTNER_TENANT_ID)).value
   if (!got) throw new Error('partner missing')
   return got
@@ -145,7 +151,7 @@ describe('PATCH of a property to null (switch partnerPatchNull)', () => {
   })
 
   it.each(['reset-to-inherited', 'reject-400'] as const)(
-    'upsert reaches the exact policy under %s (it never sends a top-level null)',
+    'upsert reaches the exact shipped policy under %s (it sends no top-level null for it)',
     async (mode) => {
       const start = { tenantId: PARTNER_TENANT_ID, inboundTrust: null, b2bCollaborationInbound: null }
       const { tenantId } = addCustomer(fx, { partners: [start], settings: { partnerPatchNull: mode } })
@@ -154,10 +160,81 @@ describe('PATCH of a property to null (switch partnerPatchNull)', () => {
         patchBodyFor,
       })
       expect(result.outcome).toBe('patched')
+      expect(result.recreated).toBe(false)
       expect(Object.values(result.patch ?? {})).not.toContain(null)
       expect(patchBodyFor(await read(tenantId))).toEqual({})
     },
   )
+})
+
+// A custom policy that leaves b2bCollaborationInbound inherited while the tenant has it set: the repair must
+// reset it. Graph answers the PATCH to null with 400 under reject-400; the product then sends the rest of the
+// PATCH, deletes the entry and creates it again without the inherited setting, keeping what it does not own.
+describe('a policy that leaves a top-level setting inherited (repair under partnerPatchNull)', () => {
+  const INHERITED = ['b2bCollaborationInbound'] as const
+  const owned = { inboundTrust: desired.inboundTrust }
+  const outbound = { usersAndGroups: allUsers('blocked'), applications: allApps('blocked') }
+  const customised = {
+    tenantId: PARTNER_TENANT_ID,
+    b2bCollaborationInbound: drifted.b2bCollaborationInbound,
+    b2bCollaborationOutbound: outbound,
+    inboundTrust: drifted.inboundTrust,
+  }
+
+  function inheritedPatchFor(observed: GraphPartner): GraphPartnerBody {
+    const out: GraphPartnerBody = {}
+    for (const key of INHERITED) if (observed[key] !== null && observed[key] !== undefined) out[key] = null
+    if (JSON.stringify(observed.inboundTrust) !== JSON.stringify(owned.inboundTrust))
+      out.inboundTrust = owned.inboundTrust
+    return out
+  }
+
+  const repair = (tenantId: string) =>
+    upsertPartnerPolicy(gateway(), tenantId, PARTNER_TENANT_ID, {
+      createBody: { tenantId: PARTNER_TENANT_ID, ...owned },
+      patchBodyFor: inheritedPatchFor,
+    })
+
+  it.each(['reset-to-inherited', 'reject-400'] as const)(
+    'reaches the exact policy under %s',
+    async (mode) => {
+      const { tenantId } = addCustomer(fx, { partners: [customised], settings: { partnerPatchNull: mode } })
+      const result = await repair(tenantId)
+      expect(result.outcome).toBe('patched')
+      expect(result.patch).toEqual({ b2bCollaborationInbound: null, inboundTrust: owned.inboundTrust })
+      expect(result.recreated).toBe(mode === 'reject-400')
+      const after = await read(tenantId)
+      expect(inheritedPatchFor(after)).toEqual({})
+      expect(after.b2bCollaborationInbound).toBeNull()
+      expect(after.inboundTrust).toEqual(owned.inboundTrust)
+      // Not owned by the policy: kept either way.
+      expect(after.b2bCollaborationOutbound).toEqual(outbound)
+      const calls = graphRequests(fx, tenantId).map((e) => `${e.method} ${String(e.status)}`)
+      expect(calls).toEqual(
+        mode === 'reject-400'
+          ? ['GET 200', 'PATCH 400', 'PATCH 204', 'DELETE 204', 'POST 201', 'GET 200']
+          : ['GET 200', 'PATCH 204', 'GET 200'],
+      )
+    },
+  )
+
+  it('reject-400 with an identity synchronization policy: a permanent, worded refusal; the rest is repaired', async () => {
+    const { tenantId } = addCustomer(fx, {
+      partners: [customised],
+      settings: { partnerPatchNull: 'reject-400' },
+      identitySynchronization: [{ tenantId: PARTNER_TENANT_ID, userSyncInbound: { isSyncAllowed: true } }],
+    })
+    const error = await repair(tenantId).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BadRequestError)
+    const refused = error as BadRequestError
+    expect(refused.retryable).toBe(false)
+    expect(refused.message).toBe(
+      'Microsoft refuses to reset b2bCollaborationInbound of the partner entry to inherited, and refuses to delete the entry to recreate it (an identity synchronization policy still uses it). An administrator of the tenant sets b2bCollaborationInbound to "Default settings" in the Entra admin center.',
+    )
+    const after = await read(tenantId)
+    expect(after.b2bCollaborationInbound).toEqual(drifted.b2bCollaborationInbound)
+    expect(after.inboundTrust).toEqual(owned.inboundTrust)
+  })
 })
 
 describe('validation errors', () => {

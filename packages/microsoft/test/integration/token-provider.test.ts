@@ -80,7 +80,7 @@ describe('token provider', () => {
   it('does not cache a token without the required roles (consent still replicating)', async () => {
     const { tenantId } = addCustomer(fx, {
       consent: { ageSeconds: 0 },
-      settings: { consentNoRolesSeconds: 600 },
+      settings: { consentMissingSeconds: 0, consentNoRolesSeconds: 600 },
     })
     const tokens = tokenProvider(fx)
     const first = await tokens.getToken(tenantId)

@@ -64,6 +64,10 @@ const options = {
   lagRetry: { attempts: 6, delayMs: 300 },
 }
 
+/** Reads until the entry matches the policy, as the product reads back (Graph reads lag writes). */
+const settled = (g: ReturnType<typeof gateway>, tenantId: string) =>
+  readBackUntil(g, tenantId, PARTNER_TENANT_ID, matchesDesired, { attempts: 10, delayMs: 300 })
+
 function gateway() {
   return createGraphGateway({ graphUrl: fx.sim.graphUrl, tokens: tokenProvider(fx) })
 }
@@ -75,7 +79,7 @@ describe('upsertPartnerPolicy', () => {
     const result = await upsertPartnerPolicy(g, tenantId, PARTNER_TENANT_ID, options)
     expect(result).toMatchObject({ outcome: 'created', before: null, patch: null, conflictOnCreate: false })
     expect(result.requestIds).toHaveLength(2)
-    expect(matchesDesired((await g.getPartner(tenantId, PARTNER_TENANT_ID)).value)).toBe(true)
+    expect((await settled(g, tenantId)).matched).toBe(true)
   })
 
   it('patches only the fields that differ and reports the before state', async () => {
@@ -98,7 +102,7 @@ describe('upsertPartnerPolicy', () => {
       'inboundTrust',
     ])
     expect(graphRequests(fx, tenantId).map((e) => e.method)).toEqual(['GET', 'PATCH'])
-    expect(matchesDesired((await g.getPartner(tenantId, PARTNER_TENANT_ID)).value)).toBe(true)
+    expect((await settled(g, tenantId)).matched).toBe(true)
   })
 
   it('leaves a compliant entry alone', async () => {

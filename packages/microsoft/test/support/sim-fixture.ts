@@ -50,6 +50,8 @@ export interface CustomerOptions {
   consent?: false | { roles?: string[]; ageSeconds?: number }
   settings?: TenantSettings
   partners?: Record<string, unknown>[]
+  /** Identity synchronization policies of seeded partner entries. */
+  identitySynchronization?: TenantSeed['identitySynchronization']
 }
 
 /** Adds a customer tenant with a unique id and domain; returns both. */
@@ -64,6 +66,9 @@ export function addCustomer(fx: Fixture, opts: CustomerOptions = {}): { tenantId
     partners: opts.partners ?? [],
     consents: opts.consent === false ? [] : [{ clientId: CLIENT_ID, ...opts.consent }],
     ...(opts.settings === undefined ? {} : { settings: opts.settings }),
+    ...(opts.identitySynchronization === undefined
+      ? {}
+      : { identitySynchronization: opts.identitySynchronization }),
   }
   fx.sim.state.createTenant(seed)
   return { tenantId, domain }

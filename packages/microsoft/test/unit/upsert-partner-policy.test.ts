@@ -57,6 +57,12 @@ class LaggingStore implements PartnerPolicyGateway {
     this.entry = { ...this.entry, ...body }
     return Promise.resolve(this.#result(null))
   }
+  deletePartner(): Promise<GraphResult<'deleted' | 'absent'>> {
+    this.calls.push('DELETE')
+    const existed = this.entry !== null
+    this.entry = null
+    return Promise.resolve(this.#result(existed ? 'deleted' : 'absent'))
+  }
 }
 
 const desired = { inboundTrust: { isMfaAccepted: true } }

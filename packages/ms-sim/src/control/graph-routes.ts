@@ -1,7 +1,7 @@
 // Control API for the tenant's Graph-side policies, edited the way the tenant's own administrator would in
 // the portal: Conditional Access policies, the authorization policy, partners' identity synchronization,
 // licence states per SKU; and a view of the whole directory audit log (including entries not yet ingested).
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Json, SimState, Tenant } from '../state.ts'
 import {
@@ -17,60 +17,19 @@ import {
   patchAuthorizationPolicy,
   renderConditionalAccessPolicy,
 } from '../graph/tenant-graph.ts'
-import { initiatorForTenantUser, recordIdentitySyncAudit } from '../graph/audit-recorder.ts'
+import { recordIdentitySyncAudit } from '../graph/audit-recorder.ts'
+import { actorOr400, parse, problem, tenantOf } from './respond.ts'
 import type { AuditInitiator } from '../graph/directory-audit.ts'
-
-function problem(reply: FastifyReply, status: number, detail: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/problem+json')
-    .send({ title: status === 404 ? 'Not Found' : 'Bad Request', status, detail })
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | null {
-  const r = schema.safeParse(body ?? {})
-  if (!r.success) {
-    void problem(reply, 400, z.prettifyError(r.error))
-    return null
-  }
-  return r.data
-}
-
-function tenantOr404(
-  state: SimState,
-  req: { params: { tenantId: string } },
-  reply: FastifyReply,
-): Tenant | null {
-  const t = state.resolveTenant(req.params.tenantId)
-  if (!t) {
-    void problem(reply, 404, `unknown tenant ${req.params.tenantId}`)
-    return null
-  }
-  return t
-}
-
-/** The administrator an edit is attributed to in the directory audit log (`?actor=` id or UPN). */
-export function actorOr400(
-  t: Tenant,
-  req: { query: { actor?: string } },
-  reply: FastifyReply,
-): AuditInitiator | null {
-  const who = initiatorForTenantUser(t, req.query.actor)
-  if (!who) void problem(reply, 400, `no user ${req.query.actor ?? ''} in tenant ${t.id}`)
-  return who
-}
 
 export function registerControlGraphRoutes(app: FastifyInstance, state: SimState): void {
   const CA = '/_sim/tenants/:tenantId/conditional-access/policies'
 
-  app.get<{ Params: { tenantId: string } }>(CA, async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    return t ? [...t.graph.conditionalAccessPolicies.values()].map(renderConditionalAccessPolicy) : reply
-  })
+  app.get<{ Params: { tenantId: string } }>(CA, (req) =>
+    [...tenantOf(req).graph.conditionalAccessPolicies.values()].map(renderConditionalAccessPolicy),
+  )
 
   app.post<{ Params: { tenantId: string } }>(CA, async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    if (!t) return reply
+    const t = tenantOf(req)
     const input = parse(conditionalAccessPolicyInputSchema, req.body, reply)
     if (!input) return reply
     if (input.id && t.graph.conditionalAccessPolicies.has(input.id.toLowerCase()))
@@ -81,16 +40,14 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
   })
 
   app.get<{ Params: { tenantId: string; policyId: string } }>(`${CA}/:policyId`, async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    if (!t) return reply
+    const t = tenantOf(req)
     const p = t.graph.conditionalAccessPolicies.get(req.params.policyId.toLowerCase())
     return p ? renderConditionalAccessPolicy(p) : problem(reply, 404, `no policy ${req.params.policyId}`)
   })
 
   /** Replace (or create with this id): "a customer edits a Conditional Access policy". */
   app.put<{ Params: { tenantId: string; policyId: string } }>(`${CA}/:policyId`, async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    if (!t) return reply
+    const t = tenantOf(req)
     const input = parse(conditionalAccessPolicyInputSchema, req.body, reply)
     if (!input) return reply
     const id = req.params.policyId.toLowerCase()
@@ -101,8 +58,7 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
   })
 
   app.delete<{ Params: { tenantId: string; policyId: string } }>(`${CA}/:policyId`, async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    if (!t) return reply
+    const t = tenantOf(req)
     return t.graph.conditionalAccessPolicies.delete(req.params.policyId.toLowerCase())
       ? reply.code(204).send()
       : problem(reply, 404, `no policy ${req.params.policyId}`)
@@ -110,15 +66,11 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
 
   // ---- authorization policy ----
   const AUTHZ = '/_sim/tenants/:tenantId/authorization-policy'
-  app.get<{ Params: { tenantId: string } }>(AUTHZ, async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    return t ? t.graph.authorizationPolicy : reply
-  })
+  app.get<{ Params: { tenantId: string } }>(AUTHZ, (req) => tenantOf(req).graph.authorizationPolicy)
   /** PATCH merges (as Graph's PATCH does); PUT starts from a new tenant's defaults. */
   for (const method of ['patch', 'put'] as const) {
     app[method]<{ Params: { tenantId: string } }>(AUTHZ, async (req, reply) => {
-      const t = tenantOr404(state, req, reply)
-      if (!t) return reply
+      const t = tenantOf(req)
       const p = parse(authorizationPolicyPatchSchema, req.body, reply)
       if (!p) return reply
       const base = method === 'put' ? defaultAuthorizationPolicy() : t.graph.authorizationPolicy
@@ -130,11 +82,10 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
   // ---- identity synchronization of a partner, as the tenant's admin ----
   const SYNC = '/_sim/tenants/:tenantId/partners/:partnerTenantId/identity-synchronization'
   const partnerOf = (
-    req: { params: { tenantId: string; partnerTenantId: string } },
+    req: FastifyRequest<{ Params: { tenantId: string; partnerTenantId: string } }>,
     reply: FastifyReply,
   ): { t: Tenant; pid: string } | null => {
-    const t = tenantOr404(state, req, reply)
-    if (!t) return null
+    const t = tenantOf(req)
     const pid = req.params.partnerTenantId.toLowerCase()
     if (!t.partners.has(pid)) {
       void problem(reply, 404, `no partner entry ${pid} in tenant ${t.id}`)
@@ -193,8 +144,7 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
 
   // ---- licence states ----
   app.put<{ Params: { tenantId: string } }>('/_sim/tenants/:tenantId/sku-statuses', async (req, reply) => {
-    const t = tenantOr404(state, req, reply)
-    if (!t) return reply
+    const t = tenantOf(req)
     const p = parse(z.record(z.string(), skuCapabilityStatusSchema), req.body, reply)
     if (!p) return reply
     t.graph.skuStatuses = p
@@ -202,14 +152,10 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
   })
 
   // ---- the whole audit log, with when each entry becomes visible to Graph ----
-  app.get<{ Params: { tenantId: string } }>(
-    '/_sim/tenants/:tenantId/directory-audits',
-    async (req, reply) => {
-      const t = tenantOr404(state, req, reply)
-      if (!t) return reply
-      return [...t.graph.directoryAudits]
-        .reverse()
-        .map((e) => ({ ...e.body, visibleAt: new Date(e.visibleAtMs).toISOString() }))
-    },
-  )
+  app.get<{ Params: { tenantId: string } }>('/_sim/tenants/:tenantId/directory-audits', (req) => {
+    const t = tenantOf(req)
+    return [...t.graph.directoryAudits]
+      .reverse()
+      .map((e) => ({ ...e.body, visibleAt: new Date(e.visibleAtMs).toISOString() }))
+  })
 }

@@ -1,6 +1,7 @@
-// Graph responses: JSON with OData content type, and the error envelope with innerError.
+// Graph responses: JSON with OData content type, the error envelope with innerError, `$select` and the 404.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { graphErrorBody } from '../errors.ts'
+import type { Json, SimState } from '../state.ts'
 
 export const ODATA_JSON =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8'
@@ -24,4 +25,29 @@ export function graphError(
     .code(status)
     .header('content-type', 'application/json')
     .send(JSON.stringify(graphErrorBody(code, message, req.sim.requestId, req.sim.clientRequestId)))
+}
+
+/** The `@odata.context` URL of a v1.0 response. */
+export function odataContext(state: SimState, path: string): string {
+  return `${state.graphUrl}/v1.0/$metadata#${path}`
+}
+
+/** `$select`: keeps the listed properties (plus annotations and the key). */
+export function select(obj: Json, q: unknown): Json {
+  const sel = (q as { $select?: string } | undefined)?.$select
+  if (!sel) return obj
+  const keep = new Set(sel.split(',').map((s) => s.trim()))
+  return Object.fromEntries(
+    Object.entries(obj).filter(([k]) => keep.has(k) || k.startsWith('@odata') || k === 'tenantId'),
+  )
+}
+
+export function notFound(req: FastifyRequest, reply: FastifyReply, id: string): FastifyReply {
+  return graphError(
+    req,
+    reply,
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  )
 }
