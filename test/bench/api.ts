@@ -1,7 +1,9 @@
 // Staff API benchmark: 100,000 customers (bulk SQL), the real API in its own process, autocannon from this
 // process. Each route's p50/p99 and requests/s are set against the bare `/healthz` route of the same API
 // process, measured in the same run, so the ratios say what the route itself costs on this machine.
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadavg } from 'node:os'
 import autocannon, { type Result } from 'autocannon'
 import { defaultPolicy, snapshotOwnedFields } from '@crosstrust/core'
 import { DEMO_IDS } from '@crosstrust/ms-sim'
@@ -14,7 +16,7 @@ import {
   type BenchDatabase,
 } from './context.ts'
 import type { ScenarioResult } from './fleet.ts'
-import { REPO_ROOT, freePort, startProduct, waitUntil } from './support/processes.ts'
+import { freePort, startProduct, waitUntil, type ProductLaunch } from './support/processes.ts'
 import { compliantPartner } from './support/seed.ts'
 import { staffAccessToken } from './support/staff-token.ts'
 
@@ -24,6 +26,8 @@ export interface ApiBenchOptions {
   connections?: number
   redisUrl: string
   trustBundle: string
+  /** The API as production starts it (bundle, Dockerfile flags). */
+  api: ProductLaunch
   /** Write a V8 CPU profile of the API process into this directory. */
   profileDir?: string
   log: (line: string) => void
@@ -123,9 +127,10 @@ export async function apiBenchmark(opts: ApiBenchOptions): Promise<ScenarioResul
   const base = `http://127.0.0.1:${String(port)}`
   const sim = await startBenchSimulator({ requestLogCap: 10_000, redirectBase: base })
   const db = await createBenchDatabase()
+  if (opts.profileDir) rmSync(join(opts.profileDir, 'api'), { recursive: true, force: true })
   const api = startProduct(
     'api',
-    join(REPO_ROOT, 'apps/api/src/server.ts'),
+    opts.api,
     envFor(sim, db, {
       redisUrl: opts.redisUrl,
       queuePrefix: queuePrefix('api'),
@@ -185,17 +190,19 @@ export async function apiBenchmark(opts: ApiBenchOptions): Promise<ScenarioResul
     ]
     // Warm-up (JIT, JWKS fetch, pool), then the measured runs, bare route first.
     for (const r of routes) await load(`${base}${r.path}`, 2, connections, r.auth ? token : null)
-    const results: { scenario: string; path: string; result: Result }[] = []
+    const results: { scenario: string; path: string; result: Result; loadAverage: number }[] = []
     for (const r of routes) {
       opts.log(`api: ${r.path} for ${String(opts.seconds)} s, ${String(connections)} connections`)
+      const loadAverage = loadavg()[0] ?? 0
       results.push({
         ...r,
+        loadAverage,
         result: await load(`${base}${r.path}`, opts.seconds, connections, r.auth ? token : null),
       })
     }
     const bare = results[0]?.result
     if (!bare) throw new Error('no baseline')
-    return results.map(({ scenario, path, result }) => ({
+    return results.map(({ scenario, path, result, loadAverage }) => ({
       scenario,
       tenants: opts.customers,
       wallSeconds: null,
@@ -204,6 +211,12 @@ export async function apiBenchmark(opts: ApiBenchOptions): Promise<ScenarioResul
       tokenRequestsPerTenant: null,
       dbWritesPerCheck: null,
       workerPeakRssMb: null,
+      concurrency: null,
+      graphConcurrencyAchieved: null,
+      workerCpuMsPerCheck: null,
+      sqlStatementsPerCheck: null,
+      redisCommandsPerCheck: null,
+      loadAverage: round(loadAverage, 2),
       details: {
         path,
         connections,
@@ -217,6 +230,7 @@ export async function apiBenchmark(opts: ApiBenchOptions): Promise<ScenarioResul
         non2xx: result.non2xx,
         errors: result.errors,
         totalRequests: result.requests.total,
+        loadAverageBefore: round(loadAverage, 2),
         ...(sql[scenario] === undefined ? {} : { sqlExecutionMs: sql[scenario] }),
       },
     }))

@@ -18,6 +18,8 @@ export interface BenchDatabase {
   url: string
   /** The harness's own connection, as the database owner. */
   client: pg.Client
+  /** Queries the harness has sent on `client` so far (each its own transaction), for the SQL counter. */
+  ownQueries(): number
   drop(): Promise<void>
 }
 
@@ -28,10 +30,17 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   const url = roleUrl(TEST_APP_ROLE, name)
   const client = new pg.Client({ connectionString: roleUrl(TEST_OWNER_ROLE, name) })
   await client.connect()
+  let ownQueries = 0
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((...args: unknown[]) => {
+    ownQueries += 1
+    return query(...args)
+  }) as typeof client.query
   return {
     name,
     url,
     client,
+    ownQueries: () => ownQueries,
     async drop() {
       await client.end()
       await dropTemplateDatabase(name)

@@ -1,13 +1,9 @@
 // Fleet scenarios: one full scheduled re-check of N onboarded tenants, and an onboarding wave, each driven
-// by the real worker in its own process against the simulator (in this process) with latency L per Graph
-// request. Numbers come from Postgres (check_runs / onboarding_steps timestamps, pg_stat_user_tables), the
-// simulator's request log and /proc.
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { loadavg } from 'node:os'
-import { JobQueues, createRedis, jobIdFor } from '@crosstrust/jobs'
-import type { RunningSimulator } from '@crosstrust/ms-sim'
-import { envFor, queuePrefix, tableWrites, tupleWrites, type BenchDatabase } from './context.ts'
+// by the real worker (production bundle) in its own process against the simulator (in this process) with
+// latency L per Graph request and T per token request. Numbers come from Postgres (check_runs /
+// onboarding_steps timestamps, pg_stat_user_tables, the SQL counter), Redis INFO commandstats, the
+// simulator's request log and /proc (support/measured-run.ts).
+import { jobIdFor } from '@crosstrust/jobs'
 import {
   compliantHash,
   createSimTenants,
@@ -15,14 +11,9 @@ import {
   insertOnboardedCustomers,
   tenantIdFor,
 } from './support/seed.ts'
-import { REPO_ROOT, startProduct, waitUntil } from './support/processes.ts'
-import {
-  cpuSecondsOf,
-  cpuSecondsOfCommand,
-  measureSelf,
-  peakRssMb as readPeakRssMb,
-  watchPeakRss,
-} from './support/process-stats.ts'
+import { measuredRun, type FleetOptions, type RunMeasure } from './support/measured-run.ts'
+
+export type { FleetOptions } from './support/measured-run.ts'
 
 export interface ScenarioResult {
   scenario: string
@@ -33,33 +24,20 @@ export interface ScenarioResult {
   tokenRequestsPerTenant: number | null
   dbWritesPerCheck: number | null
   workerPeakRssMb: number | null
+  /** The C asked for (WORKER_CONCURRENCY). */
+  concurrency: number | null
+  /** Mean Graph requests in flight, from the simulator's log (the C really achieved). */
+  graphConcurrencyAchieved: number | null
+  workerCpuMsPerCheck: number | null
+  sqlStatementsPerCheck: number | null
+  redisCommandsPerCheck: number | null
+  /** 1-minute load average of the machine when the scenario started. */
+  loadAverage: number
   /** Everything else the report prints (not part of the JSON contract's required fields). */
   details: Record<string, unknown>
 }
 
-export interface FleetOptions {
-  sim: RunningSimulator
-  db: BenchDatabase
-  redisUrl: string
-  trustBundle: string
-  tenants: number
-  concurrency: number
-  latencyMs: number
-  /** Extra node flags for the worker (a deployment knob such as --max-old-space-size). */
-  workerNodeOptions?: string[]
-  /** Write a V8 CPU profile of the worker (node --cpu-prof) into this directory. */
-  profileDir?: string
-  log: (line: string) => void
-}
-
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
-
-async function flushStats(db: BenchDatabase): Promise<void> {
-  // This backend's own pending counters; the worker's backends flush when they exit (it is stopped first).
-  await db.client.query('SELECT pg_stat_force_next_flush()')
-  await db.client.query('SELECT 1')
-  await new Promise((r) => setTimeout(r, 1_200))
-}
 
 /** Scenario name suffix for non-default worker flags, so such runs never replace the default ones. */
 function variant(opts: FleetOptions): string {
@@ -69,179 +47,73 @@ function variant(opts: FleetOptions): string {
     : `-${flags.map((f) => f.replace(/^-+/, '').replace(/[^a-z0-9]+/gi, '-')).join('-')}`
 }
 
-function workerArgs(opts: FleetOptions, label: string): string[] {
-  const extra = opts.workerNodeOptions ?? []
-  if (!opts.profileDir) return extra
-  // One directory per run: the main thread and tsx's loader thread each write a profile (largest = main).
-  const dir = join(opts.profileDir, `worker-${label}`)
-  mkdirSync(dir, { recursive: true })
-  return [...extra, '--cpu-prof', `--cpu-prof-dir=${dir}`]
-}
-
-interface RunMeasure {
-  peakRssMb: number
-  startupRssMb: number | null
-  workerCpuSeconds: number
-  simCpuSeconds: number
-  simEventLoopUtilisation: number
-  postgresCpuSeconds: number
-  redisCpuSeconds: number
-  benchWallSeconds: number
-  writes: number
-  writesByTable: Record<string, number>
-  tokenRequests: number
-  graphRequests: number
-  graphErrors: number
-  early: number
-  loadAverageBefore: number
-}
-
-/** Starts the worker, waits for `done`, stops it, and measures around it. */
-async function measuredRun(
-  opts: FleetOptions,
-  label: string,
-  tenantIds: ReadonlySet<string>,
-  before: (queues: JobQueues) => Promise<void>,
-  started: () => Promise<boolean>,
-  done: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<RunMeasure> {
-  const { sim, db } = opts
-  await flushStats(db)
-  const writesBefore = await tupleWrites(db.client)
-  const tablesBefore = await tableWrites(db.client)
-  const firstSeq = sim.state.requests.lastSeq
-  const latency = sim.state.faults.add({ kind: 'latency', origin: 'graph', latencyMs: opts.latencyMs })
-  const loadAverageBefore = loadavg()[0] ?? 0
-  const pgBefore = cpuSecondsOfCommand('postgres')
-  const redisBefore = cpuSecondsOfCommand('redis-server')
-  const prefix = queuePrefix(label)
-  const connection = createRedis(opts.redisUrl)
-  const queues = new JobQueues(connection, prefix)
-  await before(queues)
-  const self = measureSelf()
-  const worker = startProduct(
-    `worker-${label}`,
-    join(REPO_ROOT, 'apps/worker/src/main.ts'),
-    envFor(sim, db, {
-      redisUrl: opts.redisUrl,
-      queuePrefix: prefix,
-      publicBaseUrl: 'http://127.0.0.1:3000',
-      trustBundle: opts.trustBundle,
-      concurrency: opts.concurrency,
-    }),
-    workerArgs(opts, label),
-  )
-  const rss = watchPeakRss(worker.pid)
-  let peakRssMb: number
-  let selfStats: { cpuSeconds: number; elu: number; wallSeconds: number }
-  let workerCpuSeconds = 0
-  let startupRssMb: number | null = null
-  const cpuTimer = setInterval(() => {
-    workerCpuSeconds = cpuSecondsOf(worker.pid) ?? workerCpuSeconds
-  }, 500)
-  try {
-    await waitUntil(
-      `${label} to finish`,
-      async () => {
-        if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.tail()}`)
-        // Peak RSS before the work began: what the process costs idle (sources, tsx, Prisma, MSAL).
-        if (startupRssMb === null && (await started())) startupRssMb = readPeakRssMb(worker.pid)
-        return done()
-      },
-      timeoutMs,
-      500,
-    )
-  } finally {
-    clearInterval(cpuTimer)
-    workerCpuSeconds = cpuSecondsOf(worker.pid) ?? workerCpuSeconds
-    peakRssMb = rss.stop()
-    selfStats = self.stop()
-    await worker.stop()
-    sim.state.faults.remove(latency.id)
-    for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {
-      await queues.queue(kind).obliterate({ force: true })
-    }
-    await queues.close()
-    connection.disconnect()
-  }
-  await flushStats(db)
-  const writes = (await tupleWrites(db.client)) - writesBefore
-  const tablesAfter = await tableWrites(db.client)
-  const writesByTable: Record<string, number> = {}
-  for (const [table, n] of tablesAfter) {
-    const delta = n - (tablesBefore.get(table) ?? 0)
-    if (delta > 0) writesByTable[table] = delta
-  }
-  const log = sim.state.requests
-    .list({ sinceSeq: firstSeq })
-    .filter((e) => e.tenant && tenantIds.has(e.tenant))
-  if (sim.state.requests.lastSeq - firstSeq > log.length && log.length === 0) {
-    throw new Error('the simulator request log overflowed; raise requestLogCap')
-  }
-  return {
-    peakRssMb,
-    startupRssMb,
-    workerCpuSeconds,
-    simCpuSeconds: selfStats.cpuSeconds,
-    simEventLoopUtilisation: selfStats.elu,
-    postgresCpuSeconds: cpuSecondsOfCommand('postgres') - pgBefore,
-    redisCpuSeconds: cpuSecondsOfCommand('redis-server') - redisBefore,
-    benchWallSeconds: selfStats.wallSeconds,
-    writes,
-    writesByTable,
-    tokenRequests: log.filter((e) => e.origin === 'login' && e.path.includes('/oauth2/v2.0/token')).length,
-    graphRequests: log.filter((e) => e.origin === 'graph').length,
-    graphErrors: log.filter((e) => e.origin === 'graph' && (e.status === 0 || e.status >= 500)).length,
-    early: log.filter((e) => e.early).length,
-    loadAverageBefore,
-  }
-}
-
 function summarise(
   scenario: string,
   n: number,
   wallSeconds: number,
-  requestsPerJob: number,
   opts: FleetOptions,
   m: RunMeasure,
   extra: Record<string, unknown>,
 ): ScenarioResult {
-  const idealSeconds = (n * requestsPerJob * opts.latencyMs) / 1000 / opts.concurrency
+  const graphPerJob = m.graphRequests / n
+  const tokensPerJob = m.tokenRequests / n
+  // Every slot always waiting on Microsoft: Graph requests and token requests both count.
+  const busyMsPerJob = graphPerJob * opts.latencyMs + tokensPerJob * opts.tokenLatencyMs
+  const idealSeconds = (n * busyMsPerJob) / 1000 / opts.concurrency
+  // The worker's CPU from its first recorded job to its exit: start-up (loading the bundle, Prisma, MSAL)
+  // is a once-per-process cost, not a per-check one (it is in workerCpuSecondsAtFirstJob).
+  const checkCpuSeconds = m.workerCpuSeconds - m.workerCpuSecondsAtFirstJob
+  const workerCpuMsPerCheck = round((checkCpuSeconds * 1000) / n, 2)
   return {
     scenario,
     tenants: n,
     wallSeconds: round(wallSeconds),
     idealSeconds: round(idealSeconds),
     efficiency: wallSeconds > 0 ? round(idealSeconds / wallSeconds, 3) : null,
-    tokenRequestsPerTenant: round(m.tokenRequests / n, 3),
+    tokenRequestsPerTenant: round(tokensPerJob, 3),
     dbWritesPerCheck: round(m.writes / n, 2),
     workerPeakRssMb: m.peakRssMb,
+    concurrency: opts.concurrency,
+    graphConcurrencyAchieved: m.graphInFlight.mean,
+    workerCpuMsPerCheck,
+    sqlStatementsPerCheck: round(m.sqlStatements / n, 3),
+    redisCommandsPerCheck: round(m.redisCommands / n, 3),
+    loadAverage: round(m.loadAverageBefore, 2),
     details: {
       concurrency: opts.concurrency,
       latencyMs: opts.latencyMs,
-      workerNodeOptions: opts.workerNodeOptions ?? [],
-      graphRequestsPerJob: round(requestsPerJob, 3),
+      tokenLatencyMs: opts.tokenLatencyMs,
+      workerNodeFlags: [...opts.worker.nodeFlags, ...(opts.workerNodeOptions ?? [])],
+      graphRequestsPerJob: round(graphPerJob, 3),
       throughputPerSecond: round(n / wallSeconds, 1),
-      latencyBoundThroughputPerSecond: round(
-        opts.concurrency / ((requestsPerJob * opts.latencyMs) / 1000),
-        1,
-      ),
+      latencyBoundThroughputPerSecond:
+        busyMsPerJob > 0 ? round(opts.concurrency / (busyMsPerJob / 1000), 1) : null,
       graphRequests: m.graphRequests,
       graphErrors: m.graphErrors,
+      graphConcurrencyMax: m.graphInFlight.max,
+      graphConcurrencyMean: m.graphInFlight.mean,
       tokenRequests: m.tokenRequests,
       earlyRetries: m.early,
       workerRssAtFirstJobMb: m.startupRssMb,
       dbWrites: m.writes,
       dbWritesByTable: m.writesByTable,
+      sqlStatements: m.sqlStatements,
+      sqlStatementsSource: m.sqlStatementsSource,
+      redisCommands: m.redisCommands,
+      redisCommandsSource: m.redisCommandsSource,
       workerCpuSeconds: round(m.workerCpuSeconds, 1),
-      workerCpuPerJobMs: round((m.workerCpuSeconds * 1000) / n, 2),
+      workerCpuSecondsAtFirstJob: round(m.workerCpuSecondsAtFirstJob, 1),
+      // One worker core's capacity: checks per CPU-second of the worker process.
+      checksPerWorkerCoreSecond: checkCpuSeconds > 0 ? round(n / checkCpuSeconds, 0) : null,
       simulatorCpuSeconds: round(m.simCpuSeconds, 1),
       simulatorEventLoopUtilisation: round(m.simEventLoopUtilisation, 3),
       postgresCpuSeconds: round(m.postgresCpuSeconds, 1),
       redisCpuSeconds: round(m.redisCpuSeconds, 1),
       benchWallSeconds: round(m.benchWallSeconds, 1),
       loadAverageBefore: round(m.loadAverageBefore, 2),
+      loadAverageMax: round(m.loadAverageMax, 2),
+      loadAverageAfter: round(m.loadAverageAfter, 2),
+      profileDir: m.profileDir,
       ...extra,
     },
   }
@@ -273,7 +145,7 @@ export async function fleetCheck(opts: FleetOptions): Promise<ScenarioResult> {
   opts.log(
     `fleet ${String(n)}: starting the worker (concurrency ${String(opts.concurrency)}), waiting for the sweep`,
   )
-  const idealSeconds = (n * opts.latencyMs) / 1000 / opts.concurrency
+  const idealSeconds = (n * (opts.latencyMs + opts.tokenLatencyMs)) / 1000 / opts.concurrency
   const m = await measuredRun(
     opts,
     `fleet${String(n)}`,
@@ -316,7 +188,6 @@ export async function fleetCheck(opts: FleetOptions): Promise<ScenarioResult> {
     `fleet-check-${String(n)}-c${String(opts.concurrency)}${variant(opts)}`,
     n,
     wall,
-    m.graphRequests / n,
     opts,
     m,
     {
@@ -405,7 +276,6 @@ export async function onboardingWave(opts: FleetOptions): Promise<ScenarioResult
     `onboarding-wave-${String(n)}-c${String(opts.concurrency)}${variant(opts)}`,
     n,
     wall,
-    m.graphRequests / n,
     opts,
     m,
     {

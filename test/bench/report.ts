@@ -3,6 +3,7 @@
 // replaces those and keeps the others. Prose outside the markers (analysis, profiles) is kept as is.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { describeMachine, type MachineInfo } from './support/machine.ts'
+import { beforeAfterRows, targetRows } from './support/targets.ts'
 import type { ScenarioResult } from './fleet.ts'
 
 export interface RecordedScenario extends ScenarioResult {
@@ -41,7 +42,14 @@ export function readBenchData(path: string): { data: BenchData; before: string; 
   const match = DATA.exec(text.slice(start, end))
   const data = match?.[1] ? (JSON.parse(match[1].replaceAll('--\\u003e', '-->')) as BenchData) : undefined
   return {
-    data: data ?? { scenarios: [], snippets: [] },
+    // Scenarios recorded before the harness ran the production bundle with token latency carry no load
+    // average; they are not comparable, so a new run drops them (their figures live on in the "before" column).
+    data: data
+      ? {
+          scenarios: data.scenarios.filter((s) => typeof s.loadAverage === 'number'),
+          snippets: data.snippets,
+        }
+      : { scenarios: [], snippets: [] },
     before: text.slice(0, start),
     after: text.slice(end + END.length),
   }
@@ -67,23 +75,42 @@ const fmt = (v: unknown): string =>
 
 function fleetTable(rows: RecordedScenario[]): string {
   const head =
-    '| Scenario | Tenants | C | L ms | Graph req/job | Wall s | Ideal s | Efficiency | Jobs/s | Token req/tenant | DB writes/job | Worker peak RSS MB | Worker CPU ms/job | Simulator ELU |\n' +
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    '| Scenario | Tenants | C asked | C achieved (mean / max) | L ms | T ms | Graph req/job | Wall s | Ideal s | Efficiency | Jobs/s | Token req/tenant | Worker CPU ms/job | SQL stmts/job | Redis cmds/job | DB writes/job | Worker peak RSS MB | Simulator ELU | Load (1 min) |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   const lines = rows.map((r) => {
     const d = r.details
-    return `| ${r.scenario} | ${fmt(r.tenants)} | ${fmt(d.concurrency)} | ${fmt(d.latencyMs)} | ${fmt(d.graphRequestsPerJob)} | ${fmt(r.wallSeconds)} | ${fmt(r.idealSeconds)} | **${fmt(r.efficiency)}** | ${fmt(d.throughputPerSecond)} | ${fmt(r.tokenRequestsPerTenant)} | ${fmt(r.dbWritesPerCheck)} | ${fmt(r.workerPeakRssMb)} | ${fmt(d.workerCpuPerJobMs)} | ${fmt(d.simulatorEventLoopUtilisation)} |`
+    return `| ${r.scenario} | ${fmt(r.tenants)} | ${fmt(r.concurrency)} | ${fmt(r.graphConcurrencyAchieved)} / ${fmt(d.graphConcurrencyMax)} | ${fmt(d.latencyMs)} | ${fmt(d.tokenLatencyMs)} | ${fmt(d.graphRequestsPerJob)} | ${fmt(r.wallSeconds)} | ${fmt(r.idealSeconds)} | **${fmt(r.efficiency)}** | ${fmt(d.throughputPerSecond)} | ${fmt(r.tokenRequestsPerTenant)} | ${fmt(r.workerCpuMsPerCheck)} | ${fmt(r.sqlStatementsPerCheck)} | ${fmt(r.redisCommandsPerCheck)} | ${fmt(r.dbWritesPerCheck)} | ${fmt(r.workerPeakRssMb)} | ${fmt(d.simulatorEventLoopUtilisation)} | ${fmt(r.loadAverage)} |`
   })
   return [head, ...lines].join('\n')
 }
 
 function apiTable(rows: RecordedScenario[]): string {
   const head =
-    '| Scenario | Customers | Route | req/s | p50 ms | p99 ms | req/s ÷ bare | p50 ÷ bare | p99 ÷ bare | non-2xx |\n' +
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|'
+    '| Scenario | Customers | Route | req/s | p50 ms | p99 ms | req/s ÷ bare | p50 ÷ bare | p99 ÷ bare | non-2xx | Load (1 min) |\n' +
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|'
   const lines = rows.map((r) => {
     const d = r.details
-    return `| ${r.scenario} | ${fmt(r.tenants)} | \`${String(d.path)}\` | ${fmt(d.requestsPerSecond)} | ${fmt(d.p50Ms)} | ${fmt(d.p99Ms)} | ${fmt(d.rpsRatio)} | ${fmt(d.p50Ratio)} | ${fmt(d.p99Ratio)} | ${fmt(d.non2xx)} |`
+    return `| ${r.scenario} | ${fmt(r.tenants)} | \`${String(d.path)}\` | ${fmt(d.requestsPerSecond)} | ${fmt(d.p50Ms)} | ${fmt(d.p99Ms)} | ${fmt(d.rpsRatio)} | ${fmt(d.p50Ratio)} | ${fmt(d.p99Ratio)} | ${fmt(d.non2xx)} | ${fmt(r.loadAverage)} |`
   })
+  return [head, ...lines].join('\n')
+}
+
+function targetsTable(rows: RecordedScenario[]): string {
+  const head = '| Target | Scenario | Figure | Target | Met | Load (1 min) |\n|---|---|---:|---:|---|---:|'
+  const lines = targetRows(rows).map(
+    (t) =>
+      `| ${t.target} | ${t.scenario} | ${fmt(t.figure)} | ${t.goal} | ${t.met === null ? '—' : t.met ? '**met**' : '**missed**'} | ${fmt(t.loadAverage)} |`,
+  )
+  return [head, ...lines].join('\n')
+}
+
+function beforeAfterTable(rows: RecordedScenario[]): string {
+  const head =
+    '| Figure | Scenario | Before | Load before | After | Load after |\n|---|---|---:|---:|---:|---:|'
+  const lines = beforeAfterRows(rows).map(
+    (b) =>
+      `| ${b.figure} | ${b.scenario} | ${fmt(b.before)} | ${fmt(b.beforeLoad)} | ${fmt(b.after)} | ${fmt(b.afterLoad)} |`,
+  )
   return [head, ...lines].join('\n')
 }
 
@@ -104,6 +131,21 @@ export function renderGenerated(data: BenchData): string {
   const fleet = data.scenarios.filter((s) => !s.scenario.startsWith('api-'))
   const api = data.scenarios.filter((s) => s.scenario.startsWith('api-'))
   const parts: string[] = [START, '', '_Generated by `pnpm bench`; do not edit between the markers._', '']
+  if (data.scenarios.length > 0) {
+    parts.push(
+      '### Targets',
+      '',
+      targetsTable(data.scenarios),
+      '',
+      '### Before and after',
+      '',
+      '"Before" is what this file published on 2026-11-27 (worker under tsx, no token latency); "after" is the',
+      'latest run of the same scenario (— when it has not been run yet).',
+      '',
+      beforeAfterTable(data.scenarios),
+      '',
+    )
+  }
   if (fleet.length > 0) {
     parts.push(
       '### Fleet: re-check and onboarding wave',

@@ -1,121 +1,32 @@
 // `pnpm bench` — the fleet, onboarding and staff API benchmarks, plus the simulator's own throughput.
-// Writes BENCHMARKS.md (generated section) and, with --json, prints a JSON array of the scenarios as the
-// LAST line of stdout.
+// The worker and the API run from the production bundle with the Dockerfile's Node flags. Writes
+// BENCHMARKS.md (generated section) and, with --json, prints a JSON array of the scenarios as the LAST line
+// of stdout.
 //
-//   pnpm bench                              1,000 and 10,000 tenants, 1,000-tenant onboarding wave, API at 100,000
-//   pnpm bench --tenants 100000             one size (comma list allowed; 0 = no fleet re-check)
-//   pnpm bench --json                       machine-readable last line
-//   Options: --concurrency C  --latency L (ms, default 50)  --onboard N (0 = skip)  --api-customers N (0 = skip)
-//            --api-seconds S  --no-sim-bench  --profile (worker/API CPU profiles in .bench/profiles)  --out FILE
-//            --worker-node-option FLAG (repeatable; e.g. --max-old-space-size=256)
+//   pnpm bench                    fleet re-check at 10,000 and 100,000 tenants, each at C = 8, 32 and 200;
+//                                 1,000-tenant onboarding wave (C=50); staff API at 100,000 customers
+//   pnpm bench --tenants 1000     other sizes (comma list; 0 = no fleet re-check)
+//   pnpm bench --json             machine-readable last line
+//   Options: --concurrency C (comma list)  --latency L (Graph ms, default 50)  --token-latency T (token
+//            endpoint ms, default 30)  --onboard N (0 = skip)  --api-customers N (0 = skip)  --api-seconds S
+//            --no-sim-bench  --profile (worker/API CPU profiles in .bench/profiles, summarised into
+//            BENCHMARKS.md)  --out FILE  --worker-node-option FLAG (repeatable, beyond the Dockerfile's)
 import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { simulatorTrustBundle } from '@crosstrust/ms-sim'
 import { REPO_ROOT } from './support/processes.ts'
 import { machineInfo, describeMachine } from './support/machine.ts'
+import { parseArgs, type Args } from './support/args.ts'
 import { writeBenchmarks, type RecordedScenario, type RecordedSnippet } from './report.ts'
-
-interface Args {
-  tenants: number[]
-  concurrency: number | null
-  latencyMs: number
-  onboard: number
-  apiCustomers: number
-  apiSeconds: number
-  simBench: boolean
-  profile: boolean
-  /** Extra node flags for the worker process (e.g. --max-old-space-size=256), recorded in the command. */
-  workerNodeOptions: string[]
-  json: boolean
-  out: string
-  redisUrl: string
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    tenants: [1_000, 10_000],
-    concurrency: null,
-    latencyMs: 50,
-    onboard: 1_000,
-    apiCustomers: 100_000,
-    apiSeconds: 10,
-    simBench: true,
-    profile: false,
-    workerNodeOptions: [],
-    json: false,
-    out: join(REPO_ROOT, 'BENCHMARKS.md'),
-    // A DB index of its own: the benchmark never shares keys with concurrently running tests.
-    redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14',
-  }
-  const value = (i: number): string => {
-    const v = argv[i + 1]
-    if (v === undefined) throw new Error(`${argv[i] ?? ''} needs a value`)
-    return v
-  }
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i]
-    switch (a) {
-      case '--':
-        break
-      case '--tenants':
-        args.tenants = value(i).split(',').map(Number)
-        i += 1
-        break
-      case '--concurrency':
-        args.concurrency = Number(value(i))
-        i += 1
-        break
-      case '--latency':
-        args.latencyMs = Number(value(i))
-        i += 1
-        break
-      case '--onboard':
-        args.onboard = Number(value(i))
-        i += 1
-        break
-      case '--api-customers':
-        args.apiCustomers = Number(value(i))
-        i += 1
-        break
-      case '--api-seconds':
-        args.apiSeconds = Number(value(i))
-        i += 1
-        break
-      case '--no-sim-bench':
-        args.simBench = false
-        break
-      case '--profile':
-        args.profile = true
-        break
-      case '--worker-node-option':
-        args.workerNodeOptions.push(value(i))
-        i += 1
-        break
-      case '--json':
-        args.json = true
-        break
-      case '--out':
-        args.out = value(i)
-        i += 1
-        break
-      default:
-        throw new Error(`unknown argument ${String(a)}`)
-    }
-  }
-  if (args.tenants.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--tenants: integers ≥ 0')
-  args.tenants = args.tenants.filter((n) => n > 0) // --tenants 0: no fleet re-check
-  return args
-}
+import { mainProfileIn, profileMarkdown, summariseProfile } from './support/profile-summary.ts'
 
 /**
- * Worker concurrency per fleet size. C bounds how many checks wait on Graph at once, so the latency-bound
- * rate is C / (requests per check × L). It must stay below what the machine's CPUs can process (see the
- * analysis in BENCHMARKS.md); beyond that C only adds queueing.
+ * Worker concurrencies per fleet run. C bounds how many checks wait on Microsoft at once, so the
+ * latency-bound rate is C / (requests per check × latency). C = 8 and 32 are the latency-bound regime the
+ * efficiency target is set for; C = 200 measures capacity (checks/s per worker core).
  */
-function concurrencyFor(n: number, args: Args): number {
-  if (args.concurrency !== null) return args.concurrency
-  return n >= 10_000 ? 200 : n >= 1_000 ? 50 : 20
-}
+const FLEET_CONCURRENCIES = [8, 32, 200]
+const ONBOARDING_CONCURRENCY = 50
 
 // Node reads NODE_EXTRA_CA_CERTS once at start: re-run ourselves trusting the simulator's CA (the staff
 // token and readiness probes go over HTTPS; the product processes get the same bundle).
@@ -137,10 +48,27 @@ async function ensureTrust(): Promise<string | null> {
 
 function commandFor(args: Args, extra: string): string {
   const base = ['pnpm bench']
-  if (args.concurrency !== null) base.push(`--concurrency ${String(args.concurrency)}`)
   if (args.latencyMs !== 50) base.push(`--latency ${String(args.latencyMs)}`)
+  if (args.tokenLatencyMs !== 30) base.push(`--token-latency ${String(args.tokenLatencyMs)}`)
   for (const o of args.workerNodeOptions) base.push(`--worker-node-option ${o}`)
   return `${base.join(' ')} ${extra}`.trim()
+}
+
+/** The CPU profile of a finished run, summarised for BENCHMARKS.md (the raw file stays in .bench/profiles). */
+function profileSnippet(
+  process_: string,
+  scenario: string,
+  dir: string,
+  command: string,
+): RecordedSnippet | null {
+  const file = mainProfileIn(dir)
+  if (file === null) return null
+  return {
+    title: `CPU profile: ${process_}, ${scenario}`,
+    command: `${command} --profile`,
+    machine: machineInfo(),
+    markdown: profileMarkdown(`${process_} during ${scenario}`, summariseProfile(file, 15)),
+  }
 }
 
 async function main(): Promise<void> {
@@ -157,50 +85,62 @@ async function main(): Promise<void> {
   const { fleetCheck, onboardingWave } = await import('./fleet.ts')
   const { createBenchDatabase, startBenchSimulator } = await import('./context.ts')
   const { apiBenchmark } = await import('./api.ts')
+  const { prepareProductionApp } = await import('./support/production-bundle.ts')
+  const { startBenchRedis } = await import('./support/server-counters.ts')
 
   const profileDir = args.profile ? join(REPO_ROOT, '.bench/profiles') : undefined
+  const worker = prepareProductionApp('worker', log)
+  log(`worker: node ${worker.nodeFlags.join(' ')} ${worker.entry}`)
+  const redis = await startBenchRedis(args.redisUrl)
   const maxTenants = Math.max(0, ...args.tenants, args.onboard)
   const sim = await startBenchSimulator({
     requestLogCap: Math.max(200_000, maxTenants * 4 + 10_000),
     redirectBase: 'http://127.0.0.1:3000',
   })
+  const common = {
+    sim,
+    redis,
+    trustBundle,
+    worker,
+    latencyMs: args.latencyMs,
+    tokenLatencyMs: args.tokenLatencyMs,
+    workerNodeOptions: args.workerNodeOptions,
+    ...(profileDir ? { profileDir } : {}),
+    log,
+  }
+  const addProfile = (r: { scenario: string; details: Record<string, unknown> }, command: string) => {
+    const dir = r.details.profileDir
+    const snippet = typeof dir === 'string' ? profileSnippet('worker', r.scenario, dir, command) : null
+    if (snippet) snippets.push(snippet)
+  }
   try {
     for (const n of args.tenants) {
-      const db = await createBenchDatabase()
-      try {
-        const result = await fleetCheck({
-          sim,
-          db,
-          redisUrl: args.redisUrl,
-          trustBundle,
-          tenants: n,
-          concurrency: concurrencyFor(n, args),
-          latencyMs: args.latencyMs,
-          workerNodeOptions: args.workerNodeOptions,
-          ...(profileDir ? { profileDir } : {}),
-          log,
-        })
-        scenarios.push({ ...result, command: commandFor(args, `--tenants ${String(n)}`), machine })
-      } finally {
-        await db.drop()
+      for (const concurrency of args.concurrency ?? FLEET_CONCURRENCIES) {
+        const db = await createBenchDatabase()
+        try {
+          const result = await fleetCheck({ ...common, db, tenants: n, concurrency })
+          const command = commandFor(args, `--tenants ${String(n)} --concurrency ${String(concurrency)}`)
+          scenarios.push({ ...result, command, machine })
+          addProfile(result, command)
+        } finally {
+          await db.drop()
+        }
       }
     }
     if (args.onboard > 0) {
       const db = await createBenchDatabase()
       try {
-        const result = await onboardingWave({
-          sim,
-          db,
-          redisUrl: args.redisUrl,
-          trustBundle,
-          tenants: args.onboard,
-          concurrency: concurrencyFor(args.onboard, args),
-          latencyMs: args.latencyMs,
-          workerNodeOptions: args.workerNodeOptions,
-          ...(profileDir ? { profileDir } : {}),
-          log,
-        })
-        scenarios.push({ ...result, command: commandFor(args, `--onboard ${String(args.onboard)}`), machine })
+        const concurrency =
+          args.concurrency?.length === 1
+            ? (args.concurrency[0] ?? ONBOARDING_CONCURRENCY)
+            : ONBOARDING_CONCURRENCY
+        const result = await onboardingWave({ ...common, db, tenants: args.onboard, concurrency })
+        const command = commandFor(
+          args,
+          `--tenants 0 --onboard ${String(args.onboard)} --concurrency ${String(concurrency)}`,
+        )
+        scenarios.push({ ...result, command, machine })
+        addProfile(result, command)
       } finally {
         await db.drop()
       }
@@ -209,22 +149,24 @@ async function main(): Promise<void> {
     await sim.close()
   }
   if (args.apiCustomers > 0) {
+    const api = prepareProductionApp('api', log)
+    const command = `pnpm bench --tenants 0 --onboard 0 --api-customers ${String(args.apiCustomers)} --api-seconds ${String(args.apiSeconds)}`
     const results = await apiBenchmark({
       customers: args.apiCustomers,
       seconds: args.apiSeconds,
-      redisUrl: args.redisUrl,
+      redisUrl: redis.url,
       trustBundle,
+      api,
       ...(profileDir ? { profileDir } : {}),
       log,
     })
-    for (const r of results) {
-      scenarios.push({
-        ...r,
-        command: `pnpm bench --api-customers ${String(args.apiCustomers)} --api-seconds ${String(args.apiSeconds)}`,
-        machine,
-      })
-    }
+    for (const r of results) scenarios.push({ ...r, command, machine })
+    const snippet = profileDir
+      ? profileSnippet('API', 'the staff API routes', join(profileDir, 'api'), command)
+      : null
+    if (snippet) snippets.push(snippet)
   }
+  await redis.close()
   if (args.simBench) {
     log('simulator throughput: pnpm --filter @crosstrust/ms-sim run bench')
     const out = spawnSync('pnpm', ['--filter', '@crosstrust/ms-sim', 'run', 'bench'], {
@@ -259,6 +201,12 @@ async function main(): Promise<void> {
     tokenRequestsPerTenant: s.tokenRequestsPerTenant,
     dbWritesPerCheck: s.dbWritesPerCheck,
     workerPeakRssMb: s.workerPeakRssMb,
+    concurrency: s.concurrency,
+    graphConcurrencyAchieved: s.graphConcurrencyAchieved,
+    workerCpuMsPerCheck: s.workerCpuMsPerCheck,
+    sqlStatementsPerCheck: s.sqlStatementsPerCheck,
+    redisCommandsPerCheck: s.redisCommandsPerCheck,
+    loadAverage: s.loadAverage,
     ...(s.scenario.startsWith('api-') ? { api: s.details } : {}),
   }))
   if (!args.json) {

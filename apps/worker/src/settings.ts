@@ -15,8 +15,15 @@ export const ONBOARDING_RETRY_BASE_DELAY_MS = 5_000
 export const ONBOARDING_MAX_RETRY_DELAY_MS = 60_000
 /** Read-back after writing the partner entry: Graph reads may lag writes, so poll 6 times, 2 s apart. */
 export const ONBOARDING_READ_BACK = { attempts: 6, delayMs: 2_000 } as const
-/** Customers read and enqueued per sweep batch: one keyset query and one BullMQ addBulk each. */
+/** Customers leased and enqueued per sweep batch: one statement and one BullMQ addBulk each. */
 export const SWEEP_BATCH_SIZE = 1_000
+/**
+ * A check the sweep enqueued but whose job never started (lost from Redis without the whole of Redis being
+ * lost, or failed for good before claiming its due time) is enqueued again after this long. Longer than a
+ * job waits in a normal backlog, so a backlog is not re-added; short enough that a lost check is late by
+ * minutes, not hours.
+ */
+export const CHECK_ENQUEUE_LEASE_MS = 15 * 60_000
 /** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next run. */
 export const SWEEP_MAX_PER_RUN = 100_000
 /**
@@ -71,6 +78,7 @@ export function monitoringSettings(deps: SettingsSource): MonitoringWorkerSettin
       capSeconds: deps.config.CHECK_BACKOFF_CAP_SECONDS,
     },
     sweepBatchSize: SWEEP_BATCH_SIZE,
+    checkEnqueueLeaseMs: CHECK_ENQUEUE_LEASE_MS,
     sweepMaxPerRun: SWEEP_MAX_PER_RUN,
     onboardingStaleMs: (deps.config.CONSENT_RETRY_WINDOW_SECONDS + ONBOARDING_STALE_GRACE_SECONDS) * 1000,
     lockTtlMs: TENANT_LOCK_TTL_MS,

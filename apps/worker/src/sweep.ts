@@ -1,17 +1,22 @@
 import type { Db } from '@crosstrust/db'
 import { jobIdFor, type JobKind, type JobPayload, type JobQueues } from '@crosstrust/jobs'
 import type { Logger } from '@crosstrust/logger'
-import { findDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from '@crosstrust/services'
+import type { Redis } from 'ioredis'
+import { findOffboarding, findStuckOnboarding, leaseDueChecks, type DueCheck } from '@crosstrust/services'
 
 // The scheduler sweep: one BullMQ job scheduler fires a `sweep` job every
 // sweepIntervalMs; the sweep asks Postgres (the truth) what is due and enqueues it with deterministic job
-// ids. No per-customer timers: 100,000 customers cost a few indexed queries. After Redis loses everything
-// (FLUSHALL, failover) the next sweep rebuilds every missing job from Postgres.
+// ids. No per-customer timers: 100,000 customers cost a few indexed queries. Each due check is leased in
+// Postgres when enqueued (leaseDueChecks), so a backlog is enqueued once, not re-added by every sweep while
+// it lasts. After Redis loses everything (FLUSHALL, failover) the sweep notices its marker key is gone,
+// treats every lease as stale and rebuilds every missing job from Postgres.
 
 export interface SweepSettings {
   sweepIntervalMs: number
-  /** Customers read and enqueued per batch (one keyset query + one addBulk each). */
+  /** Customers leased and enqueued per batch (one statement + one addBulk each). */
   sweepBatchSize: number
+  /** A leased check whose job neither started nor ended within this long is enqueued again (a lost job). */
+  checkEnqueueLeaseMs: number
   /** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next. */
   sweepMaxPerRun: number
   /** An onboarding whose steps have not moved for this long has lost its job (longer than any wait in a job). */
@@ -25,6 +30,19 @@ export interface SweepResult {
 }
 
 export const SWEEP_SCHEDULER_ID = 'monitoring-sweep'
+/** Key (in the sweep queue's namespace) whose absence tells the sweep that Redis lost its data. */
+const REDIS_MARKER = 'sweep-marker'
+
+/**
+ * True when Redis lost its data since the last sweep (or this is the first): the marker key was absent and
+ * is set now. One command per sweep.
+ */
+async function redisLostItsData(queues: JobQueues): Promise<boolean> {
+  const queue = queues.queue('sweep')
+  // The queues run on ioredis (createRedis), so the backend's raw client is an ioredis client.
+  const client = (await queue.backend.client) as unknown as Redis
+  return (await client.set(queue.toKey(REDIS_MARKER), '1', 'NX')) === 'OK'
+}
 
 function checkJob(due: DueCheck) {
   const data: JobPayload<'check'> = {
@@ -61,15 +79,17 @@ export async function runSweep(
   settings: SweepSettings,
   now: Date,
 ): Promise<SweepResult> {
+  // After a Redis loss every lease is stale: the jobs they stood for are gone.
+  const staleBefore = (await redisLostItsData(queues))
+    ? now
+    : new Date(now.getTime() - settings.checkEnqueueLeaseMs)
   let checks = 0
-  let after: DueCheck | null = null
   while (checks < settings.sweepMaxPerRun) {
     const limit = Math.min(settings.sweepBatchSize, settings.sweepMaxPerRun - checks)
-    const batch = await findDueChecks(db, now, limit, after)
+    const batch = await leaseDueChecks(db, now, limit, staleBefore)
     if (batch.length === 0) break
     await queues.queue('check').addBulk(batch.map(checkJob))
     checks += batch.length
-    after = batch.at(-1) ?? null
     if (batch.length < limit) break
   }
 

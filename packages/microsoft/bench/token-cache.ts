@@ -9,7 +9,13 @@
 // - baseline (--baseline): the same hit lookup done the naive way, one shared MSAL
 //   ConfidentialClientApplication with per-request authority, to show why we do not do that.
 //
-// Run: pnpm --filter @crosstrust/microsoft run bench [-- --sizes=1000,10000,100000 --baseline=1000,4000]
+// - misses (--misses=N): the token path options for a cache MISS, N fresh tenants each: (a) the provider
+//   (one shared MSAL client, per-request authority, skipCache, MSAL's cache emptied after each request),
+//   (b) a new MSAL client per request (what a bounded LRU of per-tenant clients degrades to once the fleet
+//   outgrows it), (c) one shared client whose cache is left to grow. CPU µs per token of this process
+//   (the in-process simulator's share is the same for every option) and tokens/s.
+//
+// Run: pnpm --filter @crosstrust/microsoft run bench [-- --sizes=1000,10000,100000 --baseline=1000,4000 --misses=2000]
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { ConfidentialClientApplication } from '@azure/msal-node'
@@ -39,6 +45,7 @@ function arg(name: string, fallback: number[]): number[] {
 
 const sizes = arg('sizes', [1_000, 10_000, 100_000])
 const baselineSizes = arg('baseline', [])
+const missCount = arg('misses', [])[0] ?? 0
 const CLIENT_ID = 'b7e3c1a2-4d5f-4a6b-8c9d-0e1f2a3b4c5d'
 const SECRET = 'bench-secret'
 const HOME = '07d2f395-f69c-43ab-88a2-b82f1151042d'
@@ -118,7 +125,7 @@ function heapMb(): number {
 const fmt = (n: number, digits = 2): string => n.toFixed(digits)
 console.log(`node ${process.version}, ${sizes.join('/')} tenants; simulator in-process at ${sim.loginUrl}`)
 console.log('')
-console.log('TokenProvider (LRU Map in front of per-tenant MSAL clients):')
+console.log('TokenProvider (LRU Map in front of one shared MSAL client):')
 // "hot 1k": lookups spread over only 1,000 of the cached tenants. If this stays put while "hit" rises,
 // the rise is CPU-cache misses from touching random entries of a large Map, not work that grows with n.
 console.log(
@@ -174,6 +181,57 @@ if (baselineSizes.length > 0) {
     const hits = await measureHits(viaShared, size, 10)
     console.log(
       `${String(size).padEnd(10)} ${fmt(rate, 0).padStart(10)}   ${fmt(hits.p50).padStart(13)}   ${fmt(hits.p99).padStart(13)}`,
+    )
+  }
+}
+
+if (missCount > 0) {
+  const login = new URL(sim.loginUrl)
+  const config = {
+    auth: {
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      authority: `${login.origin}/organizations`,
+      ...msalAuthorityOptions(login),
+    },
+  }
+  const request = (id: string) => ({
+    scopes: [GRAPH_DEFAULT_SCOPE],
+    authority: `${login.origin}/${id}`,
+    skipCache: true,
+  })
+  const shared = new ConfidentialClientApplication(config)
+  const sharedEmptied = new ConfidentialClientApplication(config)
+  const options: [string, (id: string) => Promise<unknown>][] = [
+    [
+      '(a) one client, cache emptied (the provider)',
+      async (id) => {
+        const emptied = sharedEmptied.acquireTokenByClientCredential(request(id))
+        try {
+          return await emptied
+        } finally {
+          sharedEmptied.clearCache()
+        }
+      },
+    ],
+    [
+      '(b) new client per request',
+      (id) => new ConfidentialClientApplication(config).acquireTokenByClientCredential(request(id)),
+    ],
+    ['(c) one client, cache left to grow', (id) => shared.acquireTokenByClientCredential(request(id))],
+  ]
+  console.log('')
+  console.log(`Cache misses, ${String(missCount)} fresh tenants per option and round (concurrency 16):`)
+  console.log('round  option                                          CPU µs/token   tokens/s')
+  // Two rounds: the first also warms up the JIT; compare the second.
+  for (const [round, name, get] of [1, 2].flatMap((r) => options.map(([n, g]) => [r, n, g] as const))) {
+    const from = tenants.length
+    addTenants(from + missCount)
+    const cpu = process.cpuUsage()
+    const rate = await fill(get, from, from + missCount)
+    const used = process.cpuUsage(cpu)
+    console.log(
+      `${String(round).padEnd(6)} ${name.padEnd(47)} ${fmt((used.user + used.system) / missCount, 0).padStart(12)}   ${fmt(rate, 0).padStart(8)}`,
     )
   }
 }

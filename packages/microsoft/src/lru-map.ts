@@ -57,6 +57,11 @@ export class LruMap<K, V> {
     }
   }
 
+  /** Visits every entry, oldest first, without refreshing recency. */
+  forEach(visit: (key: K, value: V) => void): void {
+    for (const [key, slot] of this.#map) visit(key, slot.value)
+  }
+
   delete(key: K): boolean {
     return this.#map.delete(key)
   }

@@ -1,10 +1,13 @@
 // App-only (client credentials) tokens for many customer tenants.
 //
-// Scale: one MSAL ConfidentialClientApplication shared by all tenants scans its whole in-memory cache on
-// every lookup and every save (O(tenants)). So the cache that matters is ours: a bounded LRU Map keyed by
-// tenant id (O(1) per lookup at any tenant count). MSAL is only called on a miss, with `skipCache`, through
-// a small LRU of per-tenant clients (each holding at most one token), which keeps MSAL's own per-tenant
-// throttle state for hot tenants. Concurrent misses for one tenant share one in-flight request.
+// Scale: the cache that matters is ours, a bounded LRU keyed by tenant id that evicts at expiry
+// (token-cache.ts; O(1) per lookup at any tenant count). MSAL is only called on a miss: ONE
+// ConfidentialClientApplication for every tenant, with the tenant's authority per request and `skipCache`.
+// Constructing a client per tenant costs far more CPU than the request itself (packages/microsoft/README.md,
+// "Token path options"), and a fleet checked every 6 h with 1 h tokens misses on nearly every check. MSAL's
+// own cache would grow by one token per tenant and scan itself on every save (O(tenants)), so it is emptied
+// after each request; its throttle state goes with it, which is why the per-tenant pause after a 429/5xx
+// is ours (`pauses`). Concurrent misses for one tenant share one in-flight request.
 import { randomUUID } from 'node:crypto'
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node'
 import { msalCertificate } from './certificate.ts'
@@ -12,6 +15,7 @@ import { classifyTokenError } from './classify-token-error.ts'
 import { AccessLostError, type MicrosoftError, ThrottledError, TransientError } from './errors.ts'
 import { silentLogger, type MicrosoftLogger, type MicrosoftMetrics } from './logger.ts'
 import { LruMap } from './lru-map.ts'
+import { TokenCache } from './token-cache.ts'
 import { msalAuthorityOptions, tenantAuthority } from './msal-authority.ts'
 import { MsalNetworkClient } from './msal-network-client.ts'
 import { readTokenClaims } from './token-claims.ts'
@@ -42,10 +46,14 @@ export interface TokenProviderOptions {
   scope?: string
   logger?: MicrosoftLogger
   metrics?: MicrosoftMetrics
-  /** Tokens kept in memory (one per tenant). Default 200,000. */
+  /** Tokens kept in memory (one per tenant; least recently used evicted first). Default 200,000. */
   maxCachedTokens?: number
-  /** MSAL clients kept (one per recently refreshed tenant). Default 1,000. */
-  maxClients?: number
+  /** Tenants whose throttle pause is remembered (most recent first). Default 10,000. */
+  maxPausedTenants?: number
+  /** How often expired tokens are swept out of the cache. Default 60 s; 0 = only on lookup. */
+  expirySweepIntervalMs?: number
+  /** The clock (epoch ms). Default Date.now. */
+  now?: () => number
   /**
    * A cached token is refreshed this long before it expires (MSAL uses 5 minutes), or after 90 % of its
    * lifetime when that comes first (short-lived tokens stay cached for most of their life).
@@ -86,7 +94,10 @@ export interface TokenProviderStats {
   networkRequests: number
   failures: number
   cachedTokens: number
-  clients: number
+  /** Cached tokens dropped because they expired. */
+  expiredEvictions: number
+  /** Tenants currently remembered as paused after a 429/5xx. */
+  pausedTenants: number
 }
 
 export interface TokenProvider {
@@ -96,11 +107,10 @@ export interface TokenProvider {
   stats(): TokenProviderStats
 }
 
-interface TenantClient {
-  cca: ConfidentialClientApplication
-  /** While set and in the future, MSAL's throttle cache would refuse anyway: fail fast with this error. */
-  pausedUntil: number
-  pauseError: MicrosoftError | undefined
+/** After a 429/5xx, MSAL's throttle rule would refuse this tenant until `until`: we fail fast instead. */
+interface TenantPause {
+  until: number
+  error: MicrosoftError
 }
 
 /** MSAL's own rule (ThrottlingUtils): Retry-After seconds, or 60 s when absent/0, at most an hour. */
@@ -120,10 +130,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const authorityOptions = msalAuthorityOptions(login)
   const credentialAuth = msalCredential(options.credential)
 
-  const tokens = new LruMap<string, { token: AppToken; refreshAt: number }>(
-    options.maxCachedTokens ?? 200_000,
-  )
-  const clients = new LruMap<string, TenantClient>(options.maxClients ?? 1_000)
+  const now = options.now ?? Date.now
+  const tokens = new TokenCache<AppToken>(options.maxCachedTokens ?? 200_000)
+  const pauses = new LruMap<string, TenantPause>(options.maxPausedTenants ?? 10_000)
+  const sweepEveryMs = options.expirySweepIntervalMs ?? 60_000
+  if (sweepEveryMs > 0) setInterval(() => tokens.evictExpired(now()), sweepEveryMs).unref()
   const inFlight = new Map<string, Promise<AppToken>>()
   const counters = { cacheHits: 0, cacheMisses: 0, inFlightJoins: 0, failures: 0 }
 
@@ -139,49 +150,41 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     logLevel: LogLevel.Warning,
   }
 
-  function clientFor(tenantId: string): TenantClient {
-    const existing = clients.get(tenantId)
-    if (existing !== undefined) return existing
-    const created: TenantClient = {
-      cca: new ConfidentialClientApplication({
-        auth: {
-          clientId: options.clientId,
-          authority: tenantAuthority(login, tenantId),
-          ...authorityOptions,
-          ...credentialAuth,
-        },
-        system: { networkClient: network, loggerOptions: msalLogger },
-      }),
-      pausedUntil: 0,
-      pauseError: undefined,
-    }
-    clients.set(tenantId, created)
-    return created
-  }
+  // One client for every tenant; the authority is per request (see the header).
+  const msal = new ConfidentialClientApplication({
+    auth: {
+      clientId: options.clientId,
+      authority: tenantAuthority(login, 'organizations'),
+      ...authorityOptions,
+      ...credentialAuth,
+    },
+    system: { networkClient: network, loggerOptions: msalLogger },
+  })
 
   async function acquire(tenantId: string): Promise<AppToken> {
-    const client = clientFor(tenantId)
-    const now = Date.now()
-    if (client.pausedUntil > now && client.pauseError !== undefined) {
-      const e = client.pauseError
+    const pause = pauses.peek(tenantId)
+    const startedAt = now()
+    if (pause !== undefined && pause.until > startedAt) {
+      const e = pause.error
       const details = {
         status: e.status,
         code: e.code,
         aadstsCodes: e.aadstsCodes,
         requestId: e.requestId,
         microsoftMessage: e.microsoftMessage,
-        retryAfterMs: client.pausedUntil - now,
+        retryAfterMs: pause.until - startedAt,
       }
       // Same answer MSAL's throttle cache would give, but with our error type and the remaining wait.
       throw e.kind === 'throttled'
         ? new ThrottledError(e.message, details)
         : new TransientError(e.message, details)
     }
+    if (pause !== undefined) pauses.delete(tenantId)
     const correlationId = randomUUID()
     const started = performance.now()
     let result
     try {
-      result = await client.cca.acquireTokenByClientCredential({
+      result = await msal.acquireTokenByClientCredential({
         scopes: [scope],
         authority: tenantAuthority(login, tenantId),
         correlationId,
@@ -192,17 +195,18 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       const meta = network.take(correlationId)
       const classified = classifyTokenError(error, tenantId, meta)
       if (meta !== undefined && (meta.status === 429 || meta.status >= 500)) {
-        client.pausedUntil = Date.now() + msalThrottleMs(meta.retryAfterMs)
-        client.pauseError = classified
+        pauses.set(tenantId, { until: now() + msalThrottleMs(meta.retryAfterMs), error: classified })
       }
       logger.warn({ tenantId, err: classified.toLog() }, 'token request failed')
       throw classified
     } finally {
       network.forget(correlationId)
+      // Our cache keeps the token; MSAL's would only grow (and be scanned on every save).
+      msal.clearCache()
       metrics?.observe('microsoft_token_request_ms', performance.now() - started)
     }
     if (result === null) throw new TransientError(`token endpoint returned no token for tenant ${tenantId}`)
-    const expiresOn = result.expiresOn ?? new Date(Date.now() + 60 * 60_000)
+    const expiresOn = result.expiresOn ?? new Date(now() + 60 * 60_000)
     const claims = readTokenClaims(result.accessToken)
     let token: AppToken
     if (claims === undefined) {
@@ -234,9 +238,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
     }
     const missingRoles = token.missingRoles
-    const lifetimeMs = Math.max(0, expiresOn.getTime() - Date.now())
-    const refreshAt = expiresOn.getTime() - Math.min(refreshBeforeExpiryMs, lifetimeMs / 10)
-    if (missingRoles.length === 0) tokens.set(tenantId, { token, refreshAt })
+    const expiresAt = expiresOn.getTime()
+    const lifetimeMs = Math.max(0, expiresAt - now())
+    const refreshAt = expiresAt - Math.min(refreshBeforeExpiryMs, lifetimeMs / 10)
+    if (missingRoles.length === 0) tokens.set(tenantId, { token, refreshAt, expiresAt })
     else logger.info({ tenantId, missingRoles }, 'token lacks required roles; not cached')
     return token
   }
@@ -248,8 +253,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       const tenantId = rawTenantId.toLowerCase()
       if (opts?.forceRefresh !== true) {
-        const cached = tokens.get(tenantId)
-        if (cached !== undefined && Date.now() < cached.refreshAt) {
+        const cached = tokens.fresh(tenantId, now())
+        if (cached !== undefined) {
           counters.cacheHits += 1
           metrics?.increment('microsoft_token_cache', { result: 'hit' })
           return Promise.resolve(cached.token)
@@ -282,7 +287,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         ...counters,
         networkRequests: network.requests,
         cachedTokens: tokens.size,
-        clients: clients.size,
+        expiredEvictions: tokens.expiredEvictions,
+        pausedTenants: pauses.size,
       }
     },
   }

@@ -5,4 +5,4 @@ export {
   type TestDatabase,
 } from './db.ts'
 export { createTemplateDatabase, dropTemplateDatabase } from './template-db.ts'
-export { APP_GROUP_ROLE, TEST_APP_ROLE, TEST_OWNER_ROLE, roleUrl } from './postgres.ts'
+export { APP_GROUP_ROLE, TEST_APP_ROLE, TEST_OWNER_ROLE, adminUrl, databaseUrl, roleUrl } from './postgres.ts'

@@ -1,5 +1,6 @@
-// Product processes exactly as production starts them: `node --import tsx apps/<x>/src/<entry>.ts` with the
-// real configuration in the environment (and NODE_EXTRA_CA_CERTS so they trust the simulator's HTTPS).
+// Product processes exactly as production starts them: the bundle with the Dockerfile's Node flags
+// (production-bundle.ts), the real configuration in the environment (and NODE_EXTRA_CA_CERTS so they trust
+// the simulator's HTTPS).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
@@ -61,14 +62,20 @@ export interface ProductProcess {
   kill(): Promise<void>
 }
 
+export interface ProductLaunch {
+  cwd: string
+  entry: string
+  nodeFlags: string[]
+}
+
 export function startProduct(
   name: string,
-  entry: string,
+  app: ProductLaunch,
   env: NodeJS.ProcessEnv,
-  nodeArgs: string[] = [],
+  extraNodeArgs: string[] = [],
 ): ProductProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...app.nodeFlags, ...extraNodeArgs, app.entry], {
+    cwd: app.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

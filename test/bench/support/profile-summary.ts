@@ -1,10 +1,14 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by package, so BENCHMARKS.md
-// can say where a process spent its CPU.
-import { readFileSync } from 'node:fs'
+// can say where a process spent its CPU. Frames in the production bundle are mapped back to their source
+// file through the bundle's source map, so our packages are told apart as under tsx.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 interface ProfileNode {
   id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number }
   hitCount?: number
   children?: number[]
 }
@@ -26,14 +30,47 @@ export interface ProfileSummary {
 
 function packageOf(url: string): string {
   if (url === '') return '(native/V8)'
+  if (url.startsWith('wasm://')) return '(WebAssembly: Prisma query compiler)'
   const pnpm = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pnpm?.[1]) return pnpm[1]
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (nm?.[1]) return nm[1]
   if (url.startsWith('node:')) return 'node core'
-  const ours = /\/work\/main\/((?:packages|apps)\/[^/]+)/.exec(url)
+  const ours = /(?:^|\/)((?:packages|apps)\/[^/]+)\/(?:src|dist)\//.exec(url)
   if (ours?.[1]) return ours[1]
   return url.replace(/^file:\/\//, '')
+}
+
+const sourceMaps = new Map<string, SourceMap | null>()
+
+/** The original source of a bundle frame (`…/packages/microsoft/src/token-provider.ts`), else the url. */
+function originalUrl(frame: ProfileNode['callFrame']): string {
+  // Only our bundles (apps' dist/); third-party packages keep their own file names.
+  if (
+    !frame.url.startsWith('file://') ||
+    !/\/dist\/[^/]+\.js$/.test(frame.url) ||
+    frame.url.includes('/node_modules/')
+  ) {
+    return frame.url
+  }
+  let map = sourceMaps.get(frame.url)
+  if (map === undefined) {
+    const file = `${fileURLToPath(frame.url)}.map`
+    map = existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8')) as never) : null
+    sourceMaps.set(frame.url, map)
+  }
+  if (map === null) return frame.url
+  const entry = map.findEntry(frame.lineNumber, frame.columnNumber ?? 0) as { originalSource?: string }
+  return entry.originalSource ?? frame.url
+}
+
+/** The main thread's profile of a --cpu-prof directory: the largest file (helper threads write small ones). */
+export function mainProfileIn(dir: string): string | null {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+  files.sort((a, b) => statSync(b).size - statSync(a).size)
+  return files[0] ?? null
 }
 
 export function summariseProfile(path: string, top = 15): ProfileSummary {
@@ -59,9 +96,16 @@ export function summariseProfile(path: string, top = 15): ProfileSummary {
       continue
     }
     total += us
-    const key = `${name} ${packageOf(node.callFrame.url)}${node.callFrame.url ? `:${String(node.callFrame.lineNumber + 1)}` : ''}`
+    const url = originalUrl(node.callFrame)
+    const where =
+      url === node.callFrame.url
+        ? url
+          ? `:${String(node.callFrame.lineNumber + 1)}`
+          : ''
+        : ` ${url.split('/').at(-1) ?? ''}`
+    const key = `${name} ${packageOf(url)}${where}`
     fn.set(key, (fn.get(key) ?? 0) + us)
-    const p = name === '(garbage collector)' ? '(garbage collector)' : packageOf(node.callFrame.url)
+    const p = name === '(garbage collector)' ? '(garbage collector)' : packageOf(url)
     pkg.set(p, (pkg.get(p) ?? 0) + us)
   }
   const rank = (m: Map<string, number>) =>
@@ -109,7 +153,7 @@ export function callersOf(path: string, functionName: string, top = 5): { stack:
     const frames: string[] = []
     for (let cur = parent.get(n.id); cur !== undefined && frames.length < 8; cur = parent.get(cur)) {
       const f = byId.get(cur)?.callFrame
-      if (f) frames.push(`${f.functionName || '(anonymous)'} (${packageOf(f.url)})`)
+      if (f) frames.push(`${f.functionName || '(anonymous)'} (${packageOf(originalUrl(f))})`)
     }
     const key = frames.join(' < ')
     stacks.set(key, (stacks.get(key) ?? 0) + (selfUs.get(n.id) ?? 0))

@@ -1,8 +1,8 @@
 import type { Db } from '@crosstrust/db'
 
 // What the scheduler sweep asks Postgres (the truth; Redis only holds a copy of the work). All three are
-// cheap: due checks walk the (onboarding_state, next_check_at) index in keyset-paginated batches; the
-// recovery queries look at the handful of customers mid-onboarding or mid-offboarding.
+// cheap: due checks walk the (onboarding_state, next_check_at) index in batches; the recovery queries look at
+// the handful of customers mid-onboarding or mid-offboarding.
 
 export interface DueCheck {
   customerId: string
@@ -10,28 +10,33 @@ export interface DueCheck {
 }
 
 /**
- * One batch of onboarded customers due for a check and not backing off, oldest due first, strictly after
- * `after` (keyset pagination on (next_check_at, id)).
+ * Leases one batch of onboarded customers due for a check and not backing off, oldest due first, and
+ * returns them: one statement marks each with `check_enqueued_at = now` and the caller enqueues them. A
+ * customer is leased once per due time: the lease holds until its job ends (the check moves
+ * `next_check_at` past the lease) or the lease goes stale (`check_enqueued_at < staleBefore`: the job was
+ * lost or failed for good without moving the due time). So a backlog is enqueued once, not again by every
+ * sweep while it lasts. Marked rows leave the predicate, so the next batch needs no cursor.
  */
-export async function findDueChecks(
+export async function leaseDueChecks(
   db: Db,
   now: Date,
   limit: number,
-  after: DueCheck | null,
+  staleBefore: Date,
 ): Promise<DueCheck[]> {
-  const rows = after
-    ? await db.$queryRaw<{ id: string; next_check_at: Date }[]>`
-        SELECT id::text AS id, next_check_at FROM customers
-        WHERE onboarding_state = 'onboarded' AND next_check_at <= ${now}::timestamptz
-          AND (backoff_until IS NULL OR backoff_until <= ${now}::timestamptz)
-          AND (next_check_at, id) > (${after.dueAt}::timestamptz, ${after.customerId}::uuid)
-        ORDER BY next_check_at, id LIMIT ${limit}`
-    : await db.$queryRaw<{ id: string; next_check_at: Date }[]>`
-        SELECT id::text AS id, next_check_at FROM customers
-        WHERE onboarding_state = 'onboarded' AND next_check_at <= ${now}::timestamptz
-          AND (backoff_until IS NULL OR backoff_until <= ${now}::timestamptz)
-        ORDER BY next_check_at, id LIMIT ${limit}`
-  return rows.map((row) => ({ customerId: row.id, dueAt: row.next_check_at }))
+  const rows = await db.$queryRaw<{ id: string; next_check_at: Date }[]>`
+    WITH due AS (
+      SELECT id FROM customers
+      WHERE onboarding_state = 'onboarded' AND next_check_at <= ${now}::timestamptz
+        AND (backoff_until IS NULL OR backoff_until <= ${now}::timestamptz)
+        AND (check_enqueued_at IS NULL OR check_enqueued_at < next_check_at
+             OR check_enqueued_at < ${staleBefore}::timestamptz)
+      ORDER BY next_check_at, id LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    UPDATE customers c SET check_enqueued_at = ${now}::timestamptz FROM due WHERE c.id = due.id
+    RETURNING c.id::text AS id, c.next_check_at`
+  return rows
+    .map((row) => ({ customerId: row.id, dueAt: row.next_check_at }))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.customerId.localeCompare(b.customerId))
 }
 
 /**

@@ -2,7 +2,7 @@ export { DEFAULT_MONITORING_SETTINGS, type MonitoringDeps, type MonitoringSettin
 export { runCheck, type RunCheckInput, type RunCheckResult } from './run-check.ts'
 export { recordSkippedCheck } from './record-skipped.ts'
 export { runOffboard, OffboardRetryableError, type OffboardOutcome } from './run-offboard.ts'
-export { findDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from './due-work.ts'
+export { leaseDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from './due-work.ts'
 export { removalKindOf, toNotifiable } from './notifiable.ts'
 export {
   CHECK_INTERVAL_BOUNDS,

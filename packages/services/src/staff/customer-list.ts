@@ -3,11 +3,12 @@ import { Prisma, type Db } from '@crosstrust/db'
 import { z } from 'zod'
 import { cursorDate, cursorParam, decodeCursor, invalidCursor, keysetPage, pageLimit } from './cursor.ts'
 import { verificationFromSnapshot } from './verification.ts'
-import { trustByCustomer, trustFilterCondition, trustFilterSchema, type TrustSummary } from './trust.ts'
+import { trustFilterCondition, trustFilterSchema, type TrustSummary } from './trust.ts'
 
-// The staff customer list (dashboard, JSON API, CLI, CSV export). One SQL query per page, keyset
-// paginated over an index (`(sort column, id)`; see migration `staff_queries`), plus one batched query for
-// the page's onboarding steps. No OFFSET: page 5,000 costs what page 1 costs.
+// The staff customer list (dashboard, JSON API, CLI, CSV export). ONE SQL statement per page: the page of
+// customers, keyset paginated over an index (`(sort column, id)`; see migration `staff_queries`), joined
+// with each row's current onboarding step and its effective-trust verdict. No OFFSET: page 5,000 costs what
+// page 1 costs.
 
 /** The onboarding states, as core defines them (the database enum mirrors them). */
 export const ONBOARDING_STATE_VALUES = ONBOARDING_STATES
@@ -102,6 +103,17 @@ interface RawRow {
   last_failure_reason: string | null
   created_at: Date
   last_observed_snapshot: unknown
+  /** The first onboarding step not done yet (LATERAL join); null columns when every step is done. */
+  step_name: CurrentStepView['step'] | null
+  step_status: CurrentStepView['status'] | null
+  step_message: string | null
+  step_since: Date | null
+  step_attempts: number | null
+  /** The stored effective-trust verdict (LEFT JOIN customer_trust); null before the first evaluation. */
+  trust_verdict: TrustSummary['verdict'] | null
+  trust_reason: string | null
+  trust_fix: string | null
+  trust_evaluated_at: Date | null
 }
 
 const SORT_COLUMN: Record<CustomerSort, { sql: Prisma.Sql; nullable: boolean; kind: 'text' | 'time' }> = {
@@ -192,43 +204,29 @@ const SELECT_COLUMNS = Prisma.sql`id, name, tenant_id, tenant_display_name, expe
   verified_domains, onboarding_state, compliance_state, compliance_changed_at, mode, last_check_at,
   next_check_at, last_failure_reason, created_at, last_observed_snapshot`
 
-/** The SQL of one page (exported for the EXPLAIN test). */
+/** The SQL of one page (exported for the EXPLAIN test and the benchmark). */
 export function customerPageSql(query: z.output<typeof customerListQuerySchema>): Prisma.Sql {
   const where = filterConditions(query)
   if (query.cursor !== undefined) where.push(afterCursor(query.sort, query.order, query.cursor))
   const col = SORT_COLUMN[query.sort].sql
   const dir = query.order === 'asc' ? Prisma.sql`ASC` : Prisma.sql`DESC`
   const whereSql = where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty
-  return Prisma.sql`SELECT ${SELECT_COLUMNS} FROM customers ${whereSql}
-    ORDER BY ${col} ${dir}, id ${dir} LIMIT ${query.limit + 1}`
+  // The page first (index scan + LIMIT), then at most limit + 1 lookups each for the step and the trust.
+  return Prisma.sql`SELECT c.*, st.step::text AS step_name, st.status::text AS step_status,
+      st.message AS step_message, coalesce(st.started_at, st.updated_at) AS step_since,
+      st.attempts AS step_attempts, t.verdict::text AS trust_verdict, t.reason AS trust_reason,
+      t.fix AS trust_fix, t.evaluated_at AS trust_evaluated_at
+    FROM (SELECT ${SELECT_COLUMNS} FROM customers ${whereSql}
+          ORDER BY ${col} ${dir}, id ${dir} LIMIT ${query.limit + 1}) c
+    LEFT JOIN LATERAL (
+      SELECT s.step, s.status, s.message, s.started_at, s.updated_at, s.attempts FROM onboarding_steps s
+      WHERE s.customer_id = c.id AND s.status NOT IN ('succeeded', 'skipped')
+      ORDER BY array_position(${[...ONBOARDING_STEPS]}::text[], s.step::text) LIMIT 1) st ON true
+    LEFT JOIN customer_trust t ON t.customer_id = c.id
+    ORDER BY c.${col} ${dir}, c.id ${dir}`
 }
 
-type StepRow = {
-  customerId: string
-  step: CurrentStepView['step']
-  status: CurrentStepView['status']
-  message: string | null
-  startedAt: Date | null
-  updatedAt: Date
-  attempts: number
-}
-
-function currentStepOf(steps: StepRow[]): CurrentStepView | null {
-  const ordered = [...steps].sort(
-    (a, b) => ONBOARDING_STEPS.indexOf(a.step) - ONBOARDING_STEPS.indexOf(b.step),
-  )
-  const open = ordered.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')
-  if (!open) return null
-  return {
-    step: open.step,
-    status: open.status,
-    message: open.message,
-    since: open.startedAt ?? open.updatedAt,
-    attempts: open.attempts,
-  }
-}
-
-function toRow(row: RawRow, steps: StepRow[], trust: TrustSummary | null): CustomerListRow {
+function toRow(row: RawRow): CustomerListRow {
   return {
     id: row.id,
     name: row.name,
@@ -246,8 +244,25 @@ function toRow(row: RawRow, steps: StepRow[], trust: TrustSummary | null): Custo
     lastFailureReason: row.last_failure_reason,
     createdAt: row.created_at,
     verification: verificationFromSnapshot(row.last_observed_snapshot, row.compliance_state),
-    currentStep: currentStepOf(steps),
-    trust,
+    currentStep:
+      row.step_name === null || row.step_status === null
+        ? null
+        : {
+            step: row.step_name,
+            status: row.step_status,
+            message: row.step_message,
+            since: row.step_since,
+            attempts: row.step_attempts ?? 0,
+          },
+    trust:
+      row.trust_verdict === null || row.trust_evaluated_at === null
+        ? null
+        : {
+            verdict: row.trust_verdict,
+            reason: row.trust_reason ?? '',
+            fix: row.trust_fix,
+            evaluatedAt: row.trust_evaluated_at,
+          },
   }
 }
 
@@ -268,33 +283,5 @@ export async function listCustomers(db: Db, rawQuery: CustomerListQuery = {}): P
     v: cursorValue(query.sort, last),
     id: last.id,
   }))
-  const steps =
-    page.length === 0
-      ? []
-      : await db.onboardingStep.findMany({
-          where: { customerId: { in: page.map((r) => r.id) } },
-          select: {
-            customerId: true,
-            step: true,
-            status: true,
-            message: true,
-            startedAt: true,
-            updatedAt: true,
-            attempts: true,
-          },
-        })
-  const byCustomer = new Map<string, StepRow[]>()
-  for (const s of steps) {
-    const list = byCustomer.get(s.customerId) ?? []
-    list.push(s)
-    byCustomer.set(s.customerId, list)
-  }
-  const trust = await trustByCustomer(
-    db,
-    page.map((r) => r.id),
-  )
-  return {
-    items: page.map((row) => toRow(row, byCustomer.get(row.id) ?? [], trust.get(row.id) ?? null)),
-    nextCursor,
-  }
+  return { items: page.map(toRow), nextCursor }
 }

@@ -23,6 +23,12 @@ export {
   type SummaryCounts,
 } from './summary.ts'
 export {
+  SUMMARY_MAX_AGE_MS,
+  createSummaryCache,
+  type StaleSummary,
+  type SummaryCache,
+} from './summary-cache.ts'
+export {
   customerDetail,
   customerLabel,
   listConsentLinks,

@@ -174,23 +174,27 @@ describe('listCustomers', () => {
     ).rejects.toBeInstanceOf(ValidationError)
   })
 
+  // The page is one statement joined with the steps and the trust verdicts. customer_trust is empty in this
+  // fixture, and the planner rightly reads an empty table directly; customers and onboarding_steps are
+  // never scanned whole.
+  const SEQ_SCAN = /Seq Scan on (customers|onboarding_steps)\b/
   it('runs each page on an index, not a sequential scan', async () => {
     const first = await plan({})
     expect(first).toContain('customers_created_at_id_idx')
-    expect(first).not.toContain('Seq Scan')
+    expect(first).not.toMatch(SEQ_SCAN)
     const page = await listCustomers(db.prisma, { sort: 'name', order: 'asc', limit: 50 })
     const byName = await plan({ sort: 'name', order: 'asc', cursor: page.nextCursor ?? '' })
     expect(byName).toContain('customers_name_id_idx')
-    expect(byName).not.toContain('Seq Scan')
+    expect(byName).not.toMatch(SEQ_SCAN)
     for (const sort of ['lastCheckAt', 'complianceChangedAt'] as const) {
       const text = await plan({ sort, order: 'desc' })
       expect(text).toContain(`customers_${COLUMN[sort]}_id_idx`)
-      expect(text).not.toContain('Seq Scan')
+      expect(text).not.toMatch(SEQ_SCAN)
     }
     // Filtered pages: the state index or the sort index, never a scan of the whole table.
     const drifted = await plan({ complianceState: 'drifted', sort: 'name', order: 'asc' })
     expect(drifted).toMatch(/customers_(compliance_state|name_id)_idx/)
-    expect(drifted).not.toContain('Seq Scan')
+    expect(drifted).not.toMatch(SEQ_SCAN)
   })
 
   it('stays fast deep into the list (keyset, no OFFSET)', async () => {

@@ -1,0 +1,220 @@
+// One measured run of the worker: start it from the production bundle, wait until the scenario is done,
+// stop it, and read every figure around it from the servers (PostgreSQL, Redis, the simulator's log, /proc).
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadavg } from 'node:os'
+import { JobQueues, createRedis } from '@crosstrust/jobs'
+import type { RunningSimulator } from '@crosstrust/ms-sim'
+import { envFor, queuePrefix, tableWrites, tupleWrites, type BenchDatabase } from '../context.ts'
+import { startProduct, waitUntil, type ProductLaunch } from './processes.ts'
+import {
+  cpuSecondsOf,
+  cpuSecondsOfCommand,
+  measureSelf,
+  peakRssMb as readPeakRssMb,
+  watchPeakRss,
+} from './process-stats.ts'
+import { inFlight, type InFlight } from './in-flight.ts'
+import { redisCommandsExecuted, sqlStatementCounter, type BenchRedis } from './server-counters.ts'
+
+export interface FleetOptions {
+  sim: RunningSimulator
+  db: BenchDatabase
+  redis: BenchRedis
+  trustBundle: string
+  /** The worker as production starts it (bundle, Dockerfile flags). */
+  worker: ProductLaunch
+  tenants: number
+  concurrency: number
+  /** Added to every Graph request. */
+  latencyMs: number
+  /** Added to every token request (client credentials at the token endpoint). */
+  tokenLatencyMs: number
+  /** Extra node flags for the worker beyond the Dockerfile's (a deployment experiment). */
+  workerNodeOptions?: string[]
+  /** Write a V8 CPU profile of the worker (node --cpu-prof) into this directory. */
+  profileDir?: string
+  log: (line: string) => void
+}
+
+export interface RunMeasure {
+  peakRssMb: number
+  startupRssMb: number | null
+  workerCpuSeconds: number
+  /** CPU the worker had used when the first job was recorded (start-up: loading the bundle, connecting). */
+  workerCpuSecondsAtFirstJob: number
+  simCpuSeconds: number
+  simEventLoopUtilisation: number
+  postgresCpuSeconds: number
+  redisCpuSeconds: number
+  benchWallSeconds: number
+  writes: number
+  writesByTable: Record<string, number>
+  sqlStatements: number
+  sqlStatementsSource: string
+  redisCommands: number
+  redisCommandsSource: string
+  tokenRequests: number
+  graphRequests: number
+  graphErrors: number
+  graphInFlight: InFlight
+  early: number
+  loadAverageBefore: number
+  loadAverageMax: number
+  loadAverageAfter: number
+  /** The worker's CPU profile, when --profile asked for one. */
+  profileDir: string | null
+}
+
+async function flushStats(db: BenchDatabase): Promise<void> {
+  // This backend's own pending counters; the worker's backends flush when they exit (it is stopped first).
+  await db.client.query('SELECT pg_stat_force_next_flush()')
+  await db.client.query('SELECT 1')
+  await new Promise((r) => setTimeout(r, 1_200))
+}
+
+function profileArgs(opts: FleetOptions, label: string): { args: string[]; dir: string | null } {
+  if (!opts.profileDir) return { args: [], dir: null }
+  const dir = join(opts.profileDir, `worker-${label}`)
+  rmSync(dir, { recursive: true, force: true }) // a previous run's profile must not be summarised again
+  mkdirSync(dir, { recursive: true })
+  return { args: ['--cpu-prof', `--cpu-prof-dir=${dir}`], dir }
+}
+
+/** Starts the worker, waits for `done`, stops it, and measures around it. */
+export async function measuredRun(
+  opts: FleetOptions,
+  label: string,
+  tenantIds: ReadonlySet<string>,
+  before: (queues: JobQueues) => Promise<void>,
+  started: () => Promise<boolean>,
+  done: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<RunMeasure> {
+  const { sim, db } = opts
+  await flushStats(db)
+  const writesBefore = await tupleWrites(db.client)
+  const tablesBefore = await tableWrites(db.client)
+  const sql = await sqlStatementCounter(db.name, () => db.ownQueries())
+  const firstSeq = sim.state.requests.lastSeq
+  const graphLatency = sim.state.faults.add({ kind: 'latency', origin: 'graph', latencyMs: opts.latencyMs })
+  const tokenLatency = sim.state.faults.add({
+    kind: 'latency',
+    origin: 'login',
+    pathContains: '/oauth2/v2.0/token',
+    latencyMs: opts.tokenLatencyMs,
+  })
+  const loadAverageBefore = loadavg()[0] ?? 0
+  let loadAverageMax = loadAverageBefore
+  const pgBefore = cpuSecondsOfCommand('postgres')
+  const redisCpu = () =>
+    opts.redis.pid === null ? cpuSecondsOfCommand('redis-server') : (cpuSecondsOf(opts.redis.pid) ?? 0)
+  const redisCpuBefore = redisCpu()
+  const prefix = queuePrefix(label)
+  const connection = createRedis(opts.redis.url)
+  const queues = new JobQueues(connection, prefix)
+  await before(queues)
+  const sqlBefore = await sql.read()
+  const redisBefore = await redisCommandsExecuted(connection)
+  const self = measureSelf()
+  const profile = profileArgs(opts, label)
+  const worker = startProduct(
+    `worker-${label}`,
+    opts.worker,
+    envFor(sim, db, {
+      redisUrl: opts.redis.url,
+      queuePrefix: prefix,
+      publicBaseUrl: 'http://127.0.0.1:3000',
+      trustBundle: opts.trustBundle,
+      concurrency: opts.concurrency,
+    }),
+    [...(opts.workerNodeOptions ?? []), ...profile.args],
+  )
+  const rss = watchPeakRss(worker.pid)
+  let peakRssMb: number
+  let selfStats: { cpuSeconds: number; elu: number; wallSeconds: number }
+  let workerCpuSeconds = 0
+  let startupRssMb: number | null = null
+  let cpuAtFirstJob = 0
+  let redisCommands: number
+  const cpuTimer = setInterval(() => {
+    workerCpuSeconds = cpuSecondsOf(worker.pid) ?? workerCpuSeconds
+    loadAverageMax = Math.max(loadAverageMax, loadavg()[0] ?? 0)
+  }, 500)
+  try {
+    await waitUntil(
+      `${label} to finish`,
+      async () => {
+        if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.tail()}`)
+        // Peak RSS before the work began: what the process costs idle (the bundle, Prisma, MSAL).
+        if (startupRssMb === null && (await started())) {
+          startupRssMb = readPeakRssMb(worker.pid)
+          cpuAtFirstJob = cpuSecondsOf(worker.pid) ?? 0
+        }
+        return done()
+      },
+      timeoutMs,
+      500,
+    )
+  } finally {
+    clearInterval(cpuTimer)
+    workerCpuSeconds = cpuSecondsOf(worker.pid) ?? workerCpuSeconds
+    peakRssMb = rss.stop()
+    selfStats = self.stop()
+    await worker.stop()
+    // Read before the harness's own clean-up commands.
+    redisCommands = (await redisCommandsExecuted(connection)) - redisBefore - 1
+    sim.state.faults.remove(graphLatency.id)
+    sim.state.faults.remove(tokenLatency.id)
+    for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {
+      await queues.queue(kind).obliterate({ force: true })
+    }
+    await queues.close()
+    connection.disconnect()
+  }
+  await flushStats(db)
+  const sqlStatements = (await sql.read()) - sqlBefore
+  await sql.close()
+  const writes = (await tupleWrites(db.client)) - writesBefore
+  const tablesAfter = await tableWrites(db.client)
+  const writesByTable: Record<string, number> = {}
+  for (const [table, n] of tablesAfter) {
+    const delta = n - (tablesBefore.get(table) ?? 0)
+    if (delta > 0) writesByTable[table] = delta
+  }
+  const log = sim.state.requests
+    .list({ sinceSeq: firstSeq })
+    .filter((e) => e.tenant && tenantIds.has(e.tenant))
+  if (sim.state.requests.lastSeq - firstSeq > log.length && log.length === 0) {
+    throw new Error('the simulator request log overflowed; raise requestLogCap')
+  }
+  const graph = log.filter((e) => e.origin === 'graph')
+  return {
+    peakRssMb,
+    startupRssMb,
+    workerCpuSeconds,
+    workerCpuSecondsAtFirstJob: cpuAtFirstJob,
+    simCpuSeconds: selfStats.cpuSeconds,
+    simEventLoopUtilisation: selfStats.elu,
+    postgresCpuSeconds: cpuSecondsOfCommand('postgres') - pgBefore,
+    redisCpuSeconds: redisCpu() - redisCpuBefore,
+    benchWallSeconds: selfStats.wallSeconds,
+    writes,
+    writesByTable,
+    sqlStatements,
+    sqlStatementsSource: sql.source,
+    redisCommands,
+    redisCommandsSource: opts.redis.exclusive
+      ? 'INFO commandstats of the benchmark’s own Redis'
+      : 'INFO commandstats of a shared Redis (includes other clients)',
+    tokenRequests: log.filter((e) => e.origin === 'login' && e.path.includes('/oauth2/v2.0/token')).length,
+    graphRequests: graph.length,
+    graphErrors: graph.filter((e) => e.status === 0 || e.status >= 500).length,
+    graphInFlight: inFlight(graph),
+    early: log.filter((e) => e.early).length,
+    loadAverageBefore,
+    loadAverageMax,
+    loadAverageAfter: loadavg()[0] ?? 0,
+    profileDir: profile.dir,
+  }
+}
