@@ -2,7 +2,7 @@ import type { PolicyDefinition } from '@crosstrust/core'
 import type { AttemptStatus } from '@crosstrust/services'
 import { html, type SafeHtml } from '../../html/html.ts'
 import { page } from '../../html/layout.ts'
-import { policyTable } from '../../html/policy-table.ts'
+import { policyTable } from '../../html/policy-wording.ts'
 
 export interface Partner {
   name: string

@@ -63,12 +63,21 @@ const ACTOR_TYPES: Record<string, string> = {
   customer_admin: 'Customer admin',
 }
 
-/** Who did it, with the kind of actor underneath unless the name already says it. */
-export function actorCell(e: Pick<AuditEventView, 'actorType' | 'actorName' | 'actorId'>): SafeHtml {
+/** Who did it, and the kind of actor unless the name already says it (null then). */
+export function actorWords(e: Pick<AuditEventView, 'actorType' | 'actorName' | 'actorId'>): {
+  name: string
+  type: string | null
+} {
   const type = ACTOR_TYPES[e.actorType] ?? e.actorType
   const name = e.actorName ?? e.actorId ?? type
   const repeats = name.toLowerCase().includes(type.toLowerCase().split(' ')[0] ?? '')
-  return html`${name}${repeats ? '' : html`<span class="sub">${type}</span>`}`
+  return { name, type: repeats ? null : type }
+}
+
+/** Who did it, with the kind of actor underneath unless the name already says it. */
+export function actorCell(e: Pick<AuditEventView, 'actorType' | 'actorName' | 'actorId'>): SafeHtml {
+  const { name, type } = actorWords(e)
+  return html`${name}${type === null ? '' : html`<span class="sub">${type}</span>`}`
 }
 
 /** Scalars in full (shortened), small objects as compact JSON, large ones only named. */

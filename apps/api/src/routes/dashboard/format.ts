@@ -2,7 +2,7 @@
 // relative times that keep the exact timestamp one hover away, and JSON values in portal-ish wording.
 import { html, type SafeHtml } from '../../html/html.ts'
 
-type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral'
+export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral'
 
 export const ONBOARDING_LABELS: Record<string, string> = {
   not_started: 'Not started',

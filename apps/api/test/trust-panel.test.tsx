@@ -1,12 +1,15 @@
 // The dashboard's effective-trust panel and badge: reason, fix, requirements, findings, the one-click fresh
 // consent link for "re-consent needed" (operators only), and escaping of text that comes from the tenant.
-import type { FastifyRequest } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import type { TrustDetail } from '@crosstrust/services'
-import { trustBadge, trustSection } from '../src/routes/dashboard/trust-section.ts'
+import { renderFragment } from '../src/html/render.ts'
+import { TrustBadge, TrustPanel } from '../src/routes/dashboard/ui/trust.tsx'
 
 const now = new Date('2026-12-03T08:00:00Z')
-const as = (roles: string[]) => ({ principal: { via: 'bearer', roles } }) as unknown as FastifyRequest
+const panel = (detail: TrustDetail, operator: boolean) =>
+  renderFragment(
+    <TrustPanel customerId="c1" trust={detail} reconsent={operator ? { csrfToken: null } : null} now={now} />,
+  )
 
 const reconsent: TrustDetail = {
   verdict: 'unknown',
@@ -29,12 +32,12 @@ const reconsent: TrustDetail = {
 
 describe('trust panel', () => {
   it('shows re-consent needed with a one-click fresh consent link for operators only', () => {
-    const page = trustSection(as(['Operator']), 'c1', reconsent, now).toString()
+    const page = panel(reconsent, true)
     expect(page).toContain('Re-consent needed:')
     expect(page).toContain('data-reconsent="Policy.Read.All"')
     expect(page).toContain('action="/customers/c1/consent-links"')
     expect(page).toContain('Send fresh consent link')
-    const viewer = trustSection(as(['Viewer']), 'c1', reconsent, now).toString()
+    const viewer = panel(reconsent, false)
     expect(viewer).toContain('Re-consent needed:')
     expect(viewer).not.toContain('Send fresh consent link')
   })
@@ -57,7 +60,7 @@ describe('trust panel', () => {
       ],
       findings: [],
     }
-    const page = trustSection(as(['Operator']), 'c1', detail, now).toString()
+    const page = panel(detail, true)
     expect(page).toContain('data-outcome="conditional"')
     expect(page).toContain('Depends on the method')
     expect(page).toContain('&lt;b&gt;VIP&lt;/b&gt;')
@@ -66,9 +69,11 @@ describe('trust panel', () => {
   })
 
   it('badges each verdict, and a dash before the first evaluation', () => {
-    expect(trustBadge(null).toString()).toContain('—')
+    expect(renderFragment(<TrustBadge trust={null} />)).toContain('—')
     expect(
-      trustBadge({ verdict: 'no_effect', reason: 'r', fix: null, evaluatedAt: now }).toString(),
+      renderFragment(
+        <TrustBadge trust={{ verdict: 'no_effect', reason: 'r', fix: null, evaluatedAt: now }} />,
+      ),
     ).toContain('No effect')
   })
 })
