@@ -133,7 +133,7 @@ describe('reflected values render as text', () => {
     expectInert(landing, payload)
     expectSecurityHeaders(landing)
     expect(landing.headers.get('cache-control')).toBe('no-store')
-    expect(landing.body).toContain('<meta name="referrer" content="no-referrer" />')
+    expect(landing.body).toContain('<meta name="referrer" content="no-referrer"/>')
 
     const granted = await get(
       await answerConsent(await startConsent(linkUrl, tenant.id), tenant.id, 'accept'),

@@ -108,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.metrics) metricsRoutes(app, deps.metrics)
   healthRoutes(app, deps.probes)
   assetRoutes(app)
-  if (deps.consent) consentRoutes(app, deps.consent)
+  if (deps.consent) await app.register(consentRoutes, { prefix: '/consent', ...deps.consent })
   if (deps.staffApi) staffApiRoutes(app, deps.staffApi)
   if (deps.dashboard) await dashboardRoutes(app, deps.dashboard)
 

@@ -1,5 +1,5 @@
-import type { PolicyDefinition, PolicyField } from '@crosstrust/core'
-import { html, type SafeHtml } from './html.ts'
+// Policy fields in the words an Entra administrator sees in the portal (consent landing page, dashboard).
+import type { PolicyField } from '@crosstrust/core'
 
 /** The desired value in the words an Entra administrator sees in the portal. */
 export function describeDesired(field: PolicyField, partnerName: string): string {
@@ -18,24 +18,4 @@ export function describeDesired(field: PolicyField, partnerName: string): string
     case 'inherited':
       return 'Inherited from default (not changed)'
   }
-}
-
-export function policyTable(policy: PolicyDefinition, partnerName: string): SafeHtml {
-  return html`<table>
-    <thead>
-      <tr>
-        <th scope="col">Setting in Entra admin center</th>
-        <th scope="col">Value for ${partnerName}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${policy.fields.map(
-        (f) =>
-          html`<tr>
-            <td>${f.label.split(':')[0]}</td>
-            <td>${describeDesired(f, partnerName)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`
 }
