@@ -15,7 +15,7 @@ import type { StaffApiDeps } from './routes/api/deps.ts'
 import { assetRoutes } from './routes/assets.ts'
 import { consentRoutes } from './routes/consent/index.ts'
 import type { ConsentRouteDeps } from './routes/consent/deps.ts'
-import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.ts'
+import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.tsx'
 import { healthRoutes, type ReadinessProbe } from './routes/health.ts'
 import { metricsRoutes, type ApiMetricsDeps } from './plugins/metrics.ts'
 

@@ -1,6 +1,6 @@
 // What happened to a customer: the last runs (kind, outcome, what differed, how long) and the audit trail.
 import type { RunSummary } from '@crosstrust/services'
-import { auditActionLabel, auditSummary } from '../audit-format.ts'
+import { auditActionLabel, auditSummary } from '../audit/wording.ts'
 import { ActorCell } from '../ui/actor.tsx'
 import { Badge, TimeExact } from '../ui/badges.tsx'
 import type { Tone } from '../format.ts'

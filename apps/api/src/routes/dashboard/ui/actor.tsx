@@ -1,5 +1,5 @@
 import type { AuditEventView } from '@crosstrust/services'
-import { actorWords } from '../audit-format.ts'
+import { actorWords } from '../audit/wording.ts'
 
 /** Who did it, with the kind of actor underneath unless the name already says it. */
 export function ActorCell({ event }: { event: Pick<AuditEventView, 'actorType' | 'actorName' | 'actorId'> }) {

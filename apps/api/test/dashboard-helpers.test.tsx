@@ -1,8 +1,11 @@
 // The dashboard's pure helpers: keyset page links (next/previous over forward-only cursors), relative times,
 // portal wording of observed values, audit summaries, and that the HTML they produce escapes its input.
 import { describe, expect, it } from 'vitest'
-import { auditSummary, actorCell } from '../src/routes/dashboard/audit-format.ts'
-import { describeValue, relativeTime, timeAgo } from '../src/routes/dashboard/format.ts'
+import { renderFragment } from '../src/html/render.ts'
+import { auditSummary } from '../src/routes/dashboard/audit/wording.ts'
+import { describeValue, relativeTime } from '../src/routes/dashboard/format.ts'
+import { ActorCell } from '../src/routes/dashboard/ui/actor.tsx'
+import { TimeAgo } from '../src/routes/dashboard/ui/badges.tsx'
 import { pageLinks, pagePosition, withQuery } from '../src/routes/dashboard/pager.ts'
 
 describe('keyset page links', () => {
@@ -51,10 +54,12 @@ describe('formatting', () => {
   })
 
   it('keeps the exact time in datetime and title', () => {
-    expect(timeAgo(new Date('2026-11-27T11:55:00Z'), now).value).toBe(
+    expect(renderFragment(<TimeAgo at={new Date('2026-11-27T11:55:00Z')} now={now} />)).toBe(
       '<time datetime="2026-11-27T11:55:00.000Z" title="2026-11-27 11:55:00 UTC">5 min ago</time>',
     )
-    expect(timeAgo(null, now, 'Never').value).toContain('Never')
+    expect(renderFragment(<TimeAgo at={null} now={now} empty="Never" />)).toBe(
+      '<span class="muted">Never</span>',
+    )
   })
 
   it('words observed Graph values as the portal does', () => {
@@ -75,8 +80,8 @@ describe('formatting', () => {
       'expires at: x · revoked earlier: 0',
     )
     expect(auditSummary({ before: null, after: { partner: { a: 'x'.repeat(100) } } })).toBe('partner updated')
-    expect(actorCell({ actorType: 'staff', actorName: '<img src=x>', actorId: null }).value).toBe(
-      '&lt;img src=x&gt;<span class="sub">Staff</span>',
-    )
+    expect(
+      renderFragment(<ActorCell event={{ actorType: 'staff', actorName: '<img src=x>', actorId: null }} />),
+    ).toBe('&lt;img src=x&gt;<span class="sub">Staff</span>')
   })
 })

@@ -9,21 +9,12 @@ import {
 } from '@crosstrust/services'
 import { DomainError } from '@crosstrust/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { html } from '../../html/html.ts'
-import { staffActor } from '../api/actor.ts'
-import { csrfField, sendPage } from './chrome.ts'
-import type { DashboardDeps } from './deps.ts'
-import type { FlashStore } from './flash.ts'
-import {
-  errorSummary,
-  field,
-  fieldErrors,
-  formBody,
-  input,
-  select,
-  type FieldErrors,
-  type FormBody,
-} from './forms.ts'
+import { staffActor } from '../../api/actor.ts'
+import type { DashboardDeps } from '../deps.ts'
+import type { FlashStore } from '../flash.ts'
+import { field, fieldErrors, formBody, type FieldErrors, type FormBody } from '../forms.ts'
+import { sendStaffPage, staffViewer } from '../ui/staff-page.tsx'
+import { NewCustomerForm } from './page.tsx'
 
 const CONTACT_ROWS = 3
 
@@ -53,62 +44,22 @@ function newCustomerPage(
   values: FormBody,
   errors: FieldErrors | null,
 ) {
-  const v = (name: string) => field(values, name)
-  const issueLink = errors === null ? true : v('issueLink') === 'on'
-  const contactRows = Array.from({ length: CONTACT_ROWS }, (_, i) => {
-    const n = String(i + 1)
-    return html`<div class="contact-row">
-      ${input({ name: `contactName${n}`, label: `Name`, value: v(`contactName${n}`), error: errors?.[`contactName${n}`], autocomplete: 'off' })}
-      ${input({ name: `contactEmail${n}`, label: `Email`, type: 'email', value: v(`contactEmail${n}`), error: errors?.[`contactEmail${n}`] })}
-      ${input({ name: `contactRole${n}`, label: `Role`, value: v(`contactRole${n}`), placeholder: 'e.g. Global Administrator', error: errors?.[`contactRole${n}`] })}
-    </div>`
-  })
-  return sendPage(
+  return sendStaffPage(
     request,
     reply,
     {
       title: 'New customer',
       section: 'customers',
-      body: html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/customers">Customers</a> / New</nav>
-        <h1>New customer</h1>
-        ${errorSummary(errors, LABELS)}
-        <form method="post" action="/customers" class="panel form" novalidate>
-          ${csrfField(request)}
-          ${input({ name: 'name', label: LABELS.name ?? 'Name', value: v('name'), error: errors?.name, required: true, autocomplete: 'organization' })}
-          ${input({
-            name: 'tenant',
-            label: LABELS.tenant ?? 'Tenant',
-            value: v('tenant'),
-            error: errors?.tenant,
-            hint: 'The customer’s Microsoft Entra tenant ID (a GUID) or one of its verified domains, e.g. contoso.com. Optional: without it, any tenant whose Global Administrator uses the link is accepted.',
-            className: 'mono-input',
-          })}
-          <fieldset>
-            <legend>Contacts <span class="muted">(optional)</span></legend>
-            ${contactRows}
-          </fieldset>
-          ${input({ name: 'notes', label: 'Notes', value: v('notes'), error: errors?.notes, textarea: true, rows: 3 })}
-          ${select({
-            name: 'mode',
-            label: 'Monitoring mode',
-            value: v('mode'),
-            error: errors?.mode,
-            options: [
-              ['', `Default (${deps.defaultMode})`],
-              ['report', 'Report: record drift only'],
-              ['alert', 'Alert: record and notify'],
-              ['remediate', 'Remediate: repair, verify and notify'],
-            ],
-          })}
-          <div class="field checkbox">
-            <input type="checkbox" id="f-issueLink" name="issueLink" ${issueLink ? html`checked` : ''} />
-            <label for="f-issueLink">Issue a consent link right away</label>
-          </div>
-          <div class="actions">
-            <button type="submit">Create customer</button>
-            <a class="button secondary" href="/customers">Cancel</a>
-          </div>
-        </form>`,
+      body: (
+        <NewCustomerForm
+          values={values}
+          errors={errors}
+          labels={LABELS}
+          contactRows={CONTACT_ROWS}
+          defaultMode={deps.defaultMode}
+          csrfToken={staffViewer(request).csrfToken}
+        />
+      ),
     },
     errors === null ? 200 : 422,
   )

@@ -4,19 +4,18 @@
 import { DomainError } from '@crosstrust/core'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { ZodError } from 'zod'
-import { html } from '../../html/html.ts'
-import { auditRoutes } from './audit.ts'
-import { sendPage } from './chrome.ts'
+import { auditRoutes } from './audit/route.tsx'
+import { sendStaffPage } from './ui/staff-page.tsx'
 import { customerActionRoutes } from './customer-actions.ts'
 import { customerDetailRoutes } from './customer-detail/route.tsx'
 import { tenantConfirmationRoutes } from './tenant-confirmation.ts'
-import { customerListRoutes } from './customers-list.ts'
-import { customerNewRoutes } from './customer-new.ts'
+import { customerListRoutes } from './customers-list/route.tsx'
+import { customerNewRoutes } from './customer-new/route.tsx'
 import type { DashboardDeps } from './deps.ts'
 import { FlashStore } from './flash.ts'
-import { overviewRoutes } from './overview.ts'
-import { policyRoutes } from './policy.ts'
-import { webhookRoutes } from './webhooks.ts'
+import { overviewRoutes } from './overview/route.tsx'
+import { policyRoutes } from './policy/route.tsx'
+import { webhookRoutes } from './webhooks/route.tsx'
 
 export type { DashboardDeps } from './deps.ts'
 
@@ -34,18 +33,24 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
         : status === 400
           ? 'The address or form is not valid.'
           : 'The page could not be shown. Try again; if it keeps failing, quote the request ID below.'
-      return sendPage(
+      return sendStaffPage(
         request,
         reply,
         {
           title,
           section: 'overview',
-          body: html`<div class="panel error-page">
-            <h1>${title}</h1>
-            <p>${detail}</p>
-            <p class="muted small">Request ID: <span class="mono">${request.id}</span></p>
-            <p><a href="/">Back to the overview</a> · <a href="/customers">Customers</a></p>
-          </div>`,
+          body: (
+            <div class="panel error-page">
+              <h1>{title}</h1>
+              <p>{detail}</p>
+              <p class="muted small">
+                Request ID: <span class="mono">{request.id}</span>
+              </p>
+              <p>
+                <a href="/">Back to the overview</a> · <a href="/customers">Customers</a>
+              </p>
+            </div>
+          ),
         },
         status,
       )

@@ -1,7 +1,6 @@
 // Audit events in words: a readable name for each action and a one-line summary of what changed. The
 // before/after JSON is shown compactly (audit records never hold secrets: services keep them out).
 import type { AuditEventView } from '@crosstrust/services'
-import { html, type SafeHtml } from '../../html/html.ts'
 
 const ACTIONS: Record<string, string> = {
   'customer.created': 'Customer created',
@@ -72,12 +71,6 @@ export function actorWords(e: Pick<AuditEventView, 'actorType' | 'actorName' | '
   const name = e.actorName ?? e.actorId ?? type
   const repeats = name.toLowerCase().includes(type.toLowerCase().split(' ')[0] ?? '')
   return { name, type: repeats ? null : type }
-}
-
-/** Who did it, with the kind of actor underneath unless the name already says it. */
-export function actorCell(e: Pick<AuditEventView, 'actorType' | 'actorName' | 'actorId'>): SafeHtml {
-  const { name, type } = actorWords(e)
-  return html`${name}${type === null ? '' : html`<span class="sub">${type}</span>`}`
 }
 
 /** Scalars in full (shortened), small objects as compact JSON, large ones only named. */
