@@ -58,7 +58,7 @@ export function PolicySection({ view }: { view: CustomerDetailView }) {
           {p.compliantWith === null ? null : ` · verified compliant with v${String(p.compliantWith)}`}
         </span>
       </div>
-      <table class="figure4 compact">
+      <table class="partner-entry compact">
         <caption>As the customer’s Entra admin center lists it (Organizational settings)</caption>
         <thead>
           <tr>

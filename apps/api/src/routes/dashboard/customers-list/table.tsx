@@ -99,7 +99,7 @@ export function CustomerTableHead(props: { sort?: CustomerSort; order?: 'asc' | 
       </tr>
       <tr>
         {PARTNER_ENTRY_COLUMNS.map(([, label]) => (
-          <th scope="col" class="f4-head">
+          <th scope="col" class="entry-head">
             {label}
           </th>
         ))}

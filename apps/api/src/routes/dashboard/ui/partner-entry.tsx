@@ -17,13 +17,13 @@ export function PartnerEntryCell(props: {
   const { view, expected, column } = props
   if (view === null)
     return (
-      <td class="f4 muted" data-col={column} title="The partner entry has not been read yet">
+      <td class="entry muted" data-col={column} title="The partner entry has not been read yet">
         —
       </td>
     )
   const ok = view[column] === expected[column]
   return (
-    <td class={`f4 ${ok ? 'f4-ok' : 'f4-bad'}`} data-col={column}>
+    <td class={`entry ${ok ? 'entry-ok' : 'entry-bad'}`} data-col={column}>
       {view[column]}
       {ok ? null : <span class="visually-hidden"> (expected {expected[column]})</span>}
     </td>
