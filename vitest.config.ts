@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // `test/setup/global.ts` prepares a migrated template database and the simulator's CA once per run.
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/chaos/**', 'test/security/**', 'test/bench/**'],
     pool: 'forks',
     globalSetup: ['test/setup/global.ts'],

@@ -21,6 +21,9 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: true,
+  // Server-rendered pages are TSX (apps/api): the automatic runtime of hono/jsx.
+  jsx: 'automatic',
+  jsxImportSource: 'hono/jsx',
   logLevel: 'warning',
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

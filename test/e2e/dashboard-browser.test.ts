@@ -199,9 +199,9 @@ describe('staff dashboard in the browser', () => {
       'policy_applied:succeeded',
       'verified:succeeded',
     ])
-    // The guide's Figure 4, as the customer's admin center would list the partner.
-    const figure4 = page.locator('table.figure4 tbody td')
-    expect((await figure4.allTextContents()).map((t) => t.trim())).toEqual([
+    // The partner entry, as the customer's admin center lists it under Organizational settings.
+    const entry = page.locator('table.partner-entry tbody td')
+    expect((await entry.allTextContents()).map((t) => t.trim())).toEqual([
       'Configured',
       'Inherited from default',
       'Inherited from default',
@@ -229,7 +229,7 @@ describe('staff dashboard in the browser', () => {
     })
     expect(audit?.actorName).toBe('Oskar Operator')
 
-    // The list shows the customer with the Figure 4 columns; the overview counts it.
+    // The list shows the customer with the partner-entry columns; the overview counts it.
     await page.goto(`${sys.baseUrl}/customers?q=${encodeURIComponent('Fabrikam')}`)
     const row = page.locator(`tr[data-customer-id="${customerId}"]`)
     expect(await row.locator('td[data-col="inboundAccess"]').textContent()).toContain('Configured')

@@ -18,7 +18,6 @@ export function escaped(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
-    .replace(/`/g, '&#96;')
 }
 
 /** No markup from the payload survives: no tag it opened, no attribute it broke out into. */

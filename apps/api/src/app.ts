@@ -15,7 +15,7 @@ import type { StaffApiDeps } from './routes/api/deps.ts'
 import { assetRoutes } from './routes/assets.ts'
 import { consentRoutes } from './routes/consent/index.ts'
 import type { ConsentRouteDeps } from './routes/consent/deps.ts'
-import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.ts'
+import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.tsx'
 import { healthRoutes, type ReadinessProbe } from './routes/health.ts'
 import { metricsRoutes, type ApiMetricsDeps } from './plugins/metrics.ts'
 
@@ -108,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.metrics) metricsRoutes(app, deps.metrics)
   healthRoutes(app, deps.probes)
   assetRoutes(app)
-  if (deps.consent) consentRoutes(app, deps.consent)
+  if (deps.consent) await app.register(consentRoutes, { prefix: '/consent', ...deps.consent })
   if (deps.staffApi) staffApiRoutes(app, deps.staffApi)
   if (deps.dashboard) await dashboardRoutes(app, deps.dashboard)
 

@@ -1,8 +1,8 @@
 // How a refused request is answered: the JSON API (and any non-browser client) gets RFC 9457
 // problem+json; a browser on the dashboard gets a redirect to sign-in or a small HTML page.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { escapeHtml } from '../html/html.ts'
 import { sendProblem } from '../plugins/problem.ts'
+import { forbiddenPage, signInRequiredPage } from './pages.tsx'
 import type { Role } from './roles.ts'
 
 /** A dashboard page request from a browser (not the JSON API, and the client accepts HTML). */
@@ -12,13 +12,6 @@ export function wantsHtml(request: FastifyRequest): boolean {
   return accept.includes('text/html')
 }
 
-export function htmlPage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Crosstrust</title></head>
-<body><main>${body}</main></body></html>`
-}
-
 export function unauthenticated(request: FastifyRequest, reply: FastifyReply, invalidToken: boolean) {
   if (wantsHtml(request) && (request.method === 'GET' || request.method === 'HEAD')) {
     return reply.redirect(`/auth/sign-in?returnTo=${encodeURIComponent(request.url)}`, 302)
@@ -26,12 +19,7 @@ export function unauthenticated(request: FastifyRequest, reply: FastifyReply, in
   // RFC 6750: say which scheme, and that the presented token (if any) is the problem.
   reply.header('www-authenticate', invalidToken ? 'Bearer error="invalid_token"' : 'Bearer')
   if (wantsHtml(request)) {
-    return reply
-      .status(401)
-      .type('text/html; charset=utf-8')
-      .send(
-        htmlPage('Sign in required', `<h1>Sign in required</h1><p><a href="/auth/sign-in">Sign in</a></p>`),
-      )
+    return reply.status(401).type('text/html; charset=utf-8').send(signInRequiredPage())
   }
   return sendProblem(reply, request, {
     type: 'https://crosstrust.dev/problems/unauthenticated',
@@ -53,15 +41,7 @@ export function forbidden(
       ? 'The form is missing a valid CSRF token. Reload the page and try again.'
       : `This needs the ${required ?? 'required'} role.`
   if (wantsHtml(request)) {
-    return reply
-      .status(403)
-      .type('text/html; charset=utf-8')
-      .send(
-        htmlPage(
-          'Forbidden',
-          `<h1>Forbidden</h1><p>${escapeHtml(detail)}</p><p><a href="/">Back to the overview</a></p>`,
-        ),
-      )
+    return reply.status(403).type('text/html; charset=utf-8').send(forbiddenPage(detail))
   }
   return sendProblem(reply, request, {
     type: `https://crosstrust.dev/problems/${code}`,

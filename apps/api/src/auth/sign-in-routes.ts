@@ -6,8 +6,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { csrfOk } from './enforce.ts'
 import { principalFromClaims } from './principal.ts'
-import { escapeHtml } from '../html/html.ts'
-import { forbidden, htmlPage } from './responses.ts'
+import { signedOutPage, signInFailedPage } from './pages.tsx'
+import { forbidden } from './responses.ts'
 import { safeReturnTo } from './return-to.ts'
 import { randomId } from './session.ts'
 import type { SessionStore } from './session-cookie.ts'
@@ -33,15 +33,7 @@ function sameString(a: string, b: string): boolean {
 }
 
 function signInFailed(reply: FastifyReply, status: number, message: string) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .send(
-      htmlPage(
-        'Sign-in failed',
-        `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p><p><a href="/auth/sign-in">Sign in again</a></p>`,
-      ),
-    )
+  return reply.status(status).type('text/html; charset=utf-8').send(signInFailedPage(message))
 }
 
 export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
@@ -152,10 +144,6 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
   })
 
   app.get('/auth/signed-out', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        htmlPage('Signed out', '<h1>You are signed out</h1><p><a href="/auth/sign-in">Sign in again</a></p>'),
-      ),
+    reply.type('text/html; charset=utf-8').send(signedOutPage()),
   )
 }

@@ -40,7 +40,9 @@ export const problemResponses = {
 export const verificationSchema = z
   .object({ inboundAccess: column, outboundAccess: column, tenantRestrictions: column })
   .nullable()
-  .describe("The setup guide's Figure 4 view of the partner entry as last observed")
+  .describe(
+    "The partner entry as the customer's Entra admin center lists it (Organizational settings), as last observed",
+  )
 
 /** Effective trust (docs/effective-trust.md) as the last check evaluated it; null before the first. */
 export const trustSummarySchema = z

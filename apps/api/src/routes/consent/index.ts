@@ -16,15 +16,16 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ConsentRouteDeps } from './deps.ts'
+import { landingPage } from './pages/landing.tsx'
+import { presentResult } from './pages/presenter.ts'
 import {
   declinedPage,
   invalidStatePage,
-  landingPage,
   linkProblemPage,
   refusedPage,
-  resultPage,
   signInProblemPage,
-} from './pages.ts'
+} from './pages/problems.tsx'
+import { resultPage } from './pages/result.tsx'
 
 const tokenParams = z.object({ token: z.string().max(256) })
 const attemptParams = z.object({ attemptId: z.string().max(64) })
@@ -33,8 +34,11 @@ function customerAdmin(request: FastifyRequest): Actor {
   return { type: 'customer_admin', name: 'customer administrator', requestId: request.id, ip: request.ip }
 }
 
-/** Public pages a customer's administrator sees. Rate limited; every reflected value is escaped. */
-export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
+/**
+ * Public pages a customer's administrator sees, as an encapsulated plugin registered with the `/consent`
+ * prefix: its hooks apply to its own routes only. Rate limited; every reflected value is escaped.
+ */
+export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done: () => void): void {
   const { ctx, partner } = deps
   const limited = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } })
   const secure = deps.publicBaseUrl.startsWith('https:')
@@ -56,35 +60,31 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
     (attemptId) =>
       request.cookies[consentCookieName(attemptId)]
   // Consent pages must never be cached or leak the token through Referer.
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/consent')) reply.header('cache-control', 'no-store')
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
   })
 
-  app.get(
-    '/consent/:token',
-    { schema: { params: tokenParams }, config: limited(60) },
-    async (request, reply) => {
-      const { token } = request.params as z.infer<typeof tokenParams>
-      const inspection = await inspectConsentLink(ctx, token)
-      reply.type('text/html; charset=utf-8')
-      if (inspection.status !== 'valid') {
-        return reply
-          .status(inspection.status === 'completed' ? 200 : 404)
-          .send(linkProblemPage(inspection.status, partner))
-      }
-      const policy = await currentPolicy(ctx.db)
-      return landingPage({
-        token,
-        customerName: inspection.customer.name,
-        partner,
-        policy,
-        expiresAt: inspection.link.expiresAt,
-      })
-    },
-  )
+  app.get('/:token', { schema: { params: tokenParams }, config: limited(60) }, async (request, reply) => {
+    const { token } = request.params as z.infer<typeof tokenParams>
+    const inspection = await inspectConsentLink(ctx, token)
+    reply.type('text/html; charset=utf-8')
+    if (inspection.status !== 'valid') {
+      return reply
+        .status(inspection.status === 'completed' ? 200 : 404)
+        .send(linkProblemPage(inspection.status, partner))
+    }
+    const policy = await currentPolicy(ctx.db)
+    return landingPage({
+      token,
+      customerName: inspection.customer.name,
+      partner,
+      policy,
+      expiresAt: inspection.link.expiresAt,
+    })
+  })
 
   app.post(
-    '/consent/:token/start',
+    '/:token/start',
     { schema: { params: tokenParams }, config: limited(20) },
     async (request, reply) => {
       const { token } = request.params as z.infer<typeof tokenParams>
@@ -95,7 +95,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
   )
 
   app.get(
-    '/consent/signed-in',
+    '/signed-in',
     { schema: { querystring: signInCallbackQuery }, config: limited(30) },
     async (request, reply) => {
       const query = request.query as z.infer<typeof signInCallbackQuery>
@@ -125,7 +125,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
   )
 
   app.get(
-    '/consent/callback',
+    '/callback',
     { schema: { querystring: consentCallbackQuery }, config: limited(30) },
     async (request, reply) => {
       const query = request.query as z.infer<typeof consentCallbackQuery>
@@ -145,19 +145,19 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
   )
 
   app.get(
-    '/consent/result/:attemptId',
+    '/result/:attemptId',
     { schema: { params: attemptParams }, config: limited(120) },
     async (request, reply) => {
       const { attemptId } = request.params as z.infer<typeof attemptParams>
       const status = await consentAttemptStatus(ctx, attemptId, partner.name)
       reply.type('text/html; charset=utf-8')
       if (!status) return reply.status(404).send(linkProblemPage('unknown', partner))
-      return resultPage(attemptId, status, partner)
+      return resultPage(presentResult(attemptId, status, partner))
     },
   )
 
   app.post(
-    '/consent/result/:attemptId/retry',
+    '/result/:attemptId/retry',
     { schema: { params: attemptParams }, config: limited(20) },
     async (request, reply) => {
       const { attemptId } = request.params as z.infer<typeof attemptParams>
@@ -174,7 +174,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
   )
 
   app.get(
-    '/consent/status/:attemptId',
+    '/status/:attemptId',
     { schema: { params: attemptParams }, config: limited(240) },
     async (request, reply) => {
       const { attemptId } = request.params as z.infer<typeof attemptParams>
@@ -187,4 +187,5 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps) {
       return status
     },
   )
+  done()
 }

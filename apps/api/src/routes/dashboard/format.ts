@@ -1,8 +1,7 @@
-// Small presentation helpers shared by the dashboard pages: state badges with plain-language labels,
-// relative times that keep the exact timestamp one hover away, and JSON values in portal-ish wording.
-import { html, type SafeHtml } from '../../html/html.ts'
+// Words shared by the dashboard pages: plain-language labels of states, modes and steps, relative and exact
+// times, and JSON values in portal-ish wording (ui/badges.tsx renders badges and times from them).
 
-type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral'
+export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral'
 
 export const ONBOARDING_LABELS: Record<string, string> = {
   not_started: 'Not started',
@@ -19,15 +18,6 @@ export const ONBOARDING_LABELS: Record<string, string> = {
   offboarded: 'Offboarded',
 }
 
-const ONBOARDING_TONES: Record<string, Tone> = {
-  onboarded: 'ok',
-  failed: 'bad',
-  offboarding: 'warn',
-  offboarded: 'neutral',
-  not_started: 'neutral',
-  awaiting_confirmation: 'warn',
-}
-
 export const COMPLIANCE_LABELS: Record<string, string> = {
   pending: 'Pending',
   compliant: 'Compliant',
@@ -36,16 +26,6 @@ export const COMPLIANCE_LABELS: Record<string, string> = {
   access_lost: 'Access lost',
   removed_by_customer: 'Removed by customer',
   offboarded: 'Offboarded',
-}
-
-const COMPLIANCE_TONES: Record<string, Tone> = {
-  compliant: 'ok',
-  drifted: 'warn',
-  unknown: 'neutral',
-  access_lost: 'bad',
-  removed_by_customer: 'bad',
-  pending: 'neutral',
-  offboarded: 'neutral',
 }
 
 export const MODE_LABELS: Record<string, string> = {
@@ -75,24 +55,6 @@ export const STEP_ACTIONS: Record<string, string> = {
   verified: 'Verify settings',
 }
 
-export function badge(label: string, tone: Tone, extra?: string): SafeHtml {
-  return html`<span class="badge ${tone === 'neutral' ? '' : tone}" ${extra ? html`title="${extra}"` : ''}
-    >${label}</span
-  >`
-}
-
-export function onboardingBadge(state: string): SafeHtml {
-  const label = ONBOARDING_LABELS[state] ?? state
-  return html`<span class="badge ${ONBOARDING_TONES[state] ?? 'info'}" data-onboarding="${state}"
-    >${label}</span
-  >`
-}
-
-export function complianceBadge(state: string): SafeHtml {
-  const label = COMPLIANCE_LABELS[state] ?? state
-  return html`<span class="badge ${COMPLIANCE_TONES[state] ?? ''}" data-compliance="${state}">${label}</span>`
-}
-
 export function modeLabel(mode: string | null, defaultMode: string): string {
   return mode === null ? `Default (${MODE_LABELS[defaultMode] ?? defaultMode})` : (MODE_LABELS[mode] ?? mode)
 }
@@ -119,23 +81,6 @@ export function relativeTime(date: Date, now: Date): string {
 /** Exact UTC timestamp, e.g. "2026-11-27 01:05:09 UTC". */
 export function exactTime(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
-}
-
-/** Relative time with the exact timestamp in `datetime` and `title` (hover, screen readers via title). */
-export function timeAgo(date: Date | string | null | undefined, now: Date, empty = '—'): SafeHtml {
-  if (date === null || date === undefined) return html`<span class="muted">${empty}</span>`
-  const d = typeof date === 'string' ? new Date(date) : date
-  if (Number.isNaN(d.getTime())) return html`<span class="muted">${empty}</span>`
-  return html`<time datetime="${d.toISOString()}" title="${exactTime(d)}">${relativeTime(d, now)}</time>`
-}
-
-/** Exact time in the cell, for logs (audit, runs) where the order and precision matter. */
-export function timeExact(date: Date | string | null | undefined, now: Date): SafeHtml {
-  if (date === null || date === undefined) return html`<span class="muted">—</span>`
-  const d = typeof date === 'string' ? new Date(date) : date
-  return html`<time datetime="${d.toISOString()}" title="${relativeTime(d, now)}"
-    >${d.toISOString().slice(0, 16).replace('T', ' ')}</time
-  >`
 }
 
 /** A Graph value in the words of the Entra admin center where we can, compact JSON otherwise. */

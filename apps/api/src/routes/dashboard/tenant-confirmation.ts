@@ -1,52 +1,14 @@
-// "Is this <customer>?": the panel an Operator answers before a first-time tenant is bound, and its POST.
+// "Is this <customer>?": the POST of the panel an Operator answers before a first-time tenant is bound
+// (customer-detail/tenant-confirmation-panel.tsx).
 // Nothing is written to the tenant before the answer is yes (the onboarding job waits in
 // awaiting_confirmation); the service records the decision in the audit log.
-import { confirmTenant, rejectTenant, type PendingTenantConfirmation } from '@crosstrust/services'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { confirmTenant, rejectTenant } from '@crosstrust/services'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { html, type SafeHtml } from '../../html/html.ts'
 import { staffActor } from '../api/actor.ts'
-import { can, csrfField } from './chrome.ts'
 import type { DashboardDeps } from './deps.ts'
 import type { FlashStore } from './flash.ts'
 import { field, formBody, userMessage } from './forms.ts'
-
-export function tenantConfirmationPanel(
-  request: FastifyRequest,
-  pending: PendingTenantConfirmation | null,
-): SafeHtml {
-  if (pending === null) return html``
-  const who = pending.consentedBy.username ?? pending.consentedBy.name ?? 'an administrator'
-  const domains =
-    pending.verifiedDomains.length > 0 ? pending.verifiedDomains.join(', ') : 'no verified domains'
-  const form = (decision: 'confirm' | 'reject', label: string, cls: string) =>
-    html`<form method="post" action="/customers/${pending.customerId}/tenant-confirmation" class="inline">
-      ${csrfField(request)}<input type="hidden" name="tenantId" value="${pending.tenantId}" />
-      <input type="hidden" name="decision" value="${decision}" />
-      <button type="submit" class="${cls}" data-decision="${decision}">${label}</button>
-    </form>`
-  return html`<section class="panel notice warn" id="tenant-confirmation" aria-labelledby="confirm-h">
-    <h2 id="confirm-h">Confirm the customer’s tenant</h2>
-    <p>
-      <strong>${pending.tenantDisplayName ?? 'A tenant'}</strong> (${domains}), tenant
-      <span class="mono">${pending.tenantId}</span>, consented as ${who}. Is this
-      <strong>${pending.customerName}</strong>?
-    </p>
-    <p class="muted">
-      This customer was created without a domain or tenant ID, so nothing is written to this tenant until an
-      Operator confirms it. If it is not the customer, refuse it and send a new link to the right
-      administrator.
-    </p>
-    ${
-      can(request, 'Operator')
-        ? html`<div class="actions">
-            ${form('confirm', `Yes, this is ${pending.customerName}`, '')}
-            ${form('reject', 'No, refuse this tenant', 'secondary danger-text')}
-          </div>`
-        : html`<p class="muted">An Operator can confirm it.</p>`
-    }
-  </section>`
-}
 
 const params = z.object({ id: z.string().max(64) })
 const answer = z.object({ tenantId: z.uuid(), decision: z.enum(['confirm', 'reject']) })

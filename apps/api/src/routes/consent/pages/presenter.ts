@@ -1,0 +1,136 @@
+// What the customer's administrator is told on each consent page, decided from service data alone: the
+// words for a link or sign-in problem, and the outcome and step list of the setup-progress page.
+import type { AttemptStatus } from '@crosstrust/services'
+
+export interface Partner {
+  name: string
+  tenantId: string
+}
+
+export type LinkProblem = 'expired' | 'revoked' | 'unknown' | 'completed' | 'unusable'
+export type SignInProblem = 'cancelled' | 'microsoft_error' | 'not_verified'
+
+export interface Notice {
+  title: string
+  text: string
+}
+
+export function presentLinkProblem(status: LinkProblem, partner: Partner): Notice & { tone: 'ok' | 'warn' } {
+  const texts: Record<LinkProblem, [string, string]> = {
+    expired: ['This consent link has expired', `Ask your contact at ${partner.name} for a new link.`],
+    revoked: [
+      'This consent link is no longer valid',
+      `It was replaced or withdrawn. Ask your contact at ${partner.name} for the current link.`,
+    ],
+    unknown: [
+      'Consent link not found',
+      `Check that you copied the whole link, or ask your contact at ${partner.name} for a new one.`,
+    ],
+    completed: [
+      'Consent was already given',
+      `This link has been used. ${partner.name} now manages the setup; nothing more is needed from you.`,
+    ],
+    unusable: [
+      'This consent link can no longer be used',
+      `Ask your contact at ${partner.name} for a new link.`,
+    ],
+  }
+  const [title, text] = texts[status]
+  return { title, text, tone: status === 'completed' ? 'ok' : 'warn' }
+}
+
+const INVALID_STATE: Record<string, string> = {
+  missing: 'The response from Microsoft did not include the expected sign-in state.',
+  unknown: 'The response from Microsoft does not belong to a consent request we started.',
+  expired: 'The consent request took too long (more than an hour) and has expired.',
+  replayed: 'This response has already been used.',
+  no_consent: 'The response from Microsoft did not confirm that consent was granted.',
+  other_browser:
+    'The response arrived in a different browser (or with cookies blocked) from the one that opened the consent link.',
+}
+
+/** Why a response from Microsoft was not accepted, in the administrator's words. */
+export function invalidStateReason(reason: string): string {
+  return INVALID_STATE[reason] ?? INVALID_STATE.unknown ?? ''
+}
+
+export function presentSignInProblem(kind: SignInProblem, partner: Partner): Notice {
+  const texts: Record<SignInProblem, [string, string]> = {
+    cancelled: [
+      'Sign-in cancelled',
+      `You left Microsoft's sign-in before choosing an account. Nothing was changed. When you are ready, try again and sign in as a Global Administrator of your organization.`,
+    ],
+    microsoft_error: [
+      'Microsoft did not sign you in',
+      'Microsoft answered with an error instead of signing you in. Nothing was changed. Try again; if it happens again, sign in with another administrator account.',
+    ],
+    not_verified: [
+      'The sign-in could not be verified',
+      `The answer from Microsoft could not be verified, so it was not used. Nothing was changed. Try again; if it happens again, tell your contact at ${partner.name}.`,
+    ],
+  }
+  const [title, text] = texts[kind]
+  return { title, text }
+}
+
+const STEP_LABELS: Record<string, string> = {
+  link_issued: 'Consent link issued',
+  consent_received: 'Admin consent granted',
+  access_verified: 'Access to your tenant verified',
+  prerequisites_checked: 'Tenant and licences checked',
+  tenant_confirmed: 'Tenant confirmed',
+  policy_applied: 'Cross-tenant access settings applied',
+  verified: 'Settings verified',
+}
+const STATUS_ICON: Record<string, string> = {
+  succeeded: '✓',
+  failed: '!',
+  running: '…',
+  pending: '',
+  skipped: '–',
+}
+const STATUS_TONE: Record<string, string> = { succeeded: 'ok', failed: 'bad', running: 'info' }
+
+export interface ProgressStep {
+  step: string
+  status: string
+  label: string
+  icon: string
+  tone: string
+  message: string | null
+}
+
+export interface ResultView {
+  attemptId: string
+  customerName: string
+  partnerName: string
+  outcome: 'configured' | 'failed' | 'awaiting' | 'running'
+  /** Still moving: the page refreshes itself (a script updates it in place, or a no-script refresh). */
+  live: boolean
+  steps: ProgressStep[]
+}
+
+export function presentResult(attemptId: string, status: AttemptStatus, partner: Partner): ResultView {
+  const outcome = status.partnerConfigured
+    ? 'configured'
+    : status.failed
+      ? 'failed'
+      : status.awaitingConfirmation
+        ? 'awaiting'
+        : 'running'
+  return {
+    attemptId,
+    customerName: status.customerName,
+    partnerName: partner.name,
+    outcome,
+    live: !status.partnerConfigured && !status.failed,
+    steps: status.steps.map((s) => ({
+      step: s.step,
+      status: s.status,
+      label: STEP_LABELS[s.step] ?? s.step,
+      icon: STATUS_ICON[s.status] ?? '',
+      tone: STATUS_TONE[s.status] ?? '',
+      message: s.message,
+    })),
+  }
+}

@@ -1,0 +1,108 @@
+// Accepted deviations on a customer's page: the ones in force (each revocable by an Operator) and the form
+// that accepts the observed value of one setting until an expiry date.
+import { TimeAgo } from '../ui/badges.tsx'
+import { CsrfField, PostButton } from '../ui/staff-page.tsx'
+import type { CustomerDetailView } from './presenter.ts'
+
+export function DeviationTable({ view }: { view: CustomerDetailView }) {
+  const p = view.policy
+  if (p.deviations.length === 0) return null
+  const id = view.detail.customer.id
+  return (
+    <>
+      <h3>Accepted deviations</h3>
+      <table class="compact">
+        <thead>
+          <tr>
+            <th scope="col">Setting</th>
+            <th scope="col">Accepted value</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Expires</th>
+            {p.manageDeviations ? (
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {p.deviations.map((dv) => (
+            <tr data-deviation={dv.id}>
+              <th scope="row">{dv.label}</th>
+              <td>{dv.acceptedValue}</td>
+              <td>{dv.reason}</td>
+              <td>{dv.owner}</td>
+              <td>
+                <TimeAgo at={dv.expiresAt} now={view.now} />
+              </td>
+              {p.manageDeviations ? (
+                <td>
+                  <PostButton
+                    action={`/customers/${id}/deviations/${dv.id}/revoke`}
+                    csrfToken={view.viewer.csrfToken}
+                    dataAction="revoke-deviation"
+                    buttonClass="link"
+                  >
+                    Revoke
+                  </PostButton>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
+
+export function AcceptDeviationForm({ view }: { view: CustomerDetailView }) {
+  const p = view.policy
+  if (!p.manageDeviations || !p.everObserved) return null
+  return (
+    <details class="inline-form" data-action="accept-deviation">
+      <summary>Accept a deviation…</summary>
+      <form method="post" action={`/customers/${view.detail.customer.id}/deviations`} class="form grid-2">
+        <CsrfField token={view.viewer.csrfToken} />
+        <p class="span-2 muted">
+          Accept the value currently observed for one setting: it stops counting as drift until the expiry
+          date, then it is drift again. Use it for agreed exceptions, with an owner who answers for it.
+        </p>
+        <div class="field span-2">
+          <label for="dev-field">Setting</label>
+          <select id="dev-field" name="field" required>
+            {p.fields.map((f) => (
+              <option value={f.path} selected={p.firstDrifted === f.path}>
+                {f.label}
+                {f.drifted ? ' (differs now)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field span-2">
+          <label for="dev-reason">Reason</label>
+          <textarea id="dev-reason" name="reason" rows={2} required maxlength={2000}></textarea>
+        </div>
+        <div class="field">
+          <label for="dev-owner">Owner</label>
+          <input id="dev-owner" name="owner" required maxlength={200} value={view.viewer.name} />
+        </div>
+        <div class="field">
+          <label for="dev-expires">Expires on</label>
+          <input
+            id="dev-expires"
+            name="expiresAt"
+            type="date"
+            required
+            value={p.expiry.default}
+            min={p.expiry.min}
+            max={p.expiry.max}
+          />
+        </div>
+        <div class="span-2">
+          <button type="submit">Accept deviation</button>
+        </div>
+      </form>
+    </details>
+  )
+}

@@ -1,0 +1,98 @@
+// The top of a customer's page: name, tenant and domains, the state badges, and the notice that explains a
+// failure or a lost access.
+import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
+import type { CustomerDetailView, Problem } from './presenter.ts'
+
+export function CustomerHead({ view }: { view: CustomerDetailView }) {
+  const c = view.detail.customer
+  return (
+    <>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/customers">Customers</a> / {c.name}
+      </nav>
+      <div class="customer-head">
+        <div>
+          <h1 id="customer-name">{c.name}</h1>
+          <p class="tenant-line">
+            {c.tenantDisplayName ? <span>{c.tenantDisplayName}</span> : null}
+            {view.tenant ? (
+              <span class="mono" title="Tenant ID">
+                {view.tenant}
+              </span>
+            ) : (
+              <span class="muted">Tenant not known until the administrator consents</span>
+            )}
+            {view.domains ? <span>{view.domains}</span> : null}
+          </p>
+        </div>
+        <dl class="state-badges">
+          <div>
+            <dt>Onboarding</dt>
+            <dd id="onboarding-state">
+              <OnboardingBadge state={c.onboardingState} />
+            </dd>
+          </div>
+          <div>
+            <dt>Compliance</dt>
+            <dd id="compliance-state">
+              <ComplianceBadge state={c.complianceState} />
+            </dd>
+          </div>
+          <div>
+            <dt>Mode</dt>
+            <dd>
+              <Badge label={view.modeLabel} tone="info" />
+            </dd>
+          </div>
+          <div>
+            <dt>Last check</dt>
+            <dd>
+              <TimeAgo at={c.lastCheckAt} now={view.now} empty="Never" />
+            </dd>
+          </div>
+        </dl>
+      </div>
+    </>
+  )
+}
+
+export function ProblemNotice({ problem }: { problem: Problem | null }) {
+  switch (problem?.kind) {
+    case undefined:
+      return null
+    case 'onboarding_failed':
+      return (
+        <div class="notice bad" role="status">
+          <p>
+            <strong>Onboarding failed{problem.step ? ` at “${problem.step}”` : ''}.</strong> {problem.message}
+          </p>
+          <p class="muted">Fix the cause with the customer, then issue a new consent link.</p>
+        </div>
+      )
+    case 'access_lost':
+      return (
+        <div class="notice bad" role="status">
+          <p>
+            <strong>Access lost.</strong> {problem.reason} Issue a new consent link to restore it.
+          </p>
+        </div>
+      )
+    case 'removed_by_customer':
+      return (
+        <div class="notice bad" role="status">
+          <p>
+            <strong>Removed by the customer.</strong> The partner entry was deleted from their cross-tenant
+            access settings.
+          </p>
+        </div>
+      )
+    case 'unreadable':
+      return (
+        <div class="notice warn" role="status">
+          <p>
+            <strong>Last check could not read the settings.</strong> {problem.reason}
+          </p>
+        </div>
+      )
+  }
+}

@@ -1,0 +1,143 @@
+// The overview: where every customer stands (counts by onboarding state, compliance and mode, each a link
+// to the filtered list) and what needs a person now (failed onboarding, drift, lost access, entries the
+// customer removed, consent links about to expire), each with its reason and since when.
+import type { AttentionItem, AttentionReason } from '@crosstrust/services'
+import { plural } from '../format.ts'
+import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
+import { REASON_FILTERS, type OverviewView, type StatList, type Tile } from './presenter.ts'
+
+const FALLBACKS: Record<AttentionReason, string> = {
+  failed_onboarding: 'Onboarding failed: the customer’s page shows the step and the reason.',
+  drifted: 'The partner settings in the customer’s tenant differ from the policy.',
+  access_lost: 'Consent was revoked or the app was removed from the customer’s tenant.',
+  removed_by_customer: 'The customer deleted our partner entry from their cross-tenant access settings.',
+  link_expiring: 'The consent link has not been used yet.',
+}
+
+function ReasonBadge({ reason }: { reason: AttentionReason }) {
+  if (reason === 'failed_onboarding') return <OnboardingBadge state="failed" />
+  if (reason === 'link_expiring') return <Badge label="Link expiring" tone="warn" />
+  return <ComplianceBadge state={reason} />
+}
+
+function AttentionRow({ item, now }: { item: AttentionItem; now: Date }) {
+  return (
+    <tr data-reason={item.reason}>
+      <th scope="row">
+        <a href={`/customers/${item.customerId}`}>{item.name}</a>
+      </th>
+      <td>
+        <ReasonBadge reason={item.reason} />
+      </td>
+      <td class="reason">{item.detail ?? FALLBACKS[item.reason]}</td>
+      <td class="nowrap">
+        {item.reason === 'link_expiring' ? 'expires ' : 'since '}
+        <TimeAgo at={item.at} now={now} />
+      </td>
+    </tr>
+  )
+}
+
+function TileLink({ tile }: { tile: Tile }) {
+  return (
+    <a class={`stat ${tile.tone}`} href={tile.href}>
+      <span class="n">{tile.n.toLocaleString('en-US')}</span>
+      <span class="l">{tile.label}</span>
+      <span class="hint">{tile.hint}</span>
+    </a>
+  )
+}
+
+function StatListPanel({ list }: { list: StatList }) {
+  return (
+    <section class="panel stat-list" aria-labelledby={list.id}>
+      <h2 id={list.id}>{list.title}</h2>
+      <ul>
+        {list.entries.map((e) => (
+          <li data-key={e.key} class={e.n === 0 ? 'zero' : ''}>
+            <a href={e.href}>
+              <span class="label">{e.label}</span>
+              <span class="bar" aria-hidden="true">
+                <span class={`fill ${e.tone} w-${e.width}`}></span>
+              </span>
+              <span class="n">{e.n.toLocaleString('en-US')}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function Attention({ view }: { view: OverviewView }) {
+  const reasons = Object.keys(REASON_FILTERS) as AttentionReason[]
+  return (
+    <section class="panel attention" aria-labelledby="attention">
+      <div class="section-head">
+        <h2 id="attention">Needs attention</h2>
+        <span class={`count ${view.attentionTotal > 0 ? 'bad' : 'ok'}`}>
+          {view.attentionTotal === 0 ? 'All clear' : plural(view.attentionTotal, 'item')}
+        </span>
+      </div>
+      {view.items.length === 0 ? (
+        <p class="all-clear">
+          Nothing needs attention: no failed onboarding, drift, lost access or expiring links.
+        </p>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Customers that need attention</caption>
+          <thead>
+            <tr>
+              <th scope="col">Customer</th>
+              <th scope="col">Status</th>
+              <th scope="col">Reason</th>
+              <th scope="col">When</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.items.map((i) => (
+              <AttentionRow item={i} now={view.now} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {view.hidden > 0 ? (
+        <p class="more">
+          {plural(view.hidden, 'more item')} not shown. Filter the list:{' '}
+          {reasons.map((k, n) => (
+            <>
+              {n > 0 ? ' · ' : ''}
+              <a href={REASON_FILTERS[k].filter}>{REASON_FILTERS[k].label}</a>
+            </>
+          ))}
+        </p>
+      ) : null}
+    </section>
+  )
+}
+
+export function OverviewPage({ view }: { view: OverviewView }) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Overview</h1>
+        {view.canCreate ? (
+          <a class="button" href="/customers/new">
+            New customer
+          </a>
+        ) : null}
+      </div>
+      <div class="tiles">
+        {view.tiles.map((t) => (
+          <TileLink tile={t} />
+        ))}
+      </div>
+      <Attention view={view} />
+      <div class="stat-lists">
+        {view.lists.map((l) => (
+          <StatListPanel list={l} />
+        ))}
+      </div>
+    </>
+  )
+}

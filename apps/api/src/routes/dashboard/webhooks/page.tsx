@@ -1,0 +1,130 @@
+// Webhook endpoints (Admins only: their URLs are credentials): the list, each with a confirmed delete, and
+// the form that adds one (its signing secret is shown once, after the redirect).
+import { Badge, TimeAgo } from '../ui/badges.tsx'
+import { ErrorSummary, SelectField, TextField } from '../ui/fields.tsx'
+import { CsrfField } from '../ui/staff-page.tsx'
+import type { EndpointRow, WebhooksView } from './presenter.ts'
+
+function EndpointTable({ endpoints, view }: { endpoints: EndpointRow[]; view: WebhooksView }) {
+  return (
+    <table class="compact">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">URL</th>
+          <th scope="col">Format</th>
+          <th scope="col">Events</th>
+          <th scope="col">Status</th>
+          <th scope="col">Created</th>
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {endpoints.map((e) => (
+          <tr data-webhook={e.id}>
+            <th scope="row">{e.name}</th>
+            <td class="mono small" title="The path is hidden: for Teams and Slack it is a credential">
+              {e.url}
+            </td>
+            <td>{e.format}</td>
+            <td>{e.events}</td>
+            <td>
+              {e.enabled ? <Badge label="Enabled" tone="ok" /> : <Badge label="Disabled" tone="neutral" />}
+            </td>
+            <td class="nowrap">
+              <TimeAgo at={e.createdAt} now={view.now} />
+            </td>
+            <td>
+              <details class="popover right" data-action="delete-webhook">
+                <summary class="button small danger-outline">Delete…</summary>
+                <form method="post" action={`/webhooks/${e.id}/delete`} class="popover-body">
+                  <CsrfField token={view.csrfToken} />
+                  <p>
+                    Delete <strong>{e.name}</strong> and its delivery log? Notifications stop at once.
+                  </p>
+                  <button type="submit" class="danger">
+                    Delete endpoint
+                  </button>
+                </form>
+              </details>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+function NewEndpointForm({ view }: { view: WebhooksView }) {
+  const f = view.form
+  return (
+    <section class="panel" aria-labelledby="new-h">
+      <h2 id="new-h">Add an endpoint</h2>
+      <ErrorSummary
+        errors={f.errors}
+        labels={{ name: 'Name', url: 'URL', format: 'Format', events: 'Events' }}
+      />
+      <form method="post" action="/webhooks" class="form grid-2" data-action="create-webhook" novalidate>
+        <CsrfField token={view.csrfToken} />
+        <TextField name="name" label="Name" value={f.name} error={f.errors?.name} required />
+        <SelectField
+          name="format"
+          label="Format"
+          value={f.format}
+          error={f.errors?.format}
+          options={f.formats}
+        />
+        <TextField
+          name="url"
+          label="URL"
+          type="url"
+          value={f.url}
+          error={f.errors?.url}
+          required
+          hint={f.urlHint}
+          className="span-2"
+        />
+        <fieldset class="span-2 events">
+          <legend>
+            Events <span class="muted">(none checked = all)</span>
+          </legend>
+          {f.events.map((e) => (
+            <label class="checkbox-inline">
+              <input type="checkbox" name="events" value={e.kind} checked={e.checked} /> {e.label}
+            </label>
+          ))}
+        </fieldset>
+        <div class="span-2">
+          <button type="submit">Add endpoint</button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+export function WebhooksPage({ view }: { view: WebhooksView }) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Webhooks</h1>
+      </div>
+      <p class="lead">
+        Signed notifications when a customer’s state changes (drift, recovery, lost access, onboarding done or
+        failed).
+      </p>
+      <section class="panel flush" aria-labelledby="list-h">
+        <h2 id="list-h" class="pad">
+          Endpoints
+        </h2>
+        {view.endpoints.length === 0 ? (
+          <p class="pad muted">No endpoints yet.</p>
+        ) : (
+          <EndpointTable endpoints={view.endpoints} view={view} />
+        )}
+      </section>
+      <NewEndpointForm view={view} />
+    </>
+  )
+}
