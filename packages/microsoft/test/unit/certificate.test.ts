@@ -13,6 +13,8 @@ describe('msalCertificate', () => {
   })
 
   it('fails fast on something that is not a certificate', () => {
-    expect(() => msalCertificate('not a pem', 'key')).toThrow(expect.objectContaining({ code: 'ERR_OSSL_PEM_NO_START_LINE' }))
+    expect(() => msalCertificate('not a pem', 'key')).toThrow(
+      expect.objectContaining({ code: 'ERR_OSSL_PEM_NO_START_LINE' }),
+    )
   })
 })
