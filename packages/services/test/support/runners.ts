@@ -57,7 +57,8 @@ export async function startRunnerFixture(): Promise<RunnerFixture> {
       return Promise.resolve()
     },
   }
-  const readBack = { attempts: 10, delayMs: 100 }
+  // Longer than the simulator's default read-after-write lag (1 s), as Microsoft makes clients wait.
+  const readBack = { attempts: 10, delayMs: 300 }
   return {
     db,
     sim,
