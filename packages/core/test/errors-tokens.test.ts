@@ -11,57 +11,57 @@ import {
   generateConsentToken,
   hashToken,
   isDomainError,
-  toProblemDetails,
   tokenMatchesHash,
 } from '../src/index.ts'
 
 describe('domain errors', () => {
-  it('carry a stable code, status and title', () => {
+  it('carry a stable default code per class and their own name', () => {
     const cases = [
-      [new NotFoundError('Customer c1 not found'), 404, 'not_found', 'Not found'],
-      [new ConflictError('Link already used'), 409, 'conflict', 'Conflict'],
-      [new ValidationError('Bad input'), 400, 'validation_failed', 'Invalid request'],
-      [new UnauthorizedError('Sign in'), 401, 'unauthorized', 'Authentication required'],
-      [new ForbiddenError('Operator role required'), 403, 'forbidden', 'Forbidden'],
-      [new UnprocessableError('Unknown domain'), 422, 'unprocessable', 'Unprocessable request'],
-      [new RateLimitedError('Slow down', 30), 429, 'rate_limited', 'Too many requests'],
+      [new NotFoundError('Customer c1 not found'), 'not_found', 'NotFoundError'],
+      [new ConflictError('Link already used'), 'conflict', 'ConflictError'],
+      [new ValidationError('Bad input'), 'validation_failed', 'ValidationError'],
+      [new UnauthorizedError('Sign in'), 'unauthorized', 'UnauthorizedError'],
+      [new ForbiddenError('Operator role required'), 'forbidden', 'ForbiddenError'],
+      [new UnprocessableError('Unknown domain'), 'unprocessable', 'UnprocessableError'],
+      [new RateLimitedError('Slow down', 30), 'rate_limited', 'RateLimitedError'],
     ] as const
-    for (const [error, status, code, title] of cases) {
-      expect(error.status).toBe(status)
+    for (const [error, code, name] of cases) {
       expect(error.code).toBe(code)
-      expect(error.title).toBe(title)
+      expect(error.name).toBe(name)
+      expect(error.message).toBe(error.detail)
+      expect(error.extensions).toEqual({})
       expect(error).toBeInstanceOf(Error)
       expect(isDomainError(error)).toBe(true)
-      expect(error.name).toBe(error.constructor.name)
     }
     expect(isDomainError(new Error('x'))).toBe(false)
   })
 
-  it('map to RFC 9457 problem details with extensions', () => {
+  it('keep domain facts only: no HTTP status or title', () => {
+    expect(Object.keys(new NotFoundError('gone')).sort()).toEqual(['code', 'detail', 'extensions', 'name'])
+  })
+
+  it('take a specific code, extensions and a cause from the thrower', () => {
+    const cause = new Error('lookup failed')
     const error = new UnprocessableError('The domain contoso.invalid does not exist', {
       code: 'unknown_domain',
       extensions: { domain: 'contoso.invalid' },
+      cause,
     })
-    expect(toProblemDetails(error, '/api/v1/customers')).toEqual({
-      type: 'urn:crosstrust:problem:unknown_domain',
-      title: 'Unprocessable request',
-      status: 422,
-      detail: 'The domain contoso.invalid does not exist',
-      code: 'unknown_domain',
-      instance: '/api/v1/customers',
-      domain: 'contoso.invalid',
-    })
-    const validation = toProblemDetails(
-      new ValidationError('Invalid body', [{ path: 'name', message: 'Required' }]),
-    )
-    expect(validation.issues).toEqual([{ path: 'name', message: 'Required' }])
-    expect(toProblemDetails(new RateLimitedError('Slow down', 30)).retryAfterSeconds).toBe(30)
+    expect(error.code).toBe('unknown_domain')
+    expect(error.detail).toBe('The domain contoso.invalid does not exist')
+    expect(error.extensions).toEqual({ domain: 'contoso.invalid' })
+    expect(error.cause).toBe(cause)
+    expect(new NotFoundError('gone').cause).toBe(undefined)
   })
 
-  it('do not let extensions override the standard members', () => {
-    const problem = toProblemDetails(new NotFoundError('gone', { extensions: { status: 200, title: 'ok' } }))
-    expect(problem.status).toBe(404)
-    expect(problem.title).toBe('Not found')
+  it('carry the facts particular to their class', () => {
+    const validation = new ValidationError('Invalid body', [{ path: 'name', message: 'Required' }], {
+      code: 'bad_body',
+    })
+    expect(validation.issues).toEqual([{ path: 'name', message: 'Required' }])
+    expect(validation.code).toBe('bad_body')
+    expect(new ValidationError('Invalid body').issues).toEqual([])
+    expect(new RateLimitedError('Slow down', 30).retryAfterSeconds).toBe(30)
   })
 })
 

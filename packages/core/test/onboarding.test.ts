@@ -85,7 +85,7 @@ describe('onboarding steps', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConflictError)
       expect((error as ConflictError).code).toBe('illegal_step_transition')
-      expect((error as ConflictError).status).toBe(409)
+      expect((error as ConflictError).name).toBe('ConflictError')
     }
   })
 

@@ -1,7 +1,7 @@
 // How a refused request is answered: the JSON API (and any non-browser client) gets RFC 9457
 // problem+json; a browser on the dashboard gets a redirect to sign-in or a small HTML page.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { sendProblem } from '../plugins/problem.ts'
+import { problemType, sendProblem } from '../plugins/problem.ts'
 import { forbiddenPage, signInRequiredPage } from './pages.tsx'
 import type { Role } from './roles.ts'
 
@@ -22,7 +22,7 @@ export function unauthenticated(request: FastifyRequest, reply: FastifyReply, in
     return reply.status(401).type('text/html; charset=utf-8').send(signInRequiredPage())
   }
   return sendProblem(reply, request, {
-    type: 'https://crosstrust.dev/problems/unauthenticated',
+    type: problemType('unauthenticated'),
     title: 'Unauthenticated',
     status: 401,
     code: invalidToken ? 'invalid_token' : 'unauthenticated',
@@ -44,7 +44,7 @@ export function forbidden(
     return reply.status(403).type('text/html; charset=utf-8').send(forbiddenPage(detail))
   }
   return sendProblem(reply, request, {
-    type: `https://crosstrust.dev/problems/${code}`,
+    type: problemType(code),
     title: 'Forbidden',
     status: 403,
     code,
@@ -56,7 +56,7 @@ export function forbidden(
 export function unavailable(request: FastifyRequest, reply: FastifyReply) {
   reply.header('retry-after', '5')
   return sendProblem(reply, request, {
-    type: 'https://crosstrust.dev/problems/identity_provider_unavailable',
+    type: problemType('identity_provider_unavailable'),
     title: 'Identity provider unavailable',
     status: 503,
     code: 'identity_provider_unavailable',

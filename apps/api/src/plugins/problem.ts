@@ -1,22 +1,16 @@
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnprocessableError,
+  ValidationError,
+} from '@crosstrust/core'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import fp from 'fastify-plugin'
-
-/** Errors that know how to present themselves as RFC 9457 problem details (domain errors in @crosstrust/core do). */
-export interface ProblemLike {
-  status: number
-  code: string
-  title: string
-  detail?: string
-  extensions?: Record<string, unknown>
-  issues?: { path: string; message: string }[]
-}
-
-function isProblemLike(err: unknown): err is ProblemLike {
-  if (typeof err !== 'object' || err === null) return false
-  const e = err as Record<string, unknown>
-  return typeof e.status === 'number' && typeof e.code === 'string' && typeof e.title === 'string'
-}
 
 export interface Problem {
   type: string
@@ -27,6 +21,61 @@ export interface Problem {
   code?: string
   errors?: { path: string; message: string }[]
   [key: string]: unknown
+}
+
+/** How a class of domain error is answered over HTTP. */
+export interface HttpAnswer {
+  status: number
+  title: string
+}
+
+type DomainErrorClass = abstract new (...args: never[]) => DomainError
+
+/**
+ * The one mapping from domain error class to HTTP status and title, for the JSON API's problem+json and the
+ * dashboard's error pages alike. Matched with `instanceof`, so a subclass answers like its parent.
+ */
+const ANSWER_BY_CLASS: readonly (readonly [DomainErrorClass, HttpAnswer])[] = [
+  [ValidationError, { status: 400, title: 'Invalid request' }],
+  [UnauthorizedError, { status: 401, title: 'Authentication required' }],
+  [ForbiddenError, { status: 403, title: 'Forbidden' }],
+  [NotFoundError, { status: 404, title: 'Not found' }],
+  [ConflictError, { status: 409, title: 'Conflict' }],
+  [UnprocessableError, { status: 422, title: 'Unprocessable request' }],
+  [RateLimitedError, { status: 429, title: 'Too many requests' }],
+]
+
+/** A domain error of a class the mapping does not know is a bug of ours, not the caller's fault. */
+const UNMAPPED: HttpAnswer = { status: 500, title: 'Internal Server Error' }
+
+export function httpAnswerFor(err: DomainError): HttpAnswer {
+  return ANSWER_BY_CLASS.find(([errorClass]) => err instanceof errorClass)?.[1] ?? UNMAPPED
+}
+
+/** A domain error the caller can act on (a 4xx answer): its `detail` is meant to be shown. */
+export function isClientDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError && httpAnswerFor(err).status < 500
+}
+
+/** The problem `type` URI of a stable error code. */
+export function problemType(code: string): string {
+  return `https://crosstrust.dev/problems/${code}`
+}
+
+/** RFC 9457 body for a domain error; its extensions never override the standard members. */
+export function domainProblem(err: DomainError): Problem {
+  const { status, title } = httpAnswerFor(err)
+  return {
+    ...err.extensions,
+    type: problemType(err.code),
+    title,
+    status,
+    code: err.code,
+    detail: err.detail,
+    // Validation errors from services name each bad field, like schema validation errors do.
+    ...(err instanceof ValidationError && err.issues.length > 0 ? { errors: err.issues } : {}),
+    ...(err instanceof RateLimitedError ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+  }
 }
 
 /**
@@ -59,7 +108,7 @@ export const problemPlugin = fp(
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(err)) {
         return sendProblem(reply, request, {
-          type: 'https://crosstrust.dev/problems/validation',
+          type: problemType('validation'),
           title: 'Invalid request',
           status: 400,
           code: 'validation_failed',
@@ -70,17 +119,10 @@ export const problemPlugin = fp(
           })),
         })
       }
-      if (isProblemLike(err)) {
-        return sendProblem(reply, request, {
-          type: `https://crosstrust.dev/problems/${err.code}`,
-          title: err.title,
-          status: err.status,
-          code: err.code,
-          ...(err.detail === undefined ? {} : { detail: err.detail }),
-          ...err.extensions,
-          // Validation errors from services name each bad field, like schema validation errors do.
-          ...(Array.isArray(err.issues) && err.issues.length > 0 ? { errors: err.issues } : {}),
-        })
+      // A domain error the mapping does not know falls through to the 500 below (logged, detail withheld).
+      if (isClientDomainError(err)) {
+        if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds))
+        return sendProblem(reply, request, domainProblem(err))
       }
       const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500
       if (status >= 500) request.log.error({ err }, 'unhandled error')

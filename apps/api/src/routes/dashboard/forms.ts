@@ -1,8 +1,9 @@
 // Form plumbing for the dashboard: read urlencoded fields without trusting their shape, and turn validation
 // failures into messages per field (ui/fields.tsx renders them next to their inputs).
-import { DomainError, ValidationError } from '@crosstrust/core'
+import { ValidationError } from '@crosstrust/core'
 import type { FastifyRequest } from 'fastify'
 import { ZodError } from 'zod'
+import { isClientDomainError } from '../../plugins/problem.ts'
 
 export type FormBody = Record<string, string | string[] | undefined>
 
@@ -48,6 +49,6 @@ export function userMessage(err: unknown): string | null {
   if (err instanceof ValidationError && err.issues.length > 0) {
     return `${err.detail} ${err.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`
   }
-  if (err instanceof DomainError && err.status < 500) return err.detail
+  if (isClientDomainError(err)) return err.detail
   return null
 }

@@ -1,9 +1,9 @@
 // The staff dashboard: server-rendered pages with progressive enhancement (no SPA build). Routes live in
 // their own encapsulated scope so failures render as HTML pages here while the JSON API keeps problem+json.
 // Who may open or post what is decided by the route policy table (auth/route-policy.ts), not in handlers.
-import { DomainError } from '@crosstrust/core'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { ZodError } from 'zod'
+import { httpAnswerFor, isClientDomainError } from '../../plugins/problem.ts'
 import { auditRoutes } from './audit/route.tsx'
 import { sendStaffPage } from './ui/staff-page.tsx'
 import { customerActionRoutes } from './customer-actions.ts'
@@ -24,8 +24,9 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     const flash = new FlashStore(deps.flashSecret, deps.secureCookies)
 
     scope.setErrorHandler((err: FastifyError, request, reply) => {
-      const known = err instanceof DomainError && err.status < 500
-      const status = known ? err.status : err instanceof ZodError ? 400 : 500
+      // The same status the JSON API would answer (one mapping, in the error plugin).
+      const known = isClientDomainError(err)
+      const status = known ? httpAnswerFor(err).status : err instanceof ZodError ? 400 : 500
       if (status >= 500) request.log.error({ err }, 'dashboard page failed')
       const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Cannot do that'
       const detail = known

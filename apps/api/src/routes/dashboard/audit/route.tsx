@@ -1,5 +1,6 @@
 // The audit log: every change by staff, the system or a customer admin, newest first, filterable by action
 // family and customer, with keyset pagination.
+import { ValidationError } from '@crosstrust/core'
 import { customerLabel, listAuditEvents } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
@@ -38,7 +39,7 @@ export function auditRoutes(app: FastifyInstance, deps: DashboardDeps, flash: Fl
     try {
       page = await listAuditEvents(deps.ctx.db, { ...filters, limit: PAGE_SIZE, cursor: pos.cursor })
     } catch (err) {
-      if (!(err instanceof Error && err.name === 'ValidationError') || pos.cursor === undefined) throw err
+      if (!(err instanceof ValidationError) || pos.cursor === undefined) throw err
       pos = { cursor: undefined, trail: [] }
       page = await listAuditEvents(deps.ctx.db, { ...filters, limit: PAGE_SIZE })
     }

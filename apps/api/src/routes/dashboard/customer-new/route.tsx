@@ -7,8 +7,8 @@ import {
   issueConsentLink,
   type CreateCustomerInput,
 } from '@crosstrust/services'
-import { DomainError } from '@crosstrust/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isClientDomainError } from '../../../plugins/problem.ts'
 import { staffActor } from '../../api/actor.ts'
 import type { DashboardDeps } from '../deps.ts'
 import type { FlashStore } from '../flash.ts'
@@ -132,7 +132,7 @@ export function customerNewRoutes(app: FastifyInstance, deps: DashboardDeps, fla
       customerId = (await createCustomer(deps.ctx, deps.resolveTenant, raw, actor)).id
     } catch (err) {
       // Unknown tenant, tenant already taken: the form is the place to say so.
-      if (err instanceof DomainError && err.status < 500) {
+      if (isClientDomainError(err)) {
         const errors = fieldErrors(err) ?? { tenant: err.detail }
         return newCustomerPage(request, reply, deps, body, toFormErrors(errors, rowOf))
       }

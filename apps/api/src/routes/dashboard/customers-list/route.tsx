@@ -1,4 +1,4 @@
-import { expectedVerificationView } from '@crosstrust/core'
+import { expectedVerificationView, ValidationError } from '@crosstrust/core'
 import { currentPolicy, listCustomers } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import type { DashboardDeps } from '../deps.ts'
@@ -29,7 +29,7 @@ export function customerListRoutes(app: FastifyInstance, deps: DashboardDeps, fl
       })
     } catch (err) {
       // A stale or hand-edited cursor (or one from another sort): show the first page, not an error.
-      if (!(err instanceof Error && err.name === 'ValidationError') || pos.cursor === undefined) throw err
+      if (!(err instanceof ValidationError) || pos.cursor === undefined) throw err
       pos = { cursor: undefined, trail: [] }
       page = await listCustomers(deps.ctx.db, { ...filters, sort, order, limit: PAGE_SIZE })
     }

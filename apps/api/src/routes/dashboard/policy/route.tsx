@@ -1,12 +1,12 @@
 // The policy in force, as a readable table (portal wording, Graph property, repairable or report-only),
 // its adoption and rollout, the version history, and for Admins a form to publish a new version (JSON).
-import { DomainError } from '@crosstrust/core'
 import { currentPolicyVersion, listPolicyVersions, publishPolicyVersion } from '@crosstrust/services'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isClientDomainError } from '../../../plugins/problem.ts'
 import { staffActor } from '../../api/actor.ts'
 import type { DashboardDeps } from '../deps.ts'
 import type { FlashStore } from '../flash.ts'
-import { field, fieldErrors, formBody, userMessage } from '../forms.ts'
+import { field, fieldErrors, formBody } from '../forms.ts'
 import { sendStaffPage, staffViewer } from '../ui/staff-page.tsx'
 import { PolicyPage } from './page.tsx'
 import { presentPolicy, type Submitted } from './presenter.ts'
@@ -59,7 +59,7 @@ export function policyRoutes(app: FastifyInstance, deps: DashboardDeps, flash: F
       })
       return await reply.redirect('/settings/policy', 303)
     } catch (err) {
-      if (userMessage(err) === null || !(err instanceof DomainError)) throw err
+      if (!isClientDomainError(err)) throw err
       const issues = Object.entries(fieldErrors(err) ?? {}).map(([path, m]) => (path ? `${path}: ${m}` : m))
       const errors = [...new Set([err.detail, ...issues])]
       return policyPage(request, reply, deps, flash, { definition, notes, errors })

@@ -1,6 +1,5 @@
 // Webhook endpoints (Admins only: their URLs are credentials): list, create (the signing secret is shown
 // once, after the redirect), delete with a confirmation step.
-import { DomainError } from '@crosstrust/core'
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -9,6 +8,7 @@ import {
 } from '@crosstrust/services'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { isClientDomainError } from '../../../plugins/problem.ts'
 import { staffActor } from '../../api/actor.ts'
 import type { DashboardDeps } from '../deps.ts'
 import type { FlashStore } from '../flash.ts'
@@ -83,7 +83,7 @@ export function webhookRoutes(app: FastifyInstance, deps: DashboardDeps, flash: 
       await deleteWebhookEndpoint(deps.ctx, id, staffActor(request))
       await flash.set(reply, { tone: 'ok', text: 'Endpoint deleted.' })
     } catch (err) {
-      if (!(err instanceof DomainError) || err.status >= 500) throw err
+      if (!isClientDomainError(err)) throw err
       await flash.set(reply, { tone: 'bad', text: err.detail })
     }
     return reply.redirect('/webhooks', 303)
