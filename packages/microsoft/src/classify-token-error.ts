@@ -99,6 +99,8 @@ export function classifyTokenError(
     microsoftMessage: message === '' ? undefined : descriptionOf(message),
     retryAfterMs: meta?.retryAfterMs,
   }
+  // MSAL's own classes, recognised by the `name` MSAL gives them (like the rest of this module, by shape):
+  // classification stays a function of what was thrown, without importing msal-node here.
   const name = typeof error.name === 'string' ? error.name : ''
   const isServer = name === 'ServerError' || name === 'InteractionRequiredAuthError'
 

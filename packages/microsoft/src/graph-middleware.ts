@@ -153,6 +153,7 @@ export class BudgetedRetryMiddleware extends Link {
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
+    // fetch rejects an aborted or timed-out request with a DOMException, told apart only by its `name`.
     if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'request timed out'
     return `network error (${error.message})`
   }

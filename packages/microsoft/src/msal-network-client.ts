@@ -67,6 +67,7 @@ export class MsalNetworkClient implements INetworkModule {
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
+      // AbortSignal.timeout makes fetch reject with a DOMException whose `name` is the only way to know why.
       const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection failed'
       throw new NetworkFailure(`token endpoint ${reason}`, { cause: error })
     }

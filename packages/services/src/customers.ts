@@ -6,6 +6,7 @@ import {
   type TenantDiscoveryFacts,
 } from '@crosstrust/core'
 import { isUniqueViolation, type Customer } from '@crosstrust/db'
+import { UnknownTenantError } from '@crosstrust/microsoft'
 import { z } from 'zod'
 import { recordAudit } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
@@ -68,10 +69,7 @@ export async function createCustomer(
     try {
       resolved = await resolveTenant(input.tenant)
     } catch (err) {
-      if (
-        err instanceof Error &&
-        (err.name === 'UnknownTenantError' || err instanceof UnknownTenantLookupError)
-      ) {
+      if (err instanceof UnknownTenantError || err instanceof UnknownTenantLookupError) {
         throw new UnprocessableError(`Microsoft knows no tenant for "${input.tenant}".`, {
           code: 'unknown_tenant',
           extensions: { tenant: input.tenant },

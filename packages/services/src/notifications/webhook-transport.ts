@@ -192,6 +192,7 @@ const NETWORK_REASONS: Record<string, string> = {
 /** A network failure in words, without the URL (Teams/Slack URLs are credentials). */
 function describeNetworkError(err: unknown): string {
   if (err instanceof WebhookTargetRefusedError) return err.message
+  // An aborted or timed-out fetch rejects with a DOMException, told apart only by its `name`.
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out'
   const code = (err as NodeJS.ErrnoException | null)?.code
   if (typeof code !== 'string') return 'network error'
