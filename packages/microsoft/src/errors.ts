@@ -65,29 +65,34 @@ export abstract class MicrosoftError extends Error {
   }
 }
 
-/** 5xx, timeouts, connection resets, or an unreadable response: try again later. */
-export class TransientError extends MicrosoftError {
-  readonly kind = 'transient'
-  readonly retryable = true
-  /** Server-suggested wait (Retry-After), if any. */
-  readonly retryAfterMs: number | undefined
-  constructor(message: string, details: MicrosoftErrorDetails & { retryAfterMs?: number } = {}) {
-    super(message, details)
-    this.retryAfterMs = details.retryAfterMs
+/**
+ * The base of a failure class that only says which kind of failure it is: whether a retry can help follows
+ * from the kind, so the classes below differ in nothing else.
+ */
+function failureOfKind<K extends MicrosoftErrorKind>(kind: K, retryable: boolean) {
+  return class extends MicrosoftError {
+    readonly kind = kind
+    readonly retryable = retryable
   }
 }
 
-/** 429 still being returned when the retry budget ran out. */
-export class ThrottledError extends MicrosoftError {
-  readonly kind = 'throttled'
-  readonly retryable = true
-  /** How long Microsoft asked us to wait, when it said so. */
-  readonly retryAfterMs: number | undefined
-  constructor(message: string, details: MicrosoftErrorDetails & { retryAfterMs?: number } = {}) {
-    super(message, details)
-    this.retryAfterMs = details.retryAfterMs
+/** A failure that trying again later can get past; Microsoft may have said how long to wait. */
+function retryLaterOfKind<K extends 'transient' | 'throttled'>(kind: K) {
+  return class extends failureOfKind(kind, true) {
+    /** The wait Microsoft asked for (Retry-After), if it said so. */
+    readonly retryAfterMs: number | undefined
+    constructor(message: string, details: MicrosoftErrorDetails & { retryAfterMs?: number } = {}) {
+      super(message, details)
+      this.retryAfterMs = details.retryAfterMs
+    }
   }
 }
+
+/** 5xx, timeouts, connection resets, or an unreadable response: try again later. */
+export class TransientError extends retryLaterOfKind('transient') {}
+
+/** 429 still being returned when the retry budget ran out. */
+export class ThrottledError extends retryLaterOfKind('throttled') {}
 
 export type AccessLostReason =
   /** Token endpoint: the app has no service principal / consent in the tenant (700016, 7000229, 65001). */
@@ -109,9 +114,7 @@ export type AccessLostReason =
  * admin consent (AADSTS700016 / 7000229 / 65001, token without roles): onboarding retries those within its
  * replication window; monitoring treats them as access lost.
  */
-export class AccessLostError extends MicrosoftError {
-  readonly kind = 'access_lost'
-  readonly retryable = false
+export class AccessLostError extends failureOfKind('access_lost', false) {
   readonly reason: AccessLostReason
   readonly consentPending: boolean
   /** For `missing_roles`: which required roles the token lacked. */
@@ -134,43 +137,26 @@ export class AccessLostError extends MicrosoftError {
   }
 }
 
-export class NotFoundError extends MicrosoftError {
-  readonly kind = 'not_found'
-  readonly retryable = false
-}
+/** 404. */
+export class NotFoundError extends failureOfKind('not_found', false) {}
 
 /** 409, e.g. Request_MultipleObjectsWithSameKeyValue when the partner entry already exists. */
-export class ConflictError extends MicrosoftError {
-  readonly kind = 'conflict'
-  readonly retryable = false
-}
+export class ConflictError extends failureOfKind('conflict', false) {}
 
 /** 400 (and other 4xx we do not know): Graph rejected the request; `code` and `microsoftMessage` say why. */
-export class BadRequestError extends MicrosoftError {
-  readonly kind = 'bad_request'
-  readonly retryable = false
-}
+export class BadRequestError extends failureOfKind('bad_request', false) {}
 
 /**
  * The tenant lacks a licence for what we asked (e.g. inbound trust needs Entra ID P1). Microsoft's exact
  * response is UNCONFIRMED, so this is recognised loosely and the Graph code/message are kept verbatim.
  */
-export class LicenceError extends MicrosoftError {
-  readonly kind = 'licence'
-  readonly retryable = false
-}
+export class LicenceError extends failureOfKind('licence', false) {}
 
 /** Our own setup is wrong (bad client secret/certificate, bad scope, bad authority): no tenant can work. */
-export class ConfigurationError extends MicrosoftError {
-  readonly kind = 'configuration'
-  readonly retryable = false
-}
+export class ConfigurationError extends failureOfKind('configuration', false) {}
 
 /** A domain or tenant id that the identity platform does not know (AADSTS90002 invalid_tenant). */
-export class UnknownTenantError extends MicrosoftError {
-  readonly kind = 'unknown_tenant'
-  readonly retryable = false
-}
+export class UnknownTenantError extends failureOfKind('unknown_tenant', false) {}
 
 export function isMicrosoftError(value: unknown): value is MicrosoftError {
   return value instanceof MicrosoftError
