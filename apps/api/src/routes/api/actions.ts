@@ -14,9 +14,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
 import type { StaffApiDeps } from './deps.ts'
-import { deviationSchema, emptyBody, idParams, problemResponses, queuedActionSchema } from './schemas.ts'
+import { deviationSchema, emptyBody, idParams, withProblems, queuedActionSchema } from './schemas.ts'
 
 const tags = ['actions']
+
+const modeChangeSchema = z.object({
+  customerId: z.uuid(),
+  mode: z.enum(MONITORING_MODES).nullable(),
+  queued: z.enum(['check']).nullable(),
+})
 
 /**
  * Staff actions on a customer. Each one validates, changes Postgres and writes its audit event in one
@@ -25,7 +31,7 @@ const tags = ['actions']
 export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { ctx } = deps
-  const queued = { 202: queuedActionSchema, ...problemResponses }
+  const queued = withProblems({ 202: queuedActionSchema }, [400, 404, 409])
 
   // Actions without a body: each queues a run of the customer and answers 202 with what was queued.
   const runActions = [
@@ -70,14 +76,7 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary: 'Set the monitoring mode (null = the global default)',
         params: idParams,
         body: z.object({ mode: z.enum(MONITORING_MODES).nullable() }).strict(),
-        response: {
-          200: z.object({
-            customerId: z.uuid(),
-            mode: z.enum(MONITORING_MODES).nullable(),
-            queued: z.enum(['check']).nullable(),
-          }),
-          ...problemResponses,
-        },
+        response: withProblems({ 200: modeChangeSchema }, [400, 404, 409]),
       },
     },
     async (request) => changeMode(ctx, request.params.id, request.body.mode, staffActor(request)),
@@ -91,7 +90,7 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary: 'Accept a specific field difference (reason, owner, expiry)',
         params: idParams,
         body: acceptDeviationInput,
-        response: { 201: deviationSchema, ...problemResponses },
+        response: withProblems({ 201: deviationSchema }, [400, 404, 409]),
       },
     },
     async (request, reply) => {
@@ -109,7 +108,7 @@ export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'Revoke an accepted deviation (the difference counts as drift again)',
         params: z.object({ id: z.uuid(), deviationId: z.uuid() }),
-        response: { 200: deviationSchema, ...problemResponses },
+        response: withProblems({ 200: deviationSchema }, [400, 404, 409]),
       },
     },
     async (request) =>

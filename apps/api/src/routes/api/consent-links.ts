@@ -10,9 +10,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
 import type { StaffApiDeps } from './deps.ts'
-import { consentLinkSchema, emptyBody, idParams, problemResponses } from './schemas.ts'
+import { consentLinkSchema, emptyBody, idParams, withProblems } from './schemas.ts'
 
 const tags = ['consent links']
+
+const issuedLinkSchema = z.object({ id: z.uuid(), url: z.url(), expiresAt: z.date() })
 
 /** Consent links of a customer. The URL (with its token) is shown once, when issued; never afterwards. */
 export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
@@ -26,7 +28,7 @@ export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: "A customer's consent links, newest first (without their tokens)",
         params: idParams,
-        response: { 200: z.object({ items: z.array(consentLinkSchema) }), ...problemResponses },
+        response: withProblems({ 200: z.object({ items: z.array(consentLinkSchema) }) }, [400, 404]),
       },
     },
     async (request) => {
@@ -43,10 +45,7 @@ export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary: 'Issue a new consent link (revokes earlier open ones); the URL is shown only now',
         params: idParams,
         body: emptyBody,
-        response: {
-          201: z.object({ id: z.uuid(), url: z.url(), expiresAt: z.date() }),
-          ...problemResponses,
-        },
+        response: withProblems({ 201: issuedLinkSchema }, [400, 404, 409]),
       },
     },
     async (request, reply) => {
@@ -62,7 +61,7 @@ export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'Revoke every open consent link of the customer',
         params: idParams,
-        response: { 200: z.object({ revoked: z.number().int() }), ...problemResponses },
+        response: withProblems({ 200: z.object({ revoked: z.number().int() }) }, [400, 404]),
       },
     },
     async (request) => ({ revoked: await revokeConsentLinks(ctx, request.params.id, staffActor(request)) }),
@@ -75,7 +74,7 @@ export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'Revoke one open consent link',
         params: z.object({ id: z.uuid(), linkId: z.uuid() }),
-        response: { 200: consentLinkSchema, ...problemResponses },
+        response: withProblems({ 200: consentLinkSchema }, [400, 404, 409]),
       },
     },
     async (request) => revokeConsentLink(ctx, request.params.id, request.params.linkId, staffActor(request)),

@@ -16,7 +16,7 @@ import {
   auditEventSchema,
   idParams,
   pageOf,
-  problemResponses,
+  withProblems,
   runDetailSchema,
   runSummarySchema,
 } from './schemas.ts'
@@ -26,8 +26,8 @@ import type { StaffApiDeps } from './deps.ts'
 export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { ctx } = deps
-  const runsPage = { 200: pageOf(runSummarySchema), ...problemResponses }
-  const auditPage = { 200: pageOf(auditEventSchema), ...problemResponses }
+  const runsPage = { 200: pageOf(runSummarySchema) }
+  const auditPage = { 200: pageOf(auditEventSchema) }
 
   r.get(
     '/api/v1/runs',
@@ -36,7 +36,7 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags: ['runs'],
         summary: 'Check runs, newest first (filter by customer, kind, outcome)',
         querystring: runListQuerySchema.strict(),
-        response: runsPage,
+        response: withProblems(runsPage, [400]),
       },
     },
     async (request) => listRuns(ctx.db, request.query),
@@ -49,7 +49,7 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags: ['runs'],
         summary: 'One run with its before/after and observed snapshot',
         params: idParams,
-        response: { 200: runDetailSchema, ...problemResponses },
+        response: withProblems({ 200: runDetailSchema }, [400, 404]),
       },
     },
     async (request) => {
@@ -72,7 +72,7 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary: "A customer's runs, newest first",
         params: idParams,
         querystring: runListQuerySchema.omit({ customerId: true }).strict(),
-        response: runsPage,
+        response: withProblems(runsPage, [400, 404]),
       },
     },
     async (request) => {
@@ -88,7 +88,7 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags: ['audit'],
         summary: 'The audit trail, newest first (filter by customer, action or action family, actor)',
         querystring: auditListQuerySchema.strict(),
-        response: auditPage,
+        response: withProblems(auditPage, [400]),
       },
     },
     async (request) => listAuditEvents(ctx.db, request.query),
@@ -102,7 +102,7 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary:
           'Verify the audit hash chain: its length and head hash, or the first broken link; with `anchor` (a head recorded earlier) also deleted newest rows and a recomputed chain',
         querystring: auditVerifyQuerySchema,
-        response: { 200: auditChainVerificationSchema, ...problemResponses },
+        response: withProblems({ 200: auditChainVerificationSchema }, [400]),
       },
     },
     async (request) => {
@@ -127,7 +127,7 @@ export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary: "A customer's audit trail, newest first",
         params: idParams,
         querystring: auditListQuerySchema.omit({ customerId: true }).strict(),
-        response: auditPage,
+        response: withProblems(auditPage, [400, 404]),
       },
     },
     async (request) => {

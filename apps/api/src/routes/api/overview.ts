@@ -3,9 +3,48 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffApiDeps } from './deps.ts'
-import { problemResponses } from './schemas.ts'
+import { withProblems } from './schemas.ts'
 
 const counts = z.record(z.string(), z.number().int())
+
+const meSchema = z.object({
+  oid: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  username: z.string(),
+  roles: z.array(z.enum(['Viewer', 'Operator', 'Admin'])),
+  via: z.enum(['bearer', 'session']),
+})
+
+const summarySchema = z.object({
+  total: z.number().int(),
+  byOnboardingState: counts,
+  byComplianceState: counts,
+  byMode: counts,
+  needsAttention: z.object({
+    failedOnboarding: z.number().int(),
+    drifted: z.number().int(),
+    accessLost: z.number().int(),
+    removedByCustomer: z.number().int(),
+    expiringLinks: z.number().int(),
+    total: z.number().int(),
+    items: z.array(
+      z.object({
+        customerId: z.uuid(),
+        name: z.string(),
+        reason: z.enum([
+          'failed_onboarding',
+          'drifted',
+          'access_lost',
+          'removed_by_customer',
+          'link_expiring',
+        ]),
+        at: z.date().nullable(),
+        detail: z.string().nullable(),
+      }),
+    ),
+  }),
+})
 
 /** Who am I, and the overview numbers. */
 export function overviewApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
@@ -18,17 +57,7 @@ export function overviewApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       schema: {
         tags: ['me'],
         summary: 'The signed-in staff member and their roles',
-        response: {
-          200: z.object({
-            oid: z.string(),
-            tenantId: z.string(),
-            name: z.string(),
-            username: z.string(),
-            roles: z.array(z.enum(['Viewer', 'Operator', 'Admin'])),
-            via: z.enum(['bearer', 'session']),
-          }),
-          ...problemResponses,
-        },
+        response: withProblems({ 200: meSchema }),
       },
     },
     (request) => {
@@ -54,38 +83,7 @@ export function overviewApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         querystring: z
           .object({ attentionLimit: z.coerce.number().int().min(0).max(200).default(25) })
           .strict(),
-        response: {
-          200: z.object({
-            total: z.number().int(),
-            byOnboardingState: counts,
-            byComplianceState: counts,
-            byMode: counts,
-            needsAttention: z.object({
-              failedOnboarding: z.number().int(),
-              drifted: z.number().int(),
-              accessLost: z.number().int(),
-              removedByCustomer: z.number().int(),
-              expiringLinks: z.number().int(),
-              total: z.number().int(),
-              items: z.array(
-                z.object({
-                  customerId: z.uuid(),
-                  name: z.string(),
-                  reason: z.enum([
-                    'failed_onboarding',
-                    'drifted',
-                    'access_lost',
-                    'removed_by_customer',
-                    'link_expiring',
-                  ]),
-                  at: z.date().nullable(),
-                  detail: z.string().nullable(),
-                }),
-              ),
-            }),
-          }),
-          ...problemResponses,
-        },
+        response: withProblems({ 200: summarySchema }, [400]),
       },
     },
     async (request) => {

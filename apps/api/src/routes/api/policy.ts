@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
 import type { StaffApiDeps } from './deps.ts'
-import { problemResponses } from './schemas.ts'
+import { withProblems } from './schemas.ts'
 
 const tags = ['policy']
 
@@ -32,6 +32,21 @@ const rolloutSchema = z.object({
   percent: z.number(),
 })
 
+const policyInForceSchema = versionSummary.extend({
+  definition: z.unknown(),
+  compliantCustomers: z.number().int(),
+  otherCustomers: z.number().int(),
+  rollout: rolloutSchema.nullable(),
+  versions: z.array(versionSummary),
+})
+
+const publishedVersionSchema = z.object({
+  version: z.number().int(),
+  definition: z.unknown(),
+  rolloutId: z.string(),
+  scheduled: z.number().int(),
+})
+
 /** The partner policy as versioned data: read it; Admins publish a new version (rolled out by the jobs). */
 export function policyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -43,16 +58,7 @@ export function policyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       schema: {
         tags,
         summary: 'The policy in force (definition, adoption, latest rollout) and its version history',
-        response: {
-          200: versionSummary.extend({
-            definition: z.unknown(),
-            compliantCustomers: z.number().int(),
-            otherCustomers: z.number().int(),
-            rollout: rolloutSchema.nullable(),
-            versions: z.array(versionSummary),
-          }),
-          ...problemResponses,
-        },
+        response: withProblems({ 200: policyInForceSchema }),
       },
     },
     async () => {
@@ -75,15 +81,7 @@ export function policyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
             notes: z.string().max(2000).nullable().optional(),
           })
           .strict(),
-        response: {
-          200: z.object({
-            version: z.number().int(),
-            definition: z.unknown(),
-            rolloutId: z.string(),
-            scheduled: z.number().int(),
-          }),
-          ...problemResponses,
-        },
+        response: withProblems({ 200: publishedVersionSchema }, [400, 409]),
       },
     },
     async (request) =>

@@ -27,14 +27,31 @@ export const problemSchema = z.looseObject({
   code: z.string().optional(),
 })
 
-/** Error answers every authenticated route may give (documentation; the error handler produces them). */
-export const problemResponses = {
-  400: problemSchema.describe('Invalid input (problem+json); nothing changed'),
-  401: problemSchema.describe('Missing or invalid bearer token'),
-  403: problemSchema.describe('Role too low for this route'),
-  404: problemSchema.describe('No such resource'),
-  409: problemSchema.describe('Conflicts with the current state; nothing changed'),
-  422: problemSchema.describe('Well-formed but not acceptable'),
+const problemAnswers = {
+  400: 'Invalid input (problem+json); nothing changed',
+  401: 'Missing or invalid bearer token',
+  403: 'Role too low for this route',
+  404: 'No such resource',
+  409: 'Conflicts with the current state; nothing changed',
+  422: 'Well-formed but not acceptable',
+} as const
+
+/** The problems a route may answer besides 401 and 403, which the route policy can give on any route. */
+export type RouteProblem = 400 | 404 | 409 | 422
+
+/**
+ * A route's response schemas: its own answers plus the problem+json ones it can give (documentation for
+ * OpenAPI; the error handler produces them). Each route names only the problems particular to it.
+ */
+export function withProblems<Answers extends Record<number, z.ZodType>, Problem extends RouteProblem = never>(
+  answers: Answers,
+  problems: readonly Problem[] = [],
+): Answers & Record<Problem | 401 | 403, typeof problemSchema> {
+  const statuses = [401, 403, ...problems] as const
+  const documented = Object.fromEntries(
+    statuses.map((status) => [status, problemSchema.describe(problemAnswers[status])]),
+  ) as Record<Problem | 401 | 403, typeof problemSchema>
+  return { ...answers, ...documented }
 }
 
 export const verificationSchema = z

@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
 import type { StaffApiDeps } from './deps.ts'
-import { idParams, problemResponses } from './schemas.ts'
+import { idParams, withProblems } from './schemas.ts'
 
 const tags = ['customers']
 
@@ -45,7 +45,7 @@ export function tenantConfirmationApiRoutes(app: FastifyInstance, deps: StaffApi
         tags,
         summary: 'The first-time tenant waiting for an Operator to confirm it (404 when none is waiting)',
         params: idParams,
-        response: { 200: pendingSchema, ...problemResponses },
+        response: withProblems({ 200: pendingSchema }, [400, 404]),
       },
     },
     async (request) => {
@@ -67,7 +67,7 @@ export function tenantConfirmationApiRoutes(app: FastifyInstance, deps: StaffApi
         summary: 'Confirm (or refuse) the tenant that consented as this customer’s tenant',
         params: idParams,
         body: answerSchema,
-        response: { 200: resultSchema, ...problemResponses },
+        response: withProblems({ 200: resultSchema }, [400, 404, 409]),
       },
     },
     async (request) => {

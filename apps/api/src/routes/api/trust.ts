@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffApiDeps } from './deps.ts'
-import { idParams, problemResponses } from './schemas.ts'
+import { idParams, withProblems } from './schemas.ts'
 
 const tags = ['customers']
 
@@ -57,7 +57,7 @@ export function trustApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: "Effective trust: will the partner's operators stop being prompted? (reasons and fixes)",
         params: idParams,
-        response: { 200: trustDetailSchema, ...problemResponses },
+        response: withProblems({ 200: trustDetailSchema }, [400, 404]),
       },
     },
     async (request) => {

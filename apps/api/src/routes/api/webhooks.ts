@@ -14,7 +14,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
 import type { StaffApiDeps } from './deps.ts'
-import { idParams, problemResponses } from './schemas.ts'
+import { idParams, withProblems } from './schemas.ts'
 
 const tags = ['webhooks']
 
@@ -45,6 +45,8 @@ const deliverySchema = z.object({
   createdAt: z.date(),
 })
 
+const createdEndpointSchema = z.object({ endpoint: endpointSchema, secret: z.string() })
+
 /** Webhook endpoints (Admin only: their URLs and secrets are credentials) and their delivery log. */
 export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -56,7 +58,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       schema: {
         tags,
         summary: 'Webhook endpoints (never their secrets)',
-        response: { 200: z.object({ items: z.array(endpointSchema) }), ...problemResponses },
+        response: withProblems({ 200: z.object({ items: z.array(endpointSchema) }) }),
       },
     },
     async () => ({ items: await listWebhookEndpoints(ctx) }),
@@ -69,10 +71,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'Add an endpoint; the signing secret is returned once, in this answer only',
         body: createWebhookEndpointInput,
-        response: {
-          201: z.object({ endpoint: endpointSchema, secret: z.string() }),
-          ...problemResponses,
-        },
+        response: withProblems({ 201: createdEndpointSchema }, [400]),
       },
     },
     async (request, reply) => {
@@ -92,7 +91,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'One endpoint',
         params: idParams,
-        response: { 200: endpointSchema, ...problemResponses },
+        response: withProblems({ 200: endpointSchema }, [400, 404]),
       },
     },
     async (request) => getWebhookEndpoint(ctx, request.params.id),
@@ -106,7 +105,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         summary: 'Change name, URL, format, events or enabled',
         params: idParams,
         body: updateWebhookEndpointInput,
-        response: { 200: endpointSchema, ...problemResponses },
+        response: withProblems({ 200: endpointSchema }, [400, 404]),
       },
     },
     async (request) =>
@@ -120,7 +119,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
         tags,
         summary: 'Delete an endpoint and its delivery log (the audit trail keeps the record)',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        response: withProblems({ 204: z.null().describe('Deleted') }, [400, 404]),
       },
     },
     async (request, reply) => {
@@ -142,7 +141,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
             limit: z.coerce.number().int().min(1).max(500).default(50),
           })
           .strict(),
-        response: { 200: z.object({ items: z.array(deliverySchema) }), ...problemResponses },
+        response: withProblems({ 200: z.object({ items: z.array(deliverySchema) }) }, [400, 404]),
       },
     },
     async (request) => {
