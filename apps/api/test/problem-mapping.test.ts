@@ -1,37 +1,45 @@
 // The one mapping from domain error class to HTTP answer, and the problem+json the error plugin builds
 // from it, for every DomainError subclass core exports.
 import * as core from '@crosstrust/core'
-import {
-  ConflictError,
-  DomainError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthorizedError,
-  UnprocessableError,
-  ValidationError,
-} from '@crosstrust/core'
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { domainProblem, httpAnswerFor, isClientDomainError, problemPlugin } from '../src/plugins/problem.ts'
 
 const extensions = { customerId: 'c1' }
-const cases: [DomainError, number, string, string][] = [
-  [new ValidationError('Bad input', [], { extensions }), 400, 'Invalid request', 'validation_failed'],
-  [new UnauthorizedError('Sign in', { extensions }), 401, 'Authentication required', 'unauthorized'],
-  [new ForbiddenError('Operator role required', { extensions }), 403, 'Forbidden', 'forbidden'],
-  [new NotFoundError('Customer c1 not found', { extensions }), 404, 'Not found', 'not_found'],
-  [new ConflictError('Link already used', { extensions }), 409, 'Conflict', 'conflict'],
-  [new UnprocessableError('Unknown domain', { extensions }), 422, 'Unprocessable request', 'unprocessable'],
-  [new RateLimitedError('Slow down', 30, { extensions }), 429, 'Too many requests', 'rate_limited'],
+const cases: [core.DomainError, number, string, string][] = [
+  [new core.ValidationError('Bad input', [], { extensions }), 400, 'Invalid request', 'validation_failed'],
+  [new core.UnauthorizedError('Sign in', { extensions }), 401, 'Authentication required', 'unauthorized'],
+  [new core.ForbiddenError('Operator role required', { extensions }), 403, 'Forbidden', 'forbidden'],
+  [new core.NotFoundError('Customer c1 not found', { extensions }), 404, 'Not found', 'not_found'],
+  [new core.ConflictError('Link already used', { extensions }), 409, 'Conflict', 'conflict'],
+  [
+    new core.UnprocessableError('Unknown domain', { extensions }),
+    422,
+    'Unprocessable request',
+    'unprocessable',
+  ],
+  [new core.RateLimitedError('Slow down', 30, { extensions }), 429, 'Too many requests', 'rate_limited'],
 ]
 
-/** A subclass the mapping has never heard of. */
-class UnmappedError extends DomainError {}
+/** The problem details expected for a case: standard members, code-based type, extensions, own facts. */
+function expectedProblem([error, status, title, code]: (typeof cases)[number]) {
+  return {
+    type: `https://crosstrust.dev/problems/${code}`,
+    title,
+    status,
+    code,
+    detail: error.detail,
+    customerId: 'c1',
+    ...(error instanceof core.RateLimitedError ? { retryAfterSeconds: 30 } : {}),
+  }
+}
 
-/** Every class core exports that extends DomainError (so a new one cannot go unmapped unnoticed). */
+/** A subclass the mapping has never heard of. */
+class UnmappedError extends core.DomainError {}
+
+/** Every class core exports that extends core.DomainError (so a new one cannot go unmapped unnoticed). */
 const exportedSubclassNames = Object.values(core as Record<string, unknown>).flatMap((value) =>
-  typeof value === 'function' && value.prototype instanceof DomainError ? [value.name] : [],
+  typeof value === 'function' && value.prototype instanceof core.DomainError ? [value.name] : [],
 )
 
 describe('domain error to HTTP mapping', () => {
@@ -47,21 +55,11 @@ describe('domain error to HTTP mapping', () => {
   })
 
   it('builds RFC 9457 problem details with the code, type and extensions', () => {
-    for (const [error, status, title, code] of cases) {
-      expect(domainProblem(error)).toEqual({
-        type: `https://crosstrust.dev/problems/${code}`,
-        title,
-        status,
-        code,
-        detail: error.detail,
-        customerId: 'c1',
-        ...(error instanceof RateLimitedError ? { retryAfterSeconds: 30 } : {}),
-      })
-    }
+    for (const c of cases) expect(domainProblem(c[0])).toEqual(expectedProblem(c))
   })
 
   it('uses the thrower’s specific code for code and type, and names bad fields of a validation error', () => {
-    const error = new ValidationError('Invalid body', [{ path: 'name', message: 'Required' }], {
+    const error = new core.ValidationError('Invalid body', [{ path: 'name', message: 'Required' }], {
       code: 'bad_body',
     })
     expect(domainProblem(error)).toEqual({
@@ -75,7 +73,7 @@ describe('domain error to HTTP mapping', () => {
   })
 
   it('does not let extensions override the standard members', () => {
-    const error = new NotFoundError('gone', {
+    const error = new core.NotFoundError('gone', {
       extensions: { status: 200, title: 'ok', code: 'x', tenant: 't' },
     })
     expect(domainProblem(error)).toEqual({
@@ -107,26 +105,16 @@ describe('the error plugin', () => {
   }
 
   it('sends every domain error as problem+json with instance and request id', async () => {
-    for (const [error, status, title, code] of cases) {
-      const res = await answerTo(error)
-      expect(res.statusCode).toBe(status)
+    for (const c of cases) {
+      const res = await answerTo(c[0])
+      expect(res.statusCode).toBe(c[1])
       expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8')
-      expect(res.json()).toEqual({
-        type: `https://crosstrust.dev/problems/${code}`,
-        title,
-        status,
-        code,
-        detail: error.detail,
-        customerId: 'c1',
-        ...(error instanceof RateLimitedError ? { retryAfterSeconds: 30 } : {}),
-        instance: '/fail',
-        requestId: 'req-1',
-      })
+      expect(res.json()).toEqual({ ...expectedProblem(c), instance: '/fail', requestId: 'req-1' })
     }
   })
 
   it('says when to come back after a rate limit', async () => {
-    const res = await answerTo(new RateLimitedError('Slow down', 30))
+    const res = await answerTo(new core.RateLimitedError('Slow down', 30))
     expect(res.headers['retry-after']).toBe('30')
   })
 
