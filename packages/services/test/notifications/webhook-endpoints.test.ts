@@ -1,4 +1,4 @@
-import { ValidationError } from '@crosstrust/core'
+import { ValidationError, NotFoundError } from '@crosstrust/core'
 import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -136,10 +136,10 @@ describe('webhook endpoints', () => {
 
     await deleteWebhookEndpoint(ctx, endpoint.id, STAFF)
     await expect(getWebhookEndpoint(ctx, endpoint.id)).rejects.toMatchObject({ code: 'webhook_not_found' })
-    await expect(deleteWebhookEndpoint(ctx, endpoint.id, STAFF)).rejects.toMatchObject({ status: 404 })
-    await expect(updateWebhookEndpoint(ctx, 'not-a-uuid', { name: 'x' }, STAFF)).rejects.toMatchObject({
-      status: 404,
-    })
+    await expect(deleteWebhookEndpoint(ctx, endpoint.id, STAFF)).rejects.toBeInstanceOf(NotFoundError)
+    await expect(updateWebhookEndpoint(ctx, 'not-a-uuid', { name: 'x' }, STAFF)).rejects.toBeInstanceOf(
+      NotFoundError,
+    )
 
     const audit = await db.prisma.auditEvent.findMany({
       where: { entityId: endpoint.id },

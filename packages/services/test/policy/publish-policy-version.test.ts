@@ -1,4 +1,10 @@
-import { ConflictError, defaultPolicy, ValidationError, type PolicyDefinition } from '@crosstrust/core'
+import {
+  ConflictError,
+  defaultPolicy,
+  ValidationError,
+  type PolicyDefinition,
+  NotFoundError,
+} from '@crosstrust/core'
 import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -271,7 +277,7 @@ describe('publishing a policy version', () => {
 
   it('knows no rollout it did not start', async () => {
     await expect(rolloutStatus(ctx, crypto.randomUUID())).rejects.toMatchObject({ code: 'rollout_not_found' })
-    await expect(rolloutStatus(ctx, 'nope')).rejects.toMatchObject({ status: 404 })
+    await expect(rolloutStatus(ctx, 'nope')).rejects.toBeInstanceOf(NotFoundError)
     expect((await currentPolicyVersion(ctx)).rollout).toBeNull()
   })
 })
