@@ -1,6 +1,6 @@
 import type { AuditEvent, Db, Prisma } from '@crosstrust/db'
 import { z } from 'zod'
-import { cursorParam, decodeTimeCursor, keysetPage, pageLimit } from './cursor.ts'
+import { cursorParam, decodeTimeCursor, keysetPage, pageLimit, timeCursor } from './cursor.ts'
 import { parseQuery } from './runs.ts'
 
 // The audit trail, newest first, keyset paginated on (at, id) over `(customer_id, at desc)` / `(at desc)`.
@@ -71,11 +71,6 @@ export async function listAuditEvents(
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   })
-  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
-    s: 'at',
-    o: 'desc',
-    v: last.at.toISOString(),
-    id: last.id.toString(),
-  }))
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => timeCursor('at', last.at, last.id))
   return { items: page.map(auditEventView), nextCursor }
 }

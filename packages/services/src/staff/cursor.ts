@@ -56,6 +56,11 @@ export function decodeTimeCursor(
   return { at: cursorDate(cursor.v), id: cursor.id }
 }
 
+/** The cursor of a "newest first by a timestamp" list at `at`/`id`; `decodeTimeCursor` reads it back. */
+export function timeCursor(sort: string, at: Date, id: string | bigint): CursorPayload {
+  return { s: sort, o: 'desc', v: at.toISOString(), id: id.toString() }
+}
+
 /**
  * One page of a keyset query that fetched `limit + 1` rows: the first `limit` rows, and the cursor of the
  * next page (minted from the page's last row) when the extra row shows there is one, else null.

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '@crosstrust/core'
 import type { CheckRun, Db, Prisma } from '@crosstrust/db'
 import { z } from 'zod'
-import { cursorParam, decodeTimeCursor, keysetPage, pageLimit } from './cursor.ts'
+import { cursorParam, decodeTimeCursor, keysetPage, pageLimit, timeCursor } from './cursor.ts'
 
 // Check runs (onboard, apply, check, offboard), newest first, keyset paginated on (started_at, id) over the
 // indexes `(customer_id, started_at desc)` and `(started_at desc)`.
@@ -99,11 +99,8 @@ export async function listRuns(
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   })
-  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
-    s: 'startedAt',
-    o: 'desc',
-    v: last.startedAt.toISOString(),
-    id: last.id,
-  }))
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) =>
+    timeCursor('startedAt', last.startedAt, last.id),
+  )
   return { items: page.map(runSummary), nextCursor }
 }
