@@ -6,17 +6,13 @@ import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { loadSteps, moveStep, resetFrom } from '../onboarding-steps.ts'
 import { sameBrowser, type BrowserSecrets } from './browser-binding.ts'
-import type { InvalidStateReason } from './sign-in.ts'
+import { redirectErrorParams, type InvalidStateReason } from './sign-in.ts'
 
 export const consentCallbackQuery = z.object({
-  state: z.string().max(512).optional(),
+  ...redirectErrorParams,
   admin_consent: z.string().max(16).optional(),
   tenant: z.string().max(128).optional(),
   scope: z.string().max(2048).optional(),
-  error: z.string().max(256).optional(),
-  error_subcode: z.string().max(64).optional(),
-  error_description: z.string().max(4096).optional(),
-  error_uri: z.string().max(2048).optional(),
 })
 export type ConsentCallbackQuery = z.infer<typeof consentCallbackQuery>
 

@@ -18,13 +18,18 @@ import { linkUsable } from './links.ts'
 import { tenantHolder } from './tenant-holder.ts'
 import { DEFAULT_STATE_TTL_SECONDS, type ConsentSettings } from './settings.ts'
 
-export const signInCallbackQuery = z.object({
-  code: z.string().max(4096).optional(),
+/** The OAuth error parameters Microsoft adds to either redirect (sign-in, admin consent) on a failure. */
+export const redirectErrorParams = {
   state: z.string().max(512).optional(),
   error: z.string().max(256).optional(),
   error_subcode: z.string().max(64).optional(),
   error_description: z.string().max(4096).optional(),
   error_uri: z.string().max(2048).optional(),
+}
+
+export const signInCallbackQuery = z.object({
+  ...redirectErrorParams,
+  code: z.string().max(4096).optional(),
   client_info: z.string().max(4096).optional(),
   session_state: z.string().max(256).optional(),
 })
