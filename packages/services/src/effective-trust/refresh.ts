@@ -13,6 +13,7 @@ import {
 import type { Prisma, Tx } from '@crosstrust/db'
 import { isMicrosoftError, type CallOptions, type GraphPartner } from '@crosstrust/microsoft'
 import type { MonitoringDeps } from '../monitoring/settings.ts'
+import { createDeliveries } from '../notifications/create-deliveries.ts'
 import { enqueueDeliveriesSafely } from '../notifications/enqueue-deliveries.ts'
 import type { StoredNotification } from '../notifications/stored-event.ts'
 
@@ -204,30 +205,16 @@ async function recordTrustChange(
     skipDuplicates: true,
     select: { id: true },
   })
-  const event = created[0]
-  if (event === undefined) return []
-  const endpoints = await tx.webhookEndpoint.findMany({
-    where: { enabled: true },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true, events: true },
-  })
-  const rows = endpoints
-    .filter((e) => e.events.length === 0 || e.events.includes('trust_changed'))
-    .map((e) => ({
-      endpointId: e.id,
+  return createDeliveries(
+    tx,
+    created.map((event) => ({
       eventId: event.id,
       eventType: 'trust_changed',
       customerId: input.customerId,
       payload: json(stored),
       nextAttemptAt: at,
-    }))
-  if (rows.length === 0) return []
-  const deliveries = await tx.webhookDelivery.createManyAndReturn({
-    data: rows,
-    skipDuplicates: true,
-    select: { id: true },
-  })
-  return deliveries.map((d) => d.id)
+    })),
+  )
 }
 
 const label = (v: TrustVerdict) => (v === 'no_effect' ? 'no effect' : v)

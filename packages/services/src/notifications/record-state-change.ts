@@ -6,8 +6,9 @@ import {
   type NotificationFieldDiff,
   type TransitionKind,
 } from '@crosstrust/core'
-import type { Prisma, Tx } from '@crosstrust/db'
+import type { Tx } from '@crosstrust/db'
 import { toJsonValue } from '../json-value.ts'
+import { createDeliveries } from './create-deliveries.ts'
 import type { StoredNotification } from './stored-event.ts'
 
 export interface StateChangeInput {
@@ -84,34 +85,20 @@ export async function recordStateChange(tx: Tx, input: StateChangeInput): Promis
     skipDuplicates: true,
     select: { id: true, dedupeKey: true, eventType: true },
   })
-  if (created.length === 0) return []
-
-  const endpoints = await tx.webhookEndpoint.findMany({
-    where: { enabled: true },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true, events: true },
-  })
-  const rows: Prisma.WebhookDeliveryCreateManyInput[] = []
-  for (const row of created) {
-    const event = events.find((candidate) => candidate.id === row.dedupeKey)
-    if (!event) continue
-    for (const endpoint of endpoints) {
-      if (endpoint.events.length > 0 && !endpoint.events.includes(row.eventType)) continue
-      rows.push({
-        endpointId: endpoint.id,
-        eventId: row.id,
-        eventType: row.eventType,
-        customerId: input.customerId,
-        payload: toJsonValue(event),
-        nextAttemptAt: input.at,
-      })
-    }
-  }
-  if (rows.length === 0) return []
-  const deliveries = await tx.webhookDelivery.createManyAndReturn({
-    data: rows,
-    skipDuplicates: true,
-    select: { id: true },
-  })
-  return deliveries.map((delivery) => delivery.id)
+  return createDeliveries(
+    tx,
+    created.flatMap((row) => {
+      const event = events.find((candidate) => candidate.id === row.dedupeKey)
+      if (!event) return []
+      return [
+        {
+          eventId: row.id,
+          eventType: row.eventType,
+          customerId: input.customerId,
+          payload: toJsonValue(event),
+          nextAttemptAt: input.at,
+        },
+      ]
+    }),
+  )
 }
