@@ -21,6 +21,15 @@ function isLocalPath(value: string): boolean {
   return value.startsWith('/') && !value.startsWith('//') && !hasUnsafeChar(value)
 }
 
+/** `value` resolved against our stand-in origin; null when it does not parse. */
+function resolveOnSite(value: string): URL | null {
+  try {
+    return new URL(value, BASE)
+  } catch {
+    return null
+  }
+}
+
 // Encoded `/` and `\` in the path are never produced by our own links, and servers or proxies that decode
 // them before routing would turn `/%2f%2fevil` into `//evil`.
 const ENCODED_SEPARATOR = /%2f|%5c/i
@@ -29,24 +38,20 @@ export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return '/'
   // Browsers treat backslashes as slashes and ignore tabs/newlines, so refuse them outright.
   if (!isLocalPath(value)) return '/'
-  let url: URL
-  try {
-    url = new URL(value, BASE)
-  } catch {
-    return '/'
-  }
-  if (url.origin !== BASE || ENCODED_SEPARATOR.test(url.pathname)) return '/'
+  const url = resolveOnSite(value)
+  if (url === null || url.origin !== BASE || ENCODED_SEPARATOR.test(url.pathname)) return '/'
   // Back into sign-in would loop.
   if (url.pathname.startsWith('/auth/')) return '/'
   const normalised = `${url.pathname}${url.search}${url.hash}`
   if (!isLocalPath(normalised)) return '/'
   // What the browser will resolve: it must land on the same origin and mean the same path again.
-  let again: URL
-  try {
-    again = new URL(normalised, BASE)
-  } catch {
+  const again = resolveOnSite(normalised)
+  if (
+    again === null ||
+    again.origin !== BASE ||
+    `${again.pathname}${again.search}${again.hash}` !== normalised
+  ) {
     return '/'
   }
-  if (again.origin !== BASE || `${again.pathname}${again.search}${again.hash}` !== normalised) return '/'
   return normalised
 }
