@@ -86,15 +86,17 @@ interface SignInResult {
   callbackStatus: number
 }
 
-/** A browser signing in as `userId`, following every redirect by hand. */
-async function signIn(userId: string, returnTo?: string): Promise<SignInResult> {
+/**
+ * A browser starting a sign-in and picking `userId` on Microsoft's page, following each redirect by hand up
+ * to (not into) our callback. `alterForm` lets a test tamper with what the account form posts.
+ */
+async function pickAccount(
+  userId: string,
+  opts: { returnTo?: string; alterForm?: (fields: URLSearchParams) => void } = {},
+): Promise<{ jar: CookieJar; callbackUrl: string }> {
   const jar = new CookieJar()
-  const start = await fetch(
-    `${base}/auth/sign-in${returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`}`,
-    {
-      redirect: 'manual',
-    },
-  )
+  const query = opts.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(opts.returnTo)}`
+  const start = await fetch(`${base}/auth/sign-in${query}`, { redirect: 'manual' })
   expect(start.status).toBe(302)
   jar.store(setCookies(start))
   const authorizeUrl = start.headers.get('location') ?? ''
@@ -103,6 +105,7 @@ async function signIn(userId: string, returnTo?: string): Promise<SignInResult> 
   const page = await fetch(authorizeUrl, { redirect: 'manual' })
   expect(page.status).toBe(200)
   const { action, fields } = accountForm(await page.text(), userId)
+  opts.alterForm?.(fields)
   const picked = await fetch(new URL(action, sim.loginUrl), {
     method: 'POST',
     body: fields,
@@ -111,7 +114,12 @@ async function signIn(userId: string, returnTo?: string): Promise<SignInResult> 
   expect(picked.status).toBe(302)
   const callbackUrl = picked.headers.get('location') ?? ''
   expect(callbackUrl.startsWith(`${base}/auth/callback?`)).toBe(true)
+  return { jar, callbackUrl }
+}
 
+/** A browser signing in as `userId`, following every redirect by hand. */
+async function signIn(userId: string, returnTo?: string): Promise<SignInResult> {
+  const { jar, callbackUrl } = await pickAccount(userId, returnTo === undefined ? {} : { returnTo })
   const callback = await fetch(callbackUrl, { headers: { cookie: jar.header() }, redirect: 'manual' })
   jar.store(setCookies(callback))
   return { jar, landedOn: callback.headers.get('location') ?? '', callbackStatus: callback.status }
@@ -204,20 +212,8 @@ describe('dashboard sign-in (OIDC code + PKCE through MSAL)', () => {
   })
 
   it('issues a session whose cookie carries the 8 hour max age', async () => {
-    const start = await fetch(`${base}/auth/sign-in`, { redirect: 'manual' })
-    const jar = new CookieJar()
-    jar.store(setCookies(start))
-    const page = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' })
-    const { action, fields } = accountForm(await page.text(), STAFF.viewer)
-    const picked = await fetch(new URL(action, sim.loginUrl), {
-      method: 'POST',
-      body: fields,
-      redirect: 'manual',
-    })
-    const callback = await fetch(picked.headers.get('location') ?? '', {
-      headers: { cookie: jar.header() },
-      redirect: 'manual',
-    })
+    const { jar, callbackUrl } = await pickAccount(STAFF.viewer)
+    const callback = await fetch(callbackUrl, { headers: { cookie: jar.header() }, redirect: 'manual' })
     const session = setCookies(callback).find((c) => c.startsWith('ct_session='))
     expect(session).toMatch(/Max-Age=28800/)
     expect(session).toMatch(/HttpOnly/i)
@@ -253,36 +249,20 @@ describe('dashboard sign-in (OIDC code + PKCE through MSAL)', () => {
   })
 
   it('refuses a callback whose state does not match the sign-in this browser started', async () => {
-    const jar = new CookieJar()
-    const start = await fetch(`${base}/auth/sign-in`, { redirect: 'manual' })
-    jar.store(setCookies(start))
-    const page = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' })
-    const { action, fields } = accountForm(await page.text(), STAFF.admin)
-    fields.set('state', 'forged-state')
-    const picked = await fetch(new URL(action, sim.loginUrl), {
-      method: 'POST',
-      body: fields,
-      redirect: 'manual',
+    const { jar, callbackUrl } = await pickAccount(STAFF.admin, {
+      alterForm: (fields) => {
+        fields.set('state', 'forged-state')
+      },
     })
-    const callback = await fetch(picked.headers.get('location') ?? '', {
-      headers: { cookie: jar.header() },
-      redirect: 'manual',
-    })
+    const callback = await fetch(callbackUrl, { headers: { cookie: jar.header() }, redirect: 'manual' })
     expect(callback.status).toBe(400)
     expect(setCookies(callback).some((c) => c.startsWith('ct_session=') && !/Max-Age=0/i.test(c))).toBe(false)
   })
 
   it('refuses a callback without the sign-in cookie (login CSRF, code injection)', async () => {
-    const start = await fetch(`${base}/auth/sign-in`, { redirect: 'manual' })
-    const page = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' })
-    const { action, fields } = accountForm(await page.text(), STAFF.admin)
-    const picked = await fetch(new URL(action, sim.loginUrl), {
-      method: 'POST',
-      body: fields,
-      redirect: 'manual',
-    })
+    const { callbackUrl } = await pickAccount(STAFF.admin)
     // Victim's browser has no (or another) sign-in cookie.
-    const callback = await fetch(picked.headers.get('location') ?? '', { redirect: 'manual' })
+    const callback = await fetch(callbackUrl, { redirect: 'manual' })
     expect(callback.status).toBe(400)
     expect(setCookies(callback).some((c) => c.startsWith('ct_session=') && !/Max-Age=0/i.test(c))).toBe(false)
   })
