@@ -9,12 +9,10 @@ import {
   revokeDeviation,
 } from '@crosstrust/services'
 import { MONITORING_MODES } from '@crosstrust/core'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
-import type { StaffApiDeps } from './deps.ts'
-import { deviationSchema, emptyBody, idParams, withProblems, queuedActionSchema } from './schemas.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
+import { deviationSchema, emptyBody, idParams, queuedActionSchema, withProblems } from './schemas.ts'
 
 const tags = ['actions']
 
@@ -28,9 +26,7 @@ const modeChangeSchema = z.object({
  * Staff actions on a customer. Each one validates, changes Postgres and writes its audit event in one
  * transaction (the monitoring services), then queues the work: the answer is 202 with what was queued.
  */
-export function actionApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
+export function actionApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
   const queued = withProblems({ 202: queuedActionSchema }, [400, 404, 409])
 
   // Actions without a body: each queues a run of the customer and answers 202 with what was queued.

@@ -5,11 +5,9 @@ import {
   revokeConsentLink,
   revokeConsentLinks,
 } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { consentLinkSchema, emptyBody, idParams, withProblems } from './schemas.ts'
 
 const tags = ['consent links']
@@ -17,10 +15,7 @@ const tags = ['consent links']
 const issuedLinkSchema = z.object({ id: z.uuid(), url: z.url(), expiresAt: z.date() })
 
 /** Consent links of a customer. The URL (with its token) is shown once, when issued; never afterwards. */
-export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
-
+export function consentLinkApiRoutes(r: StaffApi, { ctx, links }: StaffApiDeps) {
   r.get(
     '/api/v1/customers/:id/consent-links',
     {
@@ -49,7 +44,7 @@ export function consentLinkApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request, reply) => {
-      const link = await issueConsentLink(ctx, deps.links, request.params.id, staffActor(request))
+      const link = await issueConsentLink(ctx, links, request.params.id, staffActor(request))
       return reply.status(201).send(link)
     },
   )

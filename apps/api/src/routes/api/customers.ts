@@ -8,12 +8,10 @@ import {
   listCustomers,
   type CustomerDetail,
 } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Readable } from 'node:stream'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import {
   auditEventSchema,
   consentLinkSchema,
@@ -22,10 +20,10 @@ import {
   deviationSchema,
   idParams,
   pageOf,
-  withProblems,
   runSummarySchema,
   stepSchema,
   verificationSchema,
+  withProblems,
 } from './schemas.ts'
 
 const tags = ['customers']
@@ -77,10 +75,7 @@ const customerDetailSchema = z.object({
 })
 
 /** Staff JSON API for customers: list, create, detail, CSV export. Access comes from the route table. */
-export function customerApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
-
+export function customerApiRoutes(r: StaffApi, { ctx, resolveTenant }: StaffApiDeps) {
   r.get(
     '/api/v1/customers',
     {
@@ -105,7 +100,7 @@ export function customerApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request, reply) => {
-      const customer = await createCustomer(ctx, deps.resolveTenant, request.body, staffActor(request))
+      const customer = await createCustomer(ctx, resolveTenant, request.body, staffActor(request))
       return reply
         .status(201)
         .header('location', `/api/v1/customers/${customer.id}`)

@@ -1,4 +1,12 @@
 import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type {
   ConsentLinkSettings,
   ServiceContext,
   TenantResolver,
@@ -12,3 +20,12 @@ export interface StaffApiDeps {
   /** Private networks webhook URLs may point into (`WEBHOOK_ALLOWED_PRIVATE_NETWORKS`). */
   webhookTargets: WebhookTargetPolicy
 }
+
+/** The app the staff API routes are declared on: request and reply types come from their zod schemas. */
+export type StaffApi = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>

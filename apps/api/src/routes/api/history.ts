@@ -8,24 +8,20 @@ import {
   runSummary,
   verifyAuditChain,
 } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import {
   auditChainVerificationSchema,
-  auditVerifyQuerySchema,
   auditEventSchema,
+  auditVerifyQuerySchema,
   idParams,
   pageOf,
-  withProblems,
   runDetailSchema,
   runSummarySchema,
+  withProblems,
 } from './schemas.ts'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 
 /** Check runs and the audit trail, across customers or for one customer (keyset pagination). */
-export function historyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
+export function historyApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
   const runsPage = { 200: pageOf(runSummarySchema) }
   const auditPage = { 200: pageOf(auditEventSchema) }
 

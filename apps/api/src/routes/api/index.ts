@@ -1,6 +1,7 @@
 // The staff JSON API (/api/v1). Every route has zod schemas (validation + OpenAPI at /docs); who may call
 // what is decided by the one route table (src/auth/route-policy.ts), never here.
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { actionApiRoutes } from './actions.ts'
 import { tenantConfirmationApiRoutes } from './tenant-confirmation.ts'
 import { consentLinkApiRoutes } from './consent-links.ts'
@@ -13,13 +14,14 @@ import { trustApiRoutes } from './trust.ts'
 import { webhookApiRoutes } from './webhooks.ts'
 
 export function staffApiRoutes(app: FastifyInstance, deps: StaffApiDeps): void {
-  overviewApiRoutes(app, deps)
-  customerApiRoutes(app, deps)
-  consentLinkApiRoutes(app, deps)
-  actionApiRoutes(app, deps)
-  tenantConfirmationApiRoutes(app, deps)
-  historyApiRoutes(app, deps)
-  webhookApiRoutes(app, deps)
-  policyApiRoutes(app, deps)
-  trustApiRoutes(app, deps)
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  overviewApiRoutes(api, deps)
+  customerApiRoutes(api, deps)
+  consentLinkApiRoutes(api, deps)
+  actionApiRoutes(api, deps)
+  tenantConfirmationApiRoutes(api, deps)
+  historyApiRoutes(api, deps)
+  webhookApiRoutes(api, deps)
+  policyApiRoutes(api, deps)
+  trustApiRoutes(api, deps)
 }

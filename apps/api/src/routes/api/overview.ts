@@ -1,8 +1,6 @@
 import { listNeedsAttention, summaryCounts } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { withProblems } from './schemas.ts'
 
 const counts = z.record(z.string(), z.number().int())
@@ -47,10 +45,7 @@ const summarySchema = z.object({
 })
 
 /** Who am I, and the overview numbers. */
-export function overviewApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
-
+export function overviewApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
   r.get(
     '/api/v1/me',
     {

@@ -1,9 +1,7 @@
 import { currentPolicyVersion, listPolicyVersions, publishPolicyVersion } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { withProblems } from './schemas.ts'
 
 const tags = ['policy']
@@ -48,10 +46,7 @@ const publishedVersionSchema = z.object({
 })
 
 /** The partner policy as versioned data: read it; Admins publish a new version (rolled out by the jobs). */
-export function policyApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
-
+export function policyApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
   r.get(
     '/api/v1/policy',
     {

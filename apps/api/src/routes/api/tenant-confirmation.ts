@@ -1,11 +1,9 @@
 // The Operator's answer for a first-time tenant over the API (the same service as the dashboard panel).
 import { confirmTenant, pendingTenantConfirmation, rejectTenant } from '@crosstrust/services'
 import { NotFoundError } from '@crosstrust/core'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { idParams, withProblems } from './schemas.ts'
 
 const tags = ['customers']
@@ -34,10 +32,7 @@ const resultSchema = z.object({
   queued: z.enum(['onboard']).nullable(),
 })
 
-export function tenantConfirmationApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
-
+export function tenantConfirmationApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
   r.get(
     '/api/v1/customers/:id/tenant-confirmation',
     {

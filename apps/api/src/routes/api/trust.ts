@@ -1,9 +1,7 @@
 import { TRUST_VERDICTS } from '@crosstrust/core'
 import { customerTrustDetail, requireCustomer } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { idParams, withProblems } from './schemas.ts'
 
 const tags = ['customers']
@@ -47,9 +45,7 @@ const trustDetailSchema = z.object({
 })
 
 /** Effective trust of one customer (docs/effective-trust.md): verdict, reason, fix, requirements, findings. */
-export function trustApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
+export function trustApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
   r.get(
     '/api/v1/customers/:id/trust',
     {

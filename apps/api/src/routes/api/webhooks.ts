@@ -9,11 +9,9 @@ import {
   updateWebhookEndpoint,
   updateWebhookEndpointInput,
 } from '@crosstrust/services'
-import type { FastifyInstance } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { staffActor } from './actor.ts'
-import type { StaffApiDeps } from './deps.ts'
+import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { idParams, withProblems } from './schemas.ts'
 
 const tags = ['webhooks']
@@ -48,10 +46,7 @@ const deliverySchema = z.object({
 const createdEndpointSchema = z.object({ endpoint: endpointSchema, secret: z.string() })
 
 /** Webhook endpoints (Admin only: their URLs and secrets are credentials) and their delivery log. */
-export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ctx } = deps
-
+export function webhookApiRoutes(r: StaffApi, { ctx, webhookTargets }: StaffApiDeps) {
   r.get(
     '/api/v1/webhooks',
     {
@@ -75,7 +70,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request, reply) => {
-      const created = await createWebhookEndpoint(ctx, request.body, staffActor(request), deps.webhookTargets)
+      const created = await createWebhookEndpoint(ctx, request.body, staffActor(request), webhookTargets)
       return reply
         .status(201)
         .header('location', `/api/v1/webhooks/${created.endpoint.id}`)
@@ -109,7 +104,7 @@ export function webhookApiRoutes(app: FastifyInstance, deps: StaffApiDeps) {
       },
     },
     async (request) =>
-      updateWebhookEndpoint(ctx, request.params.id, request.body, staffActor(request), deps.webhookTargets),
+      updateWebhookEndpoint(ctx, request.params.id, request.body, staffActor(request), webhookTargets),
   )
 
   r.delete(
