@@ -4,7 +4,7 @@ import { auditActionLabel, auditSummary } from '../audit/wording.ts'
 import { ActorCell } from '../ui/actor.tsx'
 import { Badge, TimeExact } from '../ui/badges.tsx'
 import type { Tone } from '../format.ts'
-import { diffEntries, type CustomerDetailView } from './presenter.ts'
+import type { CustomerDetailView } from './presenter.ts'
 
 const OUTCOME_TONE: Record<string, Tone> = {
   compliant: 'ok',
@@ -19,7 +19,7 @@ const OUTCOME_TONE: Record<string, Tone> = {
 }
 
 function runDetails(r: RunSummary): string {
-  const n = diffEntries(r.diff).filter((e) => e.drift).length
+  const n = r.diff?.fields.filter((e) => e.drift).length ?? 0
   return r.errorMessage ?? (n > 0 ? `${String(n)} setting${n === 1 ? ' differs' : 's differ'}` : '')
 }
 

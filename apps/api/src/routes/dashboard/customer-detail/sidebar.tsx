@@ -115,16 +115,9 @@ export function ConsentLinks({ view }: { view: CustomerDetailView }) {
   )
 }
 
-interface Contact {
-  name?: string
-  email?: string
-  role?: string
-}
-
 export function Facts({ view }: { view: CustomerDetailView }) {
   const c = view.detail.customer
   const now = view.now
-  const contacts = Array.isArray(c.contacts) ? (c.contacts as Contact[]) : []
   return (
     <section class="panel" aria-labelledby="facts-h">
       <h2 id="facts-h">Details</h2>
@@ -147,17 +140,17 @@ export function Facts({ view }: { view: CustomerDetailView }) {
         </dd>
         <dt>Mode</dt>
         <dd>{view.modeLabel}</dd>
-        {contacts.length > 0 ? (
+        {c.contacts.length > 0 ? (
           <>
             <dt>Contacts</dt>
             <dd>
               <ul class="plain">
-                {contacts.map((p) => (
+                {c.contacts.map((p) => (
                   <li>
-                    {p.name ?? ''}
+                    {p.name}
                     {p.role ? <span class="muted"> ({p.role})</span> : null}
                     <br />
-                    <a href={`mailto:${p.email ?? ''}`}>{p.email ?? ''}</a>
+                    <a href={`mailto:${p.email}`}>{p.email}</a>
                   </li>
                 ))}
               </ul>
