@@ -1,17 +1,10 @@
 // The side column of a customer's page: the onboarding timeline, the consent links, and the facts.
 import type { StepView } from '@crosstrust/services'
+import { STEP_STATUS_ICONS } from '../../../html/step-status.ts'
 import { STEP_LABELS, type Tone } from '../format.ts'
 import { Badge, TimeAgo } from '../ui/badges.tsx'
 import { PostButton } from '../ui/staff-page.tsx'
 import type { CustomerDetailView } from './presenter.ts'
-
-const STATUS_ICON: Record<string, string> = {
-  succeeded: '✓',
-  failed: '!',
-  running: '…',
-  pending: '',
-  skipped: '–',
-}
 
 function StepMeta({ step: s, now }: { step: StepView; now: Date }) {
   if (s.finishedAt)
@@ -39,7 +32,7 @@ export function Timeline({ view }: { view: CustomerDetailView }) {
         {steps.map((s) => (
           <li class={s.status} data-step={s.step} data-status={s.status}>
             <span class="icon" aria-hidden="true">
-              {STATUS_ICON[s.status] ?? ''}
+              {STEP_STATUS_ICONS[s.status] ?? ''}
             </span>
             <div>
               <div class="step-title">
