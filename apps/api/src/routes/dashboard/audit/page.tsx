@@ -4,6 +4,7 @@ import type { AuditEventView } from '@crosstrust/services'
 import { ActorCell } from '../ui/actor.tsx'
 import { TimeExact } from '../ui/badges.tsx'
 import { DataTable, Pager, type Column } from '../ui/data-table.tsx'
+import { FilterActions, PageHead } from '../ui/page-parts.tsx'
 import type { AuditView } from './presenter.ts'
 import { ACTION_FAMILIES, auditActionLabel, auditSummary } from './wording.ts'
 
@@ -56,14 +57,7 @@ function Filters({ view }: { view: AuditView }) {
           <input type="hidden" name="customerId" value={view.customer.id} />
         </div>
       ) : null}
-      <div class="filter-actions">
-        <button type="submit">Apply</button>
-        {view.clearable ? (
-          <a class="button secondary" href="/audit">
-            Clear
-          </a>
-        ) : null}
-      </div>
+      <FilterActions clearHref="/audit" clearable={view.clearable} />
     </form>
   )
 }
@@ -71,9 +65,7 @@ function Filters({ view }: { view: AuditView }) {
 export function AuditPage({ view }: { view: AuditView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Audit log</h1>
-      </div>
+      <PageHead title="Audit log" />
       <Filters view={view} />
       <DataTable
         rows={view.items}

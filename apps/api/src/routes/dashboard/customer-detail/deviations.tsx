@@ -2,6 +2,7 @@
 // that accepts the observed value of one setting until an expiry date.
 import { TimeAgo } from '../ui/badges.tsx'
 import { DataTable, type Column } from '../ui/data-table.tsx'
+import { SubmitRow } from '../ui/page-parts.tsx'
 import { CsrfField, PostButton } from '../ui/staff-page.tsx'
 import type { CustomerDetailView } from './presenter.ts'
 
@@ -90,9 +91,7 @@ export function AcceptDeviationForm({ view }: { view: CustomerDetailView }) {
             max={p.expiry.max}
           />
         </div>
-        <div class="span-2">
-          <button type="submit">Accept deviation</button>
-        </div>
+        <SubmitRow label="Accept deviation" />
       </form>
     </details>
   )

@@ -1,6 +1,7 @@
 // The customer list: filters, free-text search, sort and keyset pagination (next and previous) over the
 // read-side query `listCustomers`. The filter form is a plain GET form: it works without scripts.
 import { DataTable, Pager } from '../ui/data-table.tsx'
+import { FilterActions, PageHead } from '../ui/page-parts.tsx'
 import type { CustomerListView, FilterSelect } from './presenter.ts'
 import { SORT_CHOICES } from './presenter.ts'
 import { CustomerTableHead, customerColumns } from './table.tsx'
@@ -53,14 +54,7 @@ function Filters({ view }: { view: CustomerListView }) {
           ))}
         </select>
       </div>
-      <div class="filter-actions">
-        <button type="submit">Apply</button>
-        {view.clearable ? (
-          <a href="/customers" class="button secondary">
-            Clear
-          </a>
-        ) : null}
-      </div>
+      <FilterActions clearHref="/customers" clearable={view.clearable} />
     </form>
   )
 }
@@ -87,14 +81,7 @@ function Empty({ view }: { view: CustomerListView }) {
 export function CustomerListPage({ view }: { view: CustomerListView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Customers</h1>
-        {view.canCreate ? (
-          <a class="button" href="/customers/new">
-            New customer
-          </a>
-        ) : null}
-      </div>
+      <PageHead title="Customers" newCustomer={view.canCreate} />
       <Filters view={view} />
       {view.badCursor ? (
         <p class="notice info" role="status">

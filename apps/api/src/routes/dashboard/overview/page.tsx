@@ -5,6 +5,7 @@ import type { AttentionItem, AttentionReason } from '@crosstrust/services'
 import { plural } from '../format.ts'
 import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
 import { DataTable, type Column } from '../ui/data-table.tsx'
+import { PageHead } from '../ui/page-parts.tsx'
 import { REASON_FILTERS, type OverviewView, type StatList, type Tile } from './presenter.ts'
 
 const FALLBACKS: Record<AttentionReason, string> = {
@@ -117,14 +118,7 @@ function Attention({ view }: { view: OverviewView }) {
 export function OverviewPage({ view }: { view: OverviewView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Overview</h1>
-        {view.canCreate ? (
-          <a class="button" href="/customers/new">
-            New customer
-          </a>
-        ) : null}
-      </div>
+      <PageHead title="Overview" newCustomer={view.canCreate} />
       <div class="tiles">
         {view.tiles.map((t) => (
           <TileLink tile={t} />

@@ -2,6 +2,7 @@
 // its adoption and rollout, the version history, and for Admins a form to publish a new version (JSON).
 import { Badge, TimeAgo } from '../ui/badges.tsx'
 import { DataTable, RemediationTag, type Column } from '../ui/data-table.tsx'
+import { PageHead } from '../ui/page-parts.tsx'
 import { CsrfField } from '../ui/staff-page.tsx'
 import type { PolicyView } from './presenter.ts'
 
@@ -134,9 +135,7 @@ function PublishForm({ view }: { view: PolicyView }) {
 export function PolicyPage({ view }: { view: PolicyView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Partner policy</h1>
-      </div>
+      <PageHead title="Partner policy" />
       <CurrentVersion view={view} />
       <History view={view} />
       <PublishForm view={view} />

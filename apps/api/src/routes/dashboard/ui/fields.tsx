@@ -2,6 +2,15 @@
 // summary at the top of a form that failed validation.
 import type { FieldErrors } from '../forms.ts'
 
+/** A field's validation message, which its input names in `aria-describedby`. */
+function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p class="error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null
+}
+
 export interface TextFieldProps {
   name: string
   label: string
@@ -54,11 +63,7 @@ export function TextField(o: TextFieldProps) {
           {o.hint}
         </p>
       ) : null}
-      {o.error ? (
-        <p class="error" id={`${id}-error`}>
-          {o.error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={o.error} />
     </div>
   )
 }
@@ -88,11 +93,7 @@ export function SelectField(o: {
         ))}
       </select>
       {o.hint ? <p class="hint">{o.hint}</p> : null}
-      {o.error ? (
-        <p class="error" id={`${id}-error`}>
-          {o.error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={o.error} />
     </div>
   )
 }

@@ -2,6 +2,7 @@
 // the form that adds one (its signing secret is shown once, after the redirect).
 import { Badge, TimeAgo } from '../ui/badges.tsx'
 import { DataTable, type Column } from '../ui/data-table.tsx'
+import { PageHead, SubmitRow } from '../ui/page-parts.tsx'
 import { ErrorSummary, SelectField, TextField } from '../ui/fields.tsx'
 import { CsrfField } from '../ui/staff-page.tsx'
 import type { EndpointRow, WebhooksView } from './presenter.ts'
@@ -90,9 +91,7 @@ function NewEndpointForm({ view }: { view: WebhooksView }) {
             </label>
           ))}
         </fieldset>
-        <div class="span-2">
-          <button type="submit">Add endpoint</button>
-        </div>
+        <SubmitRow label="Add endpoint" />
       </form>
     </section>
   )
@@ -101,9 +100,7 @@ function NewEndpointForm({ view }: { view: WebhooksView }) {
 export function WebhooksPage({ view }: { view: WebhooksView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Webhooks</h1>
-      </div>
+      <PageHead title="Webhooks" />
       <p class="lead">
         Signed notifications when a customer’s state changes (drift, recovery, lost access, onboarding done or
         failed).
