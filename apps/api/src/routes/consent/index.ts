@@ -60,6 +60,11 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     'redirectUrl' in result
       ? toMicrosoft(reply, result)
       : reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+  /** The attempt named in the path and how far its setup got (null for an unknown attempt). */
+  const attemptStatus = async (request: FastifyRequest) => {
+    const { attemptId } = request.params as z.infer<typeof attemptParams>
+    return { attemptId, status: await consentAttemptStatus(ctx, attemptId, partner.name) }
+  }
   const browserSecret =
     (request: FastifyRequest): BrowserSecrets =>
     (attemptId) =>
@@ -152,8 +157,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     '/result/:attemptId',
     { schema: { params: attemptParams }, config: limited(120) },
     async (request, reply) => {
-      const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const status = await consentAttemptStatus(ctx, attemptId, partner.name)
+      const { attemptId, status } = await attemptStatus(request)
       reply.type('text/html; charset=utf-8')
       if (!status) return reply.status(404).send(linkProblemPage('unknown', partner))
       return resultPage(presentResult(attemptId, status, partner))
@@ -180,8 +184,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     '/status/:attemptId',
     { schema: { params: attemptParams }, config: limited(240) },
     async (request, reply) => {
-      const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const status = await consentAttemptStatus(ctx, attemptId, partner.name)
+      const { status } = await attemptStatus(request)
       if (!status)
         return reply
           .status(404)

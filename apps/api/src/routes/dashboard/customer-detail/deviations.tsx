@@ -2,6 +2,7 @@
 // that accepts the observed value of one setting until an expiry date.
 import { TimeAgo } from '../ui/badges.tsx'
 import { DataTable, type Column } from '../ui/data-table.tsx'
+import { TextField } from '../ui/fields.tsx'
 import { SubmitRow } from '../ui/page-parts.tsx'
 import { CsrfField, PostButton } from '../ui/staff-page.tsx'
 import type { CustomerDetailView } from './presenter.ts'
@@ -75,10 +76,7 @@ export function AcceptDeviationForm({ view }: { view: CustomerDetailView }) {
           <label for="dev-reason">Reason</label>
           <textarea id="dev-reason" name="reason" rows={2} required maxlength={2000}></textarea>
         </div>
-        <div class="field">
-          <label for="dev-owner">Owner</label>
-          <input id="dev-owner" name="owner" required maxlength={200} value={view.viewer.name} />
-        </div>
+        <TextField name="owner" label="Owner" value={view.viewer.name} required maxlength={200} />
         <div class="field">
           <label for="dev-expires">Expires on</label>
           <input

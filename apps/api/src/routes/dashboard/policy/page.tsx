@@ -2,6 +2,7 @@
 // its adoption and rollout, the version history, and for Admins a form to publish a new version (JSON).
 import { Badge, TimeAgo } from '../ui/badges.tsx'
 import { DataTable, RemediationTag, type Column } from '../ui/data-table.tsx'
+import { TextField } from '../ui/fields.tsx'
 import { PageHead } from '../ui/page-parts.tsx'
 import { CsrfField } from '../ui/staff-page.tsx'
 import type { PolicyView } from './presenter.ts'
@@ -116,16 +117,13 @@ function PublishForm({ view }: { view: PolicyView }) {
             {p.definition}
           </textarea>
         </div>
-        <div class="field">
-          <label for="f-notes">Release notes</label>
-          <input
-            id="f-notes"
-            name="notes"
-            maxlength={2000}
-            value={p.notes}
-            placeholder="What changes and why"
-          />
-        </div>
+        <TextField
+          name="notes"
+          label="Release notes"
+          value={p.notes}
+          placeholder="What changes and why"
+          maxlength={2000}
+        />
         <button type="submit">Publish version {next}</button>
       </form>
     </section>

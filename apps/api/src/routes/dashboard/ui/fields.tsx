@@ -23,6 +23,7 @@ export interface TextFieldProps {
   autocomplete?: string
   textarea?: boolean
   rows?: number
+  maxlength?: number
   className?: string
 }
 
@@ -34,6 +35,7 @@ export function TextField(o: TextFieldProps) {
     name: o.name,
     required: o.required === true,
     placeholder: o.placeholder,
+    maxlength: o.maxlength,
     'aria-describedby': described || undefined,
     'aria-invalid': o.error ? 'true' : undefined,
     autocomplete: o.autocomplete ?? 'off',
