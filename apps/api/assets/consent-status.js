@@ -4,17 +4,17 @@
   var live = document.getElementById('live')
   if (!live) return
   var url = live.getAttribute('data-status-url')
-  var labels = {
-    link_issued: 'Consent link issued',
-    consent_received: 'Admin consent granted',
-    access_verified: 'Access to your tenant verified',
-    prerequisites_checked: 'Tenant and licences checked',
-    tenant_confirmed: 'Tenant confirmed',
-    policy_applied: 'Cross-tenant access settings applied',
-    verified: 'Settings verified',
+  // The words, icons and badge classes come from the page, which has them from the server.
+  function table(name) {
+    try {
+      return JSON.parse(live.getAttribute(name) || '{}')
+    } catch {
+      return {}
+    }
   }
-  var icons = { succeeded: '✓', failed: '!', running: '…', pending: '', skipped: '–' }
-  var badge = { succeeded: 'ok', failed: 'bad', running: 'info' }
+  var labels = table('data-step-labels')
+  var icons = table('data-step-icons')
+  var badge = table('data-step-tones')
   var outcome = document.getElementById('outcome')
   var shown = outcome ? outcome.getAttribute('data-outcome') : null
 

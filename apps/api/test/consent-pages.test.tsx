@@ -37,7 +37,12 @@ describe('consent pages', () => {
     const page = resultPage(presentResult('a1', status, partner))
     expect(page).toContain('<noscript><meta http-equiv="refresh" content="3"/></noscript>')
     expect(page).toContain('<script src="/assets/consent-status.js" defer=""></script>')
-    expect(page).toContain('<div id="live" data-status-url="/consent/status/a1">')
+    expect(page).toContain(
+      '<div id="live" data-status-url="/consent/status/a1" data-step-labels="{&quot;link_issued&quot;:&quot;Consent link issued&quot;,',
+    )
+    expect(page).toContain(
+      'data-step-tones="{&quot;succeeded&quot;:&quot;ok&quot;,&quot;failed&quot;:&quot;bad&quot;,&quot;running&quot;:&quot;info&quot;}">',
+    )
     expect(page).toContain('<span class="message">&lt;b&gt;reading&lt;/b&gt;</span>')
     const done = resultPage(presentResult('a1', { ...status, partnerConfigured: true }, partner))
     expect(done).not.toContain('<script')

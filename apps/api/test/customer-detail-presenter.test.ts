@@ -1,6 +1,6 @@
 // The customer page's presenter: what the page shows and offers, decided from service data alone (no HTTP).
 import { defaultPolicy } from '@crosstrust/core'
-import type { CustomerDetail } from '@crosstrust/services'
+import type { CustomerDetail, JsonValue } from '@crosstrust/services'
 import { describe, expect, it } from 'vitest'
 import { presentCustomerDetail } from '../src/routes/dashboard/customer-detail/presenter.ts'
 import type { StaffViewer } from '../src/routes/dashboard/ui/staff-page.tsx'
@@ -120,7 +120,7 @@ describe('customer page presenter', () => {
   })
 
   it('words desired and observed values and marks what differs', () => {
-    const observed: Record<string, unknown> = Object.fromEntries(
+    const observed: Record<string, JsonValue> = Object.fromEntries(
       defaultPolicy.fields.map((f) => [f.path, null]),
     )
     observed['inboundTrust.isMfaAccepted'] = false
@@ -129,7 +129,21 @@ describe('customer page presenter', () => {
         { complianceState: 'drifted' },
         {
           observed,
-          currentDiff: { fields: [{ path: 'inboundTrust.isMfaAccepted', drift: true }] },
+          currentDiff: {
+            status: 'drifted',
+            removalKind: null,
+            fields: [
+              {
+                path: 'inboundTrust.isMfaAccepted',
+                label: 'Trust settings → Trust multifactor authentication from Microsoft Entra tenants',
+                desired: true,
+                observed: false,
+                remediation: 'repairable',
+                accepted: null,
+                drift: true,
+              },
+            ],
+          },
         },
       ),
       'Operator',

@@ -160,7 +160,7 @@ describe('policyDefinitionSchema', () => {
   })
 })
 
-describe('verificationView (guide Figure 4)', () => {
+describe('verificationView (the portal columns of the partner entry settings)', () => {
   it('shows Configured / Inherited from default / Inherited from default for the applied policy', () => {
     const expected = {
       inboundAccess: 'Configured',

@@ -5,22 +5,19 @@ import {
   UnprocessableError,
   type TenantDiscoveryFacts,
 } from '@crosstrust/core'
-import { isUniqueViolation, type Customer } from '@crosstrust/db'
+import { isUniqueViolation } from '@crosstrust/db'
 import { UnknownTenantError } from '@crosstrust/microsoft'
 import { z } from 'zod'
 import { recordAudit } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
 import { loadSteps } from './onboarding-steps.ts'
 import { tenantHolder } from './consent/tenant-holder.ts'
+import { contactSchema, customerView, type CustomerView } from './staff/customer-view.ts'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i
 
-export const contactSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(320),
-  role: z.string().trim().max(100).optional(),
-})
+export { contactSchema }
 
 export const createCustomerInput = z
   .object({
@@ -58,7 +55,7 @@ export async function createCustomer(
   resolveTenant: TenantResolver,
   rawInput: CreateCustomerInput,
   actor: Actor,
-): Promise<Customer> {
+): Promise<CustomerView> {
   const input = createCustomerInput.parse(rawInput)
   let expectedTenantId: string | null = null
   let expectedDomain: string | null = null
@@ -115,7 +112,7 @@ export async function createCustomer(
         customerId: customer.id,
         after: { name: customer.name, expectedTenantId, expectedDomain, mode: customer.mode },
       })
-      return customer
+      return customerView(customer)
     })
   } catch (err) {
     if (isUniqueViolation(err))
@@ -124,8 +121,8 @@ export async function createCustomer(
   }
 }
 
-export async function requireCustomer(ctx: Pick<ServiceContext, 'db'>, id: string): Promise<Customer> {
+export async function requireCustomer(ctx: Pick<ServiceContext, 'db'>, id: string): Promise<CustomerView> {
   const customer = z.uuid().safeParse(id).success ? await ctx.db.customer.findUnique({ where: { id } }) : null
   if (!customer) throw new NotFoundError(`No customer ${id}.`, { code: 'customer_not_found' })
-  return customer
+  return customerView(customer)
 }

@@ -5,48 +5,32 @@ import { renderDocument } from '../html/render.ts'
 
 const SIGN_IN = '/auth/sign-in'
 
-export function signInFailedPage(message: string): string {
+/** A page that says one thing and links to where to go next. */
+function messagePage(page: { title: string; heading?: string; text?: string; link: [string, string] }) {
+  const [href, label] = page.link
   return renderDocument(
-    <Layout title="Sign-in failed" audience="staff">
-      <h1>Sign-in failed</h1>
-      <p>{message}</p>
+    <Layout title={page.title} audience="staff">
+      <h1>{page.heading ?? page.title}</h1>
+      {page.text === undefined ? null : <p>{page.text}</p>}
       <p>
-        <a href={SIGN_IN}>Sign in again</a>
+        <a href={href}>{label}</a>
       </p>
     </Layout>,
   )
+}
+
+export function signInFailedPage(message: string): string {
+  return messagePage({ title: 'Sign-in failed', text: message, link: [SIGN_IN, 'Sign in again'] })
 }
 
 export function signedOutPage(): string {
-  return renderDocument(
-    <Layout title="Signed out" audience="staff">
-      <h1>You are signed out</h1>
-      <p>
-        <a href={SIGN_IN}>Sign in again</a>
-      </p>
-    </Layout>,
-  )
+  return messagePage({ title: 'Signed out', heading: 'You are signed out', link: [SIGN_IN, 'Sign in again'] })
 }
 
 export function signInRequiredPage(): string {
-  return renderDocument(
-    <Layout title="Sign in required" audience="staff">
-      <h1>Sign in required</h1>
-      <p>
-        <a href={SIGN_IN}>Sign in</a>
-      </p>
-    </Layout>,
-  )
+  return messagePage({ title: 'Sign in required', link: [SIGN_IN, 'Sign in'] })
 }
 
 export function forbiddenPage(detail: string): string {
-  return renderDocument(
-    <Layout title="Forbidden" audience="staff">
-      <h1>Forbidden</h1>
-      <p>{detail}</p>
-      <p>
-        <a href="/">Back to the overview</a>
-      </p>
-    </Layout>,
-  )
+  return messagePage({ title: 'Forbidden', text: detail, link: ['/', 'Back to the overview'] })
 }

@@ -2,8 +2,8 @@ import type { PolicyDefinition } from './types.ts'
 import { buildCreateBody } from './bodies.ts'
 import { readPath } from './paths.ts'
 
-// The guide's Figure 4: the portal's list of organisations shows, per partner, whether each direction is
-// "Configured" or "Inherited from default". The dashboard shows the same columns so staff can compare
+// The partner entry's B2B collaboration and inbound trust settings as the portal summarises them: its list of
+// organisations shows, per partner, whether each direction is "Configured" or "Inherited from default". The dashboard shows the same columns so staff can compare
 // Crosstrust's view with what a customer admin sees in the portal.
 
 export type ColumnState = 'Configured' | 'Inherited from default' | 'Not added'
@@ -38,7 +38,7 @@ function column(observed: unknown, paths: readonly string[]): ColumnState {
   return configured ? 'Configured' : 'Inherited from default'
 }
 
-/** Figure 4 columns for an observed partner entry; `null` (404) shows the organisation as not added. */
+/** The portal's inbound / outbound / tenant-restrictions columns for an observed partner entry; `null` (404) shows the organisation as not added. */
 export function verificationView(observed: unknown): VerificationView {
   if (observed === null || observed === undefined) {
     return { inboundAccess: 'Not added', outboundAccess: 'Not added', tenantRestrictions: 'Not added' }
@@ -50,7 +50,7 @@ export function verificationView(observed: unknown): VerificationView {
   }
 }
 
-/** What Figure 4 should show once the policy is applied (for version 1: Configured / Inherited / Inherited). */
+/** What those columns should show once the policy is applied (for version 1: Configured / Inherited / Inherited). */
 export function expectedVerificationView(definition: PolicyDefinition): VerificationView {
   return verificationView(buildCreateBody(definition, 'expected'))
 }

@@ -1,7 +1,6 @@
 // Starting a consent attempt: a single-use `state`, an OpenID Connect nonce and PKCE verifier for the admin's
 // sign-in, all bound to the browser that pressed "Continue to Microsoft".
 import { generateConsentToken, hashToken } from '@crosstrust/core'
-import type { ConsentLink, Customer } from '@crosstrust/db'
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
@@ -12,7 +11,7 @@ import {
   sameBrowser,
   type BrowserSecrets,
 } from './browser-binding.ts'
-import { inspectConsentLink, linkUsable } from './links.ts'
+import { inspectConsentLink, linkUsable, type InspectedCustomer, type InspectedLink } from './links.ts'
 import { DEFAULT_STATE_TTL_SECONDS, type ConsentSettings } from './settings.ts'
 
 export interface StartedAttempt {
@@ -29,8 +28,8 @@ export interface StartedAttempt {
 async function startAttempt(
   ctx: ServiceContext,
   settings: ConsentSettings,
-  link: ConsentLink,
-  customer: Customer,
+  link: Pick<InspectedLink, 'id'>,
+  customer: Pick<InspectedCustomer, 'id'>,
   actor: Actor,
 ): Promise<StartedAttempt> {
   const state = generateConsentToken()

@@ -86,9 +86,21 @@ export async function revokeConsentLinks(
   })
 }
 
+/** The link as its landing page needs it: never the token or its hash. */
+export interface InspectedLink {
+  id: string
+  expiresAt: Date
+  usedAt: Date | null
+}
+
+/** The customer a link belongs to, as the administrator may see it (the name on the landing page). */
+export interface InspectedCustomer {
+  id: string
+  name: string
+}
+
 export type LinkInspection =
-  | { status: 'valid'; link: ConsentLink; customer: Customer }
-  | { status: 'completed'; link: ConsentLink; customer: Customer }
+  | { status: 'valid' | 'completed'; link: InspectedLink; customer: InspectedCustomer }
   | { status: 'expired' | 'revoked' | 'unknown' }
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,128}$/
@@ -98,20 +110,30 @@ export async function inspectConsentLink(ctx: ServiceContext, token: string): Pr
   if (!TOKEN_SHAPE.test(token)) return { status: 'unknown' }
   const link = await ctx.db.consentLink.findUnique({
     where: { tokenHash: hashToken(token) },
-    include: { customer: true },
+    select: {
+      id: true,
+      expiresAt: true,
+      usedAt: true,
+      revokedAt: true,
+      customer: { select: { id: true, name: true, onboardingState: true } },
+    },
   })
   if (!link) return { status: 'unknown' }
-  const { customer, ...bare } = link
-  if (bare.usedAt) return { status: 'completed', link: bare, customer }
+  const { customer } = link
+  const found = {
+    link: { id: link.id, expiresAt: link.expiresAt, usedAt: link.usedAt },
+    customer: { id: customer.id, name: customer.name },
+  }
+  if (link.usedAt) return { status: 'completed', ...found }
   if (
-    bare.revokedAt ||
+    link.revokedAt ||
     customer.onboardingState === 'offboarding' ||
     customer.onboardingState === 'offboarded'
   ) {
     return { status: 'revoked' }
   }
-  if (bare.expiresAt.getTime() <= ctx.now().getTime()) return { status: 'expired' }
-  return { status: 'valid', link: bare, customer }
+  if (link.expiresAt.getTime() <= ctx.now().getTime()) return { status: 'expired' }
+  return { status: 'valid', ...found }
 }
 
 /** A link can still start or finish a consent: not used, not revoked, not expired, customer not leaving. */

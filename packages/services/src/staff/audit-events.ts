@@ -1,6 +1,7 @@
 import type { AuditEvent, Db, Prisma } from '@crosstrust/db'
 import { z } from 'zod'
 import { cursorParam, decodeTimeCursor, keysetPage, pageLimit, timeCursor } from './cursor.ts'
+import type { JsonValue } from './policy-diff-view.ts'
 import { parseQuery } from './runs.ts'
 
 // The audit trail, newest first, keyset paginated on (at, id) over `(customer_id, at desc)` / `(at desc)`.
@@ -24,15 +25,16 @@ export interface AuditEventView {
   /** The event's sequence number (a bigint in the database, a string here so JSON keeps it exact). */
   id: string
   at: Date
-  actorType: AuditEvent['actorType']
+  actorType: 'staff' | 'system' | 'customer_admin'
   actorId: string | null
   actorName: string | null
   action: string
   customerId: string | null
   entityType: string | null
   entityId: string | null
-  before: unknown
-  after: unknown
+  /** What the event changed, as recorded (each action records its own shape); null when not recorded. */
+  before: JsonValue | null
+  after: JsonValue | null
   requestId: string | null
 }
 

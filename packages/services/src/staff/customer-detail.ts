@@ -1,8 +1,15 @@
 import { NotFoundError, ONBOARDING_STEPS, type VerificationView } from '@crosstrust/core'
-import type { Customer, Db } from '@crosstrust/db'
+import type { Db } from '@crosstrust/db'
 import { z } from 'zod'
 import { deviationView, type DeviationView } from '../monitoring/deviations.ts'
 import { auditEventView, type AuditEventView } from './audit-events.ts'
+import { customerView, type CustomerView } from './customer-view.ts'
+import {
+  observedFieldsView,
+  policyDiffView,
+  type ObservedFieldsView,
+  type PolicyDiffView,
+} from './policy-diff-view.ts'
 import { runSummary, type RunSummary } from './runs.ts'
 import { verificationFromSnapshot } from './verification.ts'
 
@@ -30,11 +37,12 @@ export interface StepView {
 }
 
 export interface CustomerDetail {
-  customer: Omit<Customer, 'lastObservedSnapshot' | 'lastObservedHash' | 'version'>
+  customer: CustomerView
   verification: VerificationView | null
   /** Owned fields as last observed (flat, by policy path); null before the first observation. */
-  observed: unknown
-  currentDiff: unknown
+  observed: ObservedFieldsView | null
+  /** What differs from the policy at the latest check; null when nothing does or before the first. */
+  currentDiff: PolicyDiffView | null
   steps: StepView[]
   latestRun: RunSummary | null
   activeDeviations: DeviationView[]
@@ -99,10 +107,6 @@ export async function listConsentLinks(
   return links.map((l) => consentLinkView(l, now))
 }
 
-/**
- * Everything the customer page shows, in one round of parallel queries (each indexed by customer):
- * steps in order, latest run, current diff, active deviations, consent links, recent runs and audit trail.
- */
 /** A customer's id and name (for a filter chip); null for an unknown id or one that is not a UUID. */
 export async function customerLabel(
   db: Db,
@@ -112,6 +116,10 @@ export async function customerLabel(
   return db.customer.findUnique({ where: { id: customerId }, select: { id: true, name: true } })
 }
 
+/**
+ * Everything the customer page shows, in one round of parallel queries (each indexed by customer):
+ * steps in order, latest run, current diff, active deviations, consent links, recent runs and audit trail.
+ */
 export async function customerDetail(
   db: Db,
   id: string,
@@ -148,12 +156,11 @@ export async function customerDetail(
     (customer.lastCheckRunId
       ? await db.checkRun.findUnique({ where: { id: customer.lastCheckRunId } })
       : null)
-  const { lastObservedSnapshot, lastObservedHash: _hash, version: _version, ...rest } = customer
   return {
-    customer: rest,
-    verification: verificationFromSnapshot(lastObservedSnapshot, customer.complianceState),
-    observed: lastObservedSnapshot,
-    currentDiff: customer.currentDiff,
+    customer: customerView(customer),
+    verification: verificationFromSnapshot(customer.lastObservedSnapshot, customer.complianceState),
+    observed: observedFieldsView(customer.lastObservedSnapshot),
+    currentDiff: policyDiffView(customer.currentDiff),
     steps: steps
       .sort((a, b) => ONBOARDING_STEPS.indexOf(a.step) - ONBOARDING_STEPS.indexOf(b.step))
       .map((s) => ({

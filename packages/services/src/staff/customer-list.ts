@@ -72,7 +72,10 @@ export interface CustomerListRow {
   nextCheckAt: Date | null
   lastFailureReason: string | null
   createdAt: Date
-  /** The guide's Figure 4 columns as last observed; null before the first observation. */
+  /**
+   * The partner entry's B2B collaboration and inbound trust settings (the portal's columns) as last
+   * observed; null before the first observation.
+   */
   verification: VerificationView | null
   /** The first onboarding step not done yet; null when every step is done. */
   currentStep: CurrentStepView | null

@@ -38,6 +38,15 @@ export {
   type CustomerDetail,
   type StepView,
 } from './customer-detail.ts'
+export { customerView, type ContactView, type CustomerView, type LicenceView } from './customer-view.ts'
+export {
+  observedFieldsView,
+  policyDiffView,
+  type DiffFieldView,
+  type JsonValue,
+  type ObservedFieldsView,
+  type PolicyDiffView,
+} from './policy-diff-view.ts'
 export { deviationView, type DeviationView } from '../monitoring/deviations.ts'
 export {
   RUN_KINDS,
@@ -46,6 +55,7 @@ export {
   listRuns,
   runListQuerySchema,
   runSummary,
+  type RunDetail,
   type RunListQuery,
   type RunSummary,
 } from './runs.ts'

@@ -1,7 +1,15 @@
 import { NotFoundError, ValidationError } from '@crosstrust/core'
 import type { CheckRun, Db, Prisma } from '@crosstrust/db'
 import { z } from 'zod'
+import type { RunKind, RunOutcome, RunTrigger } from '../runs/persist-run.ts'
 import { cursorParam, decodeTimeCursor, keysetPage, pageLimit, timeCursor } from './cursor.ts'
+import {
+  observedFieldsView,
+  policyDiffView,
+  type JsonValue,
+  type ObservedFieldsView,
+  type PolicyDiffView,
+} from './policy-diff-view.ts'
 
 // Check runs (onboard, apply, check, offboard), newest first, keyset paginated on (started_at, id) over the
 // indexes `(customer_id, started_at desc)` and `(started_at desc)`.
@@ -31,11 +39,13 @@ export type RunListQuery = z.input<typeof runListQuerySchema>
 export interface RunSummary {
   id: string
   customerId: string
-  kind: CheckRun['kind']
-  trigger: CheckRun['trigger']
-  outcome: CheckRun['outcome']
+  kind: RunKind
+  trigger: RunTrigger
+  /** null while the run is in progress. */
+  outcome: RunOutcome | null
   policyVersion: number | null
-  diff: unknown
+  /** What differed from the policy after the run; null when nothing did. */
+  diff: PolicyDiffView | null
   errorCode: string | null
   errorMessage: string | null
   graphRequestId: string | null
@@ -45,7 +55,10 @@ export interface RunSummary {
   actor: string | null
 }
 
-export function runSummary(run: CheckRun): RunSummary {
+/** A run's summary columns; the diff as stored (reading an already viewed diff again gives the same view). */
+type RunSummarySource = Omit<RunSummary, 'diff'> & { diff: unknown }
+
+export function runSummary(run: RunSummarySource): RunSummary {
   return {
     id: run.id,
     customerId: run.customerId,
@@ -53,7 +66,7 @@ export function runSummary(run: CheckRun): RunSummary {
     trigger: run.trigger,
     outcome: run.outcome,
     policyVersion: run.policyVersion,
-    diff: run.diff,
+    diff: policyDiffView(run.diff),
     errorCode: run.errorCode,
     errorMessage: run.errorMessage,
     graphRequestId: run.graphRequestId,
@@ -64,11 +77,31 @@ export function runSummary(run: CheckRun): RunSummary {
   }
 }
 
+/** A full run: the summary, the observed snapshot when it changed, and the entry before and after a repair. */
+export interface RunDetail extends RunSummary {
+  /** Stored only when it differs from the previous run's (compact history). */
+  observedSnapshot: ObservedFieldsView | null
+  observedHash: string | null
+  /** The partner entry as Graph returned it before and after a repair; null when nothing was repaired. */
+  before: JsonValue | null
+  after: JsonValue | null
+}
+
+function runDetail(run: CheckRun): RunDetail {
+  return {
+    ...runSummary(run),
+    observedSnapshot: observedFieldsView(run.observedSnapshot),
+    observedHash: run.observedHash,
+    before: run.before,
+    after: run.after,
+  }
+}
+
 /** A full run (with the before/after and the observed snapshot) for the run page. */
-export async function getRun(db: Db, id: string): Promise<CheckRun> {
+export async function getRun(db: Db, id: string): Promise<RunDetail> {
   const run = z.uuid().safeParse(id).success ? await db.checkRun.findUnique({ where: { id } }) : null
   if (!run) throw new NotFoundError(`No run ${id}.`, { code: 'run_not_found' })
-  return run
+  return runDetail(run)
 }
 
 export function parseQuery<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {

@@ -5,8 +5,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The guide's Figure 4 columns from the stored snapshot. The snapshot is flat (keys are the policy's dotted
- * paths, see core `snapshotOwnedFields`), so it is first rebuilt into the nested shape Graph returns.
+ * The partner entry's B2B collaboration and inbound trust settings, summarised as the portal's columns, from
+ * the stored snapshot. The snapshot is flat (keys are the policy's dotted paths, see core
+ * `snapshotOwnedFields`), so it is first rebuilt into the nested shape Graph returns.
  * No snapshot: "Not added" when the customer removed the entry, otherwise unknown (never checked) ⇒ null.
  */
 export function verificationFromSnapshot(

@@ -17,7 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ConsentRouteDeps } from './deps.ts'
 import { landingPage } from './pages/landing.tsx'
-import { presentResult } from './pages/presenter.ts'
+import { presentResult, type LinkProblem } from './pages/presenter.ts'
 import {
   declinedPage,
   invalidStatePage,
@@ -55,6 +55,16 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
         maxAge: started.ttlSeconds,
       })
       .redirect(started.redirectUrl, 303)
+  /** A started attempt goes on to Microsoft; a link that cannot start one gets its problem page. */
+  const toMicrosoftOrProblem = (reply: FastifyReply, result: StartedAttempt | { status: LinkProblem }) =>
+    'redirectUrl' in result
+      ? toMicrosoft(reply, result)
+      : reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+  /** The attempt named in the path and how far its setup got (null for an unknown attempt). */
+  const attemptStatus = async (request: FastifyRequest) => {
+    const { attemptId } = request.params as z.infer<typeof attemptParams>
+    return { attemptId, status: await consentAttemptStatus(ctx, attemptId, partner.name) }
+  }
   const browserSecret =
     (request: FastifyRequest): BrowserSecrets =>
     (attemptId) =>
@@ -89,8 +99,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     async (request, reply) => {
       const { token } = request.params as z.infer<typeof tokenParams>
       const result = await beginConsent(ctx, deps.consent, token, customerAdmin(request))
-      if ('redirectUrl' in result) return toMicrosoft(reply, result)
-      return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+      return toMicrosoftOrProblem(reply, result)
     },
   )
 
@@ -148,8 +157,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     '/result/:attemptId',
     { schema: { params: attemptParams }, config: limited(120) },
     async (request, reply) => {
-      const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const status = await consentAttemptStatus(ctx, attemptId, partner.name)
+      const { attemptId, status } = await attemptStatus(request)
       reply.type('text/html; charset=utf-8')
       if (!status) return reply.status(404).send(linkProblemPage('unknown', partner))
       return resultPage(presentResult(attemptId, status, partner))
@@ -168,8 +176,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
         customerAdmin(request),
         browserSecret(request),
       )
-      if ('redirectUrl' in result) return toMicrosoft(reply, result)
-      return reply.status(404).type('text/html; charset=utf-8').send(linkProblemPage(result.status, partner))
+      return toMicrosoftOrProblem(reply, result)
     },
   )
 
@@ -177,8 +184,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     '/status/:attemptId',
     { schema: { params: attemptParams }, config: limited(240) },
     async (request, reply) => {
-      const { attemptId } = request.params as z.infer<typeof attemptParams>
-      const status = await consentAttemptStatus(ctx, attemptId, partner.name)
+      const { status } = await attemptStatus(request)
       if (!status)
         return reply
           .status(404)

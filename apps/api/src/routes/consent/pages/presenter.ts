@@ -1,6 +1,7 @@
 // What the customer's administrator is told on each consent page, decided from service data alone: the
 // words for a link or sign-in problem, and the outcome and step list of the setup-progress page.
 import type { AttemptStatus } from '@crosstrust/services'
+import { STEP_STATUS_ICONS, STEP_STATUS_TONES } from '../../../html/step-status.ts'
 
 export interface Partner {
   name: string
@@ -73,7 +74,8 @@ export function presentSignInProblem(kind: SignInProblem, partner: Partner): Not
   return { title, text }
 }
 
-const STEP_LABELS: Record<string, string> = {
+/** Each step in the administrator's words (the page hands them to its status script too). */
+export const CONSENT_STEP_LABELS: Readonly<Record<string, string>> = {
   link_issued: 'Consent link issued',
   consent_received: 'Admin consent granted',
   access_verified: 'Access to your tenant verified',
@@ -82,14 +84,6 @@ const STEP_LABELS: Record<string, string> = {
   policy_applied: 'Cross-tenant access settings applied',
   verified: 'Settings verified',
 }
-const STATUS_ICON: Record<string, string> = {
-  succeeded: '✓',
-  failed: '!',
-  running: '…',
-  pending: '',
-  skipped: '–',
-}
-const STATUS_TONE: Record<string, string> = { succeeded: 'ok', failed: 'bad', running: 'info' }
 
 export interface ProgressStep {
   step: string
@@ -127,9 +121,9 @@ export function presentResult(attemptId: string, status: AttemptStatus, partner:
     steps: status.steps.map((s) => ({
       step: s.step,
       status: s.status,
-      label: STEP_LABELS[s.step] ?? s.step,
-      icon: STATUS_ICON[s.status] ?? '',
-      tone: STATUS_TONE[s.status] ?? '',
+      label: CONSENT_STEP_LABELS[s.step] ?? s.step,
+      icon: STEP_STATUS_ICONS[s.status] ?? '',
+      tone: STEP_STATUS_TONES[s.status] ?? '',
       message: s.message,
     })),
   }

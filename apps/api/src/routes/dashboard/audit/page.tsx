@@ -3,39 +3,32 @@
 import type { AuditEventView } from '@crosstrust/services'
 import { ActorCell } from '../ui/actor.tsx'
 import { TimeExact } from '../ui/badges.tsx'
+import { DataTable, Pager, type Column } from '../ui/data-table.tsx'
+import { FilterActions, PageHead } from '../ui/page-parts.tsx'
 import type { AuditView } from './presenter.ts'
 import { ACTION_FAMILIES, auditActionLabel, auditSummary } from './wording.ts'
 
-function EventRow({
-  event: e,
-  now,
-  showCustomer,
-}: {
-  event: AuditEventView
-  now: Date
-  showCustomer: boolean
-}) {
-  return (
-    <tr>
-      <td class="nowrap">
-        <TimeExact at={e.at} now={now} />
-      </td>
-      <td>
-        <ActorCell event={e} />
-      </td>
-      <td>
-        {auditActionLabel(e.action)}
-        <span class="sub mono">{e.action}</span>
-      </td>
-      {showCustomer ? (
-        <td>
-          {e.customerId ? <a href={`/customers/${e.customerId}`}>Open</a> : <span class="muted">—</span>}
-        </td>
-      ) : null}
-      <td class="reason">{auditSummary(e)}</td>
-      <td class="mono small muted">{e.requestId ?? ''}</td>
-    </tr>
-  )
+function eventColumns(view: AuditView): (Column<AuditEventView> | false)[] {
+  return [
+    { label: 'When (UTC)', cellClass: 'nowrap', cell: (e) => <TimeExact at={e.at} now={view.now} /> },
+    { label: 'Who', cell: (e) => <ActorCell event={e} /> },
+    {
+      label: 'Action',
+      cell: (e) => (
+        <>
+          {auditActionLabel(e.action)}
+          <span class="sub mono">{e.action}</span>
+        </>
+      ),
+    },
+    view.showCustomer && {
+      label: 'Customer',
+      cell: (e) =>
+        e.customerId ? <a href={`/customers/${e.customerId}`}>Open</a> : <span class="muted">—</span>,
+    },
+    { label: 'Details', cellClass: 'reason', cell: (e) => auditSummary(e) },
+    { label: 'Request', cellClass: 'mono small muted', cell: (e) => e.requestId ?? '' },
+  ]
 }
 
 function Filters({ view }: { view: AuditView }) {
@@ -64,14 +57,7 @@ function Filters({ view }: { view: AuditView }) {
           <input type="hidden" name="customerId" value={view.customer.id} />
         </div>
       ) : null}
-      <div class="filter-actions">
-        <button type="submit">Apply</button>
-        {view.clearable ? (
-          <a class="button secondary" href="/audit">
-            Clear
-          </a>
-        ) : null}
-      </div>
+      <FilterActions clearHref="/audit" clearable={view.clearable} />
     </form>
   )
 }
@@ -79,52 +65,24 @@ function Filters({ view }: { view: AuditView }) {
 export function AuditPage({ view }: { view: AuditView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Audit log</h1>
-      </div>
+      <PageHead title="Audit log" />
       <Filters view={view} />
-      {view.items.length === 0 ? (
-        <div class="panel empty">
-          <p>No audit events match.</p>
-        </div>
-      ) : (
-        <div class="panel flush table-wrap">
-          <table class="compact audit">
-            <caption class="visually-hidden">Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                {view.showCustomer ? <th scope="col">Customer</th> : null}
-                <th scope="col">Details</th>
-                <th scope="col">Request</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.items.map((e) => (
-                <EventRow event={e} now={view.now} showCustomer={view.showCustomer} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <nav class="pager" aria-label="Pagination">
-        {view.newerHref ? (
-          <a class="button secondary" rel="prev" href={view.newerHref}>
-            ← Newer
-          </a>
-        ) : (
-          <span></span>
-        )}
-        {view.olderHref ? (
-          <a class="button secondary" rel="next" href={view.olderHref}>
-            Older →
-          </a>
-        ) : (
-          <span></span>
-        )}
-      </nav>
+      <DataTable
+        rows={view.items}
+        columns={eventColumns(view)}
+        class="compact audit"
+        label="Audit events, newest first"
+        panel
+        empty={
+          <div class="panel empty">
+            <p>No audit events match.</p>
+          </div>
+        }
+      />
+      <Pager
+        back={{ href: view.newerHref, label: 'Newer' }}
+        forward={{ href: view.olderHref, label: 'Older' }}
+      />
     </>
   )
 }

@@ -56,7 +56,7 @@ export function auditRoutes(app: FastifyInstance, deps: DashboardDeps, flash: Fl
       title: 'Audit log',
       section: 'audit',
       body: <AuditPage view={view} />,
-      flash: await flash.take(request, reply),
+      flash,
     })
   })
 }

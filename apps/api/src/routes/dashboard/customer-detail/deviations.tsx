@@ -1,57 +1,50 @@
 // Accepted deviations on a customer's page: the ones in force (each revocable by an Operator) and the form
 // that accepts the observed value of one setting until an expiry date.
 import { TimeAgo } from '../ui/badges.tsx'
+import { DataTable, type Column } from '../ui/data-table.tsx'
+import { TextField } from '../ui/fields.tsx'
+import { SubmitRow } from '../ui/page-parts.tsx'
 import { CsrfField, PostButton } from '../ui/staff-page.tsx'
 import type { CustomerDetailView } from './presenter.ts'
 
-export function DeviationTable({ view }: { view: CustomerDetailView }) {
-  const p = view.policy
-  if (p.deviations.length === 0) return null
+type DeviationRow = CustomerDetailView['policy']['deviations'][number]
+
+function deviationColumns(view: CustomerDetailView): (Column<DeviationRow> | false)[] {
   const id = view.detail.customer.id
+  return [
+    { label: 'Setting', rowHeader: true, cell: (dv) => dv.label },
+    { label: 'Accepted value', cell: (dv) => dv.acceptedValue },
+    { label: 'Reason', cell: (dv) => dv.reason },
+    { label: 'Owner', cell: (dv) => dv.owner },
+    { label: 'Expires', cell: (dv) => <TimeAgo at={dv.expiresAt} now={view.now} /> },
+    view.policy.manageDeviations && {
+      label: 'Actions',
+      labelHidden: true,
+      cell: (dv) => (
+        <PostButton
+          action={`/customers/${id}/deviations/${dv.id}/revoke`}
+          csrfToken={view.viewer.csrfToken}
+          dataAction="revoke-deviation"
+          buttonClass="link"
+        >
+          Revoke
+        </PostButton>
+      ),
+    },
+  ]
+}
+
+export function DeviationTable({ view }: { view: CustomerDetailView }) {
+  if (view.policy.deviations.length === 0) return null
   return (
     <>
       <h3>Accepted deviations</h3>
-      <table class="compact">
-        <thead>
-          <tr>
-            <th scope="col">Setting</th>
-            <th scope="col">Accepted value</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Expires</th>
-            {p.manageDeviations ? (
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {p.deviations.map((dv) => (
-            <tr data-deviation={dv.id}>
-              <th scope="row">{dv.label}</th>
-              <td>{dv.acceptedValue}</td>
-              <td>{dv.reason}</td>
-              <td>{dv.owner}</td>
-              <td>
-                <TimeAgo at={dv.expiresAt} now={view.now} />
-              </td>
-              {p.manageDeviations ? (
-                <td>
-                  <PostButton
-                    action={`/customers/${id}/deviations/${dv.id}/revoke`}
-                    csrfToken={view.viewer.csrfToken}
-                    dataAction="revoke-deviation"
-                    buttonClass="link"
-                  >
-                    Revoke
-                  </PostButton>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={view.policy.deviations}
+        columns={deviationColumns(view)}
+        class="compact"
+        rowAttributes={(dv) => ({ 'data-deviation': dv.id })}
+      />
     </>
   )
 }
@@ -83,10 +76,7 @@ export function AcceptDeviationForm({ view }: { view: CustomerDetailView }) {
           <label for="dev-reason">Reason</label>
           <textarea id="dev-reason" name="reason" rows={2} required maxlength={2000}></textarea>
         </div>
-        <div class="field">
-          <label for="dev-owner">Owner</label>
-          <input id="dev-owner" name="owner" required maxlength={200} value={view.viewer.name} />
-        </div>
+        <TextField name="owner" label="Owner" value={view.viewer.name} required maxlength={200} />
         <div class="field">
           <label for="dev-expires">Expires on</label>
           <input
@@ -99,9 +89,7 @@ export function AcceptDeviationForm({ view }: { view: CustomerDetailView }) {
             max={p.expiry.max}
           />
         </div>
-        <div class="span-2">
-          <button type="submit">Accept deviation</button>
-        </div>
+        <SubmitRow label="Accept deviation" />
       </form>
     </details>
   )

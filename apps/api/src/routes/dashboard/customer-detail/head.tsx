@@ -1,7 +1,17 @@
 // The top of a customer's page: name, tenant and domains, the state badges, and the notice that explains a
 // failure or a lost access.
+import type { Child } from 'hono/jsx'
 import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
 import type { CustomerDetailView, Problem } from './presenter.ts'
+
+function StateFact({ label, id, children }: { label: string; id?: string; children: Child }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd id={id}>{children}</dd>
+    </div>
+  )
+}
 
 export function CustomerHead({ view }: { view: CustomerDetailView }) {
   const c = view.detail.customer
@@ -26,30 +36,18 @@ export function CustomerHead({ view }: { view: CustomerDetailView }) {
           </p>
         </div>
         <dl class="state-badges">
-          <div>
-            <dt>Onboarding</dt>
-            <dd id="onboarding-state">
-              <OnboardingBadge state={c.onboardingState} />
-            </dd>
-          </div>
-          <div>
-            <dt>Compliance</dt>
-            <dd id="compliance-state">
-              <ComplianceBadge state={c.complianceState} />
-            </dd>
-          </div>
-          <div>
-            <dt>Mode</dt>
-            <dd>
-              <Badge label={view.modeLabel} tone="info" />
-            </dd>
-          </div>
-          <div>
-            <dt>Last check</dt>
-            <dd>
-              <TimeAgo at={c.lastCheckAt} now={view.now} empty="Never" />
-            </dd>
-          </div>
+          <StateFact label="Onboarding" id="onboarding-state">
+            <OnboardingBadge state={c.onboardingState} />
+          </StateFact>
+          <StateFact label="Compliance" id="compliance-state">
+            <ComplianceBadge state={c.complianceState} />
+          </StateFact>
+          <StateFact label="Mode">
+            <Badge label={view.modeLabel} tone="info" />
+          </StateFact>
+          <StateFact label="Last check">
+            <TimeAgo at={c.lastCheckAt} now={view.now} empty="Never" />
+          </StateFact>
         </dl>
       </div>
     </>

@@ -1,10 +1,11 @@
 // What happened to a customer: the last runs (kind, outcome, what differed, how long) and the audit trail.
-import type { RunSummary } from '@crosstrust/services'
+import type { AuditEventView, RunSummary } from '@crosstrust/services'
 import { auditActionLabel, auditSummary } from '../audit/wording.ts'
 import { ActorCell } from '../ui/actor.tsx'
 import { Badge, TimeExact } from '../ui/badges.tsx'
+import { DataTable, type Column } from '../ui/data-table.tsx'
 import type { Tone } from '../format.ts'
-import { diffEntries, type CustomerDetailView } from './presenter.ts'
+import type { CustomerDetailView } from './presenter.ts'
 
 const OUTCOME_TONE: Record<string, Tone> = {
   compliant: 'ok',
@@ -19,7 +20,7 @@ const OUTCOME_TONE: Record<string, Tone> = {
 }
 
 function runDetails(r: RunSummary): string {
-  const n = diffEntries(r.diff).filter((e) => e.drift).length
+  const n = r.diff?.fields.filter((e) => e.drift).length ?? 0
   return r.errorMessage ?? (n > 0 ? `${String(n)} setting${n === 1 ? ' differs' : 's differ'}` : '')
 }
 
@@ -28,92 +29,78 @@ function duration(ms: number | null): string {
   return ms < 1000 ? `${String(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
 }
 
+function runColumns(now: Date): Column<RunSummary>[] {
+  return [
+    { label: 'Started', cellClass: 'nowrap', cell: (r) => <TimeExact at={r.startedAt} now={now} /> },
+    {
+      label: 'Run',
+      cell: (r) => (
+        <>
+          {r.kind} <span class="muted">· {r.trigger}</span>
+        </>
+      ),
+    },
+    {
+      label: 'Outcome',
+      cell: (r) =>
+        r.outcome ? (
+          <Badge label={r.outcome.replace('_', ' ')} tone={OUTCOME_TONE[r.outcome] ?? 'neutral'} />
+        ) : (
+          <Badge label="running" tone="info" />
+        ),
+    },
+    {
+      label: 'Details',
+      cellClass: 'reason',
+      cell: (r) => (
+        <>
+          {runDetails(r)}
+          {r.policyVersion ? <span class="sub">policy v{String(r.policyVersion)}</span> : null}
+        </>
+      ),
+    },
+    { label: 'Duration', headClass: 'num', cellClass: 'num nowrap', cell: (r) => duration(r.durationMs) },
+  ]
+}
+
 export function RunHistory({ view }: { view: CustomerDetailView }) {
-  const runs = view.detail.recentRuns
   return (
     <section class="panel" aria-labelledby="runs-h">
       <h2 id="runs-h">Run history</h2>
-      {runs.length === 0 ? (
-        <p class="muted">No runs yet: the first one starts when the administrator consents.</p>
-      ) : (
-        <table class="compact" id="runs">
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Run</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Details</th>
-              <th scope="col" class="num">
-                Duration
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => (
-              <tr>
-                <td class="nowrap">
-                  <TimeExact at={r.startedAt} now={view.now} />
-                </td>
-                <td>
-                  {r.kind} <span class="muted">· {r.trigger}</span>
-                </td>
-                <td>
-                  {r.outcome ? (
-                    <Badge label={r.outcome.replace('_', ' ')} tone={OUTCOME_TONE[r.outcome] ?? 'neutral'} />
-                  ) : (
-                    <Badge label="running" tone="info" />
-                  )}
-                </td>
-                <td class="reason">
-                  {runDetails(r)}
-                  {r.policyVersion ? <span class="sub">policy v{String(r.policyVersion)}</span> : null}
-                </td>
-                <td class="num nowrap">{duration(r.durationMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={view.detail.recentRuns}
+        columns={runColumns(view.now)}
+        class="compact"
+        id="runs"
+        empty={<p class="muted">No runs yet: the first one starts when the administrator consents.</p>}
+      />
     </section>
   )
 }
 
+function auditColumns(now: Date): Column<AuditEventView>[] {
+  return [
+    { label: 'When', cellClass: 'nowrap', cell: (e) => <TimeExact at={e.at} now={now} /> },
+    { label: 'Who', cell: (e) => <ActorCell event={e} /> },
+    { label: 'What', cell: (e) => auditActionLabel(e.action) },
+    { label: 'Details', cellClass: 'reason', cell: (e) => auditSummary(e) },
+  ]
+}
+
 export function AuditTrail({ view }: { view: CustomerDetailView }) {
-  const events = view.detail.recentAudit
   return (
     <section class="panel" aria-labelledby="audit-h">
       <div class="section-head">
         <h2 id="audit-h">Audit trail</h2>
         <a href={`/audit?customerId=${view.detail.customer.id}`}>Full history</a>
       </div>
-      {events.length === 0 ? (
-        <p class="muted">Nothing recorded yet.</p>
-      ) : (
-        <table class="compact" id="audit">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr>
-                <td class="nowrap">
-                  <TimeExact at={e.at} now={view.now} />
-                </td>
-                <td>
-                  <ActorCell event={e} />
-                </td>
-                <td>{auditActionLabel(e.action)}</td>
-                <td class="reason">{auditSummary(e)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={view.detail.recentAudit}
+        columns={auditColumns(view.now)}
+        class="compact"
+        id="audit"
+        empty={<p class="muted">Nothing recorded yet.</p>}
+      />
     </section>
   )
 }

@@ -1,7 +1,9 @@
 // The policy on a customer's page: the partner entry as the customer's admin center lists it, then every
 // field with the desired value next to the observed one, as the Entra admin center words them.
+import type { VerificationView } from '@crosstrust/core'
 import { Badge, TimeAgo } from '../ui/badges.tsx'
-import { PARTNER_ENTRY_COLUMNS, PartnerEntryCell } from '../ui/partner-entry.tsx'
+import { DataTable, RemediationTag, type Column } from '../ui/data-table.tsx'
+import { partnerEntryColumns } from '../ui/partner-entry.tsx'
 import { AcceptDeviationForm, DeviationTable } from './deviations.tsx'
 import type { CustomerDetailView, FieldRow } from './presenter.ts'
 
@@ -28,23 +30,30 @@ function FieldStatusCell({ row, now }: { row: FieldRow; now: Date }) {
   }
 }
 
-function FieldRowView({ row, now }: { row: FieldRow; now: Date }) {
-  return (
-    <tr class={row.differs ? 'differs' : ''} data-field={row.path}>
-      <th scope="row">
-        {row.label}
-        <span class="sub mono">{row.path}</span>
-      </th>
-      <td class="desired">{row.desired}</td>
-      <td class={`observed ${row.differs ? 'bad' : ''}`}>{row.observed ?? <span class="muted">—</span>}</td>
-      <td>
-        {row.repairable ? <span class="tag">Repairable</span> : <span class="tag report">Report only</span>}
-      </td>
-      <td>
-        <FieldStatusCell row={row} now={now} />
-      </td>
-    </tr>
-  )
+function fieldColumns(now: Date): Column<FieldRow>[] {
+  return [
+    {
+      label: 'Setting',
+      rowHeader: true,
+      cell: (row) => (
+        <>
+          {row.label}
+          <span class="sub mono">{row.path}</span>
+        </>
+      ),
+    },
+    { label: 'Desired', cellClass: 'desired', cell: (row) => row.desired },
+    {
+      label: 'Observed',
+      cellClass: (row) => `observed ${row.differs ? 'bad' : ''}`,
+      cell: (row) => row.observed ?? <span class="muted">—</span>,
+    },
+    {
+      label: 'On difference',
+      cell: (row) => <RemediationTag repairable={row.repairable} repairLabel="Repairable" />,
+    },
+    { label: 'Status', cell: (row) => <FieldStatusCell row={row} now={now} /> },
+  ]
 }
 
 export function PolicySection({ view }: { view: CustomerDetailView }) {
@@ -58,49 +67,31 @@ export function PolicySection({ view }: { view: CustomerDetailView }) {
           {p.compliantWith === null ? null : ` · verified compliant with v${String(p.compliantWith)}`}
         </span>
       </div>
-      <table class="partner-entry compact">
-        <caption>As the customer’s Entra admin center lists it (Organizational settings)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            {PARTNER_ENTRY_COLUMNS.map(([, label]) => (
-              <th scope="col">{label}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">{view.partnerName}</th>
-            {PARTNER_ENTRY_COLUMNS.map(([key]) => (
-              <PartnerEntryCell view={view.detail.verification} expected={p.expected} column={key} />
-            ))}
-          </tr>
-        </tbody>
-      </table>
-      <table class="diff">
-        <caption>Desired and observed, field by field</caption>
-        <colgroup>
-          <col class="c-setting" />
-          <col class="c-value" />
-          <col class="c-value" />
-          <col class="c-kind" />
-          <col class="c-status" />
-        </colgroup>
-        <thead>
-          <tr>
-            <th scope="col">Setting</th>
-            <th scope="col">Desired</th>
-            <th scope="col">Observed</th>
-            <th scope="col">On difference</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.fields.map((row) => (
-            <FieldRowView row={row} now={view.now} />
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={[view.detail.verification]}
+        columns={[
+          { label: 'Name', rowHeader: true, cell: () => view.partnerName },
+          ...partnerEntryColumns((entry: VerificationView | null) => entry, p.expected),
+        ]}
+        class="partner-entry compact"
+        caption="As the customer’s Entra admin center lists it (Organizational settings)"
+      />
+      <DataTable
+        rows={p.fields}
+        columns={fieldColumns(view.now)}
+        class="diff"
+        caption="Desired and observed, field by field"
+        colgroup={
+          <colgroup>
+            <col class="c-setting" />
+            <col class="c-value" />
+            <col class="c-value" />
+            <col class="c-kind" />
+            <col class="c-status" />
+          </colgroup>
+        }
+        rowAttributes={(row) => ({ class: row.differs ? 'differs' : '', 'data-field': row.path })}
+      />
       <DeviationTable view={view} />
       <AcceptDeviationForm view={view} />
     </section>

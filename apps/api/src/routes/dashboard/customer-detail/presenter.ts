@@ -8,7 +8,12 @@ import {
   type PolicyField,
   type VerificationView,
 } from '@crosstrust/core'
-import type { CustomerDetail, PendingTenantConfirmation, TrustDetail } from '@crosstrust/services'
+import type {
+  CustomerDetail,
+  ObservedFieldsView,
+  PendingTenantConfirmation,
+  TrustDetail,
+} from '@crosstrust/services'
 import { describeDesired } from '../../../html/policy-wording.ts'
 import { STEP_LABELS, describeValue, fieldLabel, modeLabel } from '../format.ts'
 import type { StaffViewer } from '../ui/staff-page.tsx'
@@ -24,27 +29,9 @@ const SETTLED_STATES: ReadonlySet<OnboardingState> = new Set([
   'awaiting_confirmation',
 ])
 
-interface DiffEntry {
-  path: string
-  accepted?: boolean
-  drift?: boolean
-}
-
-export function diffEntries(diff: unknown): DiffEntry[] {
-  if (typeof diff !== 'object' || diff === null || !('fields' in diff)) return []
-  const fields = (diff as { fields?: unknown }).fields
-  return Array.isArray(fields)
-    ? fields.filter((f): f is DiffEntry => typeof f === 'object' && f !== null && 'path' in f)
-    : []
-}
-
-function describeObserved(field: PolicyField, observed: unknown): string {
-  const value =
-    typeof observed === 'object' && observed !== null
-      ? ((observed as Record<string, unknown>)[field.path] ?? null)
-      : undefined
-  if ((value === null || value === undefined) && field.comparator === 'false_or_null')
-    return 'Off (inherited)'
+function describeObserved(field: PolicyField, observed: ObservedFieldsView): string {
+  const value = observed[field.path] ?? null
+  if (value === null && field.comparator === 'false_or_null') return 'Off (inherited)'
   return describeValue(value)
 }
 
@@ -162,16 +149,17 @@ export function presentCustomerDetail(input: CustomerDetailInput): CustomerDetai
   const gone = state === 'offboarding' || state === 'offboarded'
   const domains =
     c.verifiedDomains.length > 0 ? c.verifiedDomains : c.expectedDomain ? [c.expectedDomain] : []
-  const diff = new Map(diffEntries(d.currentDiff).map((e) => [e.path, e]))
+  const diff = new Map((d.currentDiff?.fields ?? []).map((e) => [e.path, e]))
   const deviationOf = new Map(d.activeDeviations.map((dv) => [dv.field, dv]))
-  const everObserved = d.observed !== null && d.observed !== undefined
+  const observed = d.observed
+  const everObserved = observed !== null
   const fields = policy.fields.map((f): FieldRow => {
     const entry = diff.get(f.path)
     const deviation = deviationOf.get(f.path)
     const repairable = f.remediation === 'repairable'
     let status: FieldStatus
     if (!everObserved) status = { kind: 'unchecked' }
-    else if (entry?.accepted)
+    else if (entry !== undefined && entry.accepted !== null)
       status = {
         kind: 'accepted',
         expiresAt: deviation?.expiresAt ?? null,
@@ -183,8 +171,8 @@ export function presentCustomerDetail(input: CustomerDetailInput): CustomerDetai
       path: f.path,
       label: fieldLabel(f.label),
       desired: describeDesired(f, input.partnerName),
-      observed: everObserved ? describeObserved(f, d.observed) : null,
-      differs: entry !== undefined && !entry.accepted,
+      observed: observed === null ? null : describeObserved(f, observed),
+      differs: entry !== undefined && entry.accepted === null,
       drifted: entry?.drift === true,
       repairable,
       status,

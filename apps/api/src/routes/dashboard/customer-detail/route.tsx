@@ -38,7 +38,7 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
       title: detail.customer.name,
       section: 'customers',
       body: <CustomerDetailPage view={view} />,
-      flash: await flash.take(request, reply),
+      flash,
       ...(view.waiting ? { refreshSeconds: 5 } : {}),
     })
   })

@@ -1,17 +1,10 @@
 // The side column of a customer's page: the onboarding timeline, the consent links, and the facts.
 import type { StepView } from '@crosstrust/services'
+import { STEP_STATUS_ICONS } from '../../../html/step-status.ts'
 import { STEP_LABELS, type Tone } from '../format.ts'
 import { Badge, TimeAgo } from '../ui/badges.tsx'
 import { PostButton } from '../ui/staff-page.tsx'
 import type { CustomerDetailView } from './presenter.ts'
-
-const STATUS_ICON: Record<string, string> = {
-  succeeded: '✓',
-  failed: '!',
-  running: '…',
-  pending: '',
-  skipped: '–',
-}
 
 function StepMeta({ step: s, now }: { step: StepView; now: Date }) {
   if (s.finishedAt)
@@ -39,7 +32,7 @@ export function Timeline({ view }: { view: CustomerDetailView }) {
         {steps.map((s) => (
           <li class={s.status} data-step={s.step} data-status={s.status}>
             <span class="icon" aria-hidden="true">
-              {STATUS_ICON[s.status] ?? ''}
+              {STEP_STATUS_ICONS[s.status] ?? ''}
             </span>
             <div>
               <div class="step-title">
@@ -115,16 +108,9 @@ export function ConsentLinks({ view }: { view: CustomerDetailView }) {
   )
 }
 
-interface Contact {
-  name?: string
-  email?: string
-  role?: string
-}
-
 export function Facts({ view }: { view: CustomerDetailView }) {
   const c = view.detail.customer
   const now = view.now
-  const contacts = Array.isArray(c.contacts) ? (c.contacts as Contact[]) : []
   return (
     <section class="panel" aria-labelledby="facts-h">
       <h2 id="facts-h">Details</h2>
@@ -147,17 +133,17 @@ export function Facts({ view }: { view: CustomerDetailView }) {
         </dd>
         <dt>Mode</dt>
         <dd>{view.modeLabel}</dd>
-        {contacts.length > 0 ? (
+        {c.contacts.length > 0 ? (
           <>
             <dt>Contacts</dt>
             <dd>
               <ul class="plain">
-                {contacts.map((p) => (
+                {c.contacts.map((p) => (
                   <li>
-                    {p.name ?? ''}
+                    {p.name}
                     {p.role ? <span class="muted"> ({p.role})</span> : null}
                     <br />
-                    <a href={`mailto:${p.email ?? ''}`}>{p.email ?? ''}</a>
+                    <a href={`mailto:${p.email}`}>{p.email}</a>
                   </li>
                 ))}
               </ul>

@@ -1,8 +1,10 @@
 // The customer list: filters, free-text search, sort and keyset pagination (next and previous) over the
 // read-side query `listCustomers`. The filter form is a plain GET form: it works without scripts.
+import { DataTable, Pager } from '../ui/data-table.tsx'
+import { FilterActions, PageHead } from '../ui/page-parts.tsx'
 import type { CustomerListView, FilterSelect } from './presenter.ts'
 import { SORT_CHOICES } from './presenter.ts'
-import { CustomerRow, CustomerTableHead } from './table.tsx'
+import { CustomerTableHead, customerColumns } from './table.tsx'
 
 function Select({ select }: { select: FilterSelect }) {
   return (
@@ -52,14 +54,7 @@ function Filters({ view }: { view: CustomerListView }) {
           ))}
         </select>
       </div>
-      <div class="filter-actions">
-        <button type="submit">Apply</button>
-        {view.clearable ? (
-          <a href="/customers" class="button secondary">
-            Clear
-          </a>
-        ) : null}
-      </div>
+      <FilterActions clearHref="/customers" clearable={view.clearable} />
     </form>
   )
 }
@@ -86,56 +81,27 @@ function Empty({ view }: { view: CustomerListView }) {
 export function CustomerListPage({ view }: { view: CustomerListView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Customers</h1>
-        {view.canCreate ? (
-          <a class="button" href="/customers/new">
-            New customer
-          </a>
-        ) : null}
-      </div>
+      <PageHead title="Customers" newCustomer={view.canCreate} />
       <Filters view={view} />
       {view.badCursor ? (
         <p class="notice info" role="status">
           That page link had expired; showing the first page.
         </p>
       ) : null}
-      {view.rows.length === 0 ? (
-        <Empty view={view} />
-      ) : (
-        <div class="table-wrap panel flush">
-          <table class="customers">
-            <caption class="visually-hidden">Customers{view.filtered ? ' (filtered)' : ''}</caption>
-            <CustomerTableHead sort={view.sort} order={view.order} />
-            <tbody>
-              {view.rows.map((row) => (
-                <CustomerRow
-                  row={row}
-                  expected={view.expected}
-                  now={view.now}
-                  defaultMode={view.defaultMode}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <nav class="pager" aria-label="Pagination">
-        {view.prevHref ? (
-          <a class="button secondary" href={view.prevHref} rel="prev">
-            ← Previous
-          </a>
-        ) : (
-          <span></span>
-        )}
-        {view.nextHref ? (
-          <a class="button secondary" href={view.nextHref} rel="next">
-            Next →
-          </a>
-        ) : (
-          <span></span>
-        )}
-      </nav>
+      <DataTable
+        rows={view.rows}
+        columns={customerColumns(view)}
+        class="customers"
+        label={`Customers${view.filtered ? ' (filtered)' : ''}`}
+        head={<CustomerTableHead sort={view.sort} order={view.order} />}
+        rowAttributes={(row) => ({ 'data-customer-id': row.id })}
+        panel
+        empty={<Empty view={view} />}
+      />
+      <Pager
+        back={{ href: view.prevHref, label: 'Previous' }}
+        forward={{ href: view.nextHref, label: 'Next' }}
+      />
     </>
   )
 }

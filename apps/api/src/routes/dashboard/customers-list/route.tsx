@@ -48,7 +48,7 @@ export function customerListRoutes(app: FastifyInstance, deps: DashboardDeps, fl
       title: 'Customers',
       section: 'customers',
       body: <CustomerListPage view={view} />,
-      flash: await flash.take(request, reply),
+      flash,
     })
   })
 }

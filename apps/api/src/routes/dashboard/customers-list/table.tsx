@@ -4,7 +4,8 @@ import type { VerificationView } from '@crosstrust/core'
 import type { CustomerListRow, CustomerSort } from '@crosstrust/services'
 import { STEP_ACTIONS, modeLabel } from '../format.ts'
 import { ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
-import { PARTNER_ENTRY_COLUMNS, PartnerEntryCell } from '../ui/partner-entry.tsx'
+import type { Column } from '../ui/data-table.tsx'
+import { PARTNER_ENTRY_COLUMNS, partnerEntryColumns } from '../ui/partner-entry.tsx'
 import { TrustBadge } from '../ui/trust.tsx'
 
 function TenantLine({ row }: { row: CustomerListRow }) {
@@ -37,36 +38,35 @@ function StepCell({ row, now }: { row: CustomerListRow; now: Date }) {
   )
 }
 
-export function CustomerRow(props: {
-  row: CustomerListRow
+/** The table's columns; the partner entry's three come from the shared partner-entry cell. */
+export function customerColumns(props: {
   expected: VerificationView
   now: Date
   defaultMode: string
-}) {
-  const { row, expected, now } = props
-  return (
-    <tr data-customer-id={row.id}>
-      <th scope="row" class="name-cell">
-        <a href={`/customers/${row.id}`}>{row.name}</a> <TenantLine row={row} />
-      </th>
-      <td>
-        <StepCell row={row} now={now} />
-      </td>
-      <td>
-        <ComplianceBadge state={row.complianceState} />
-      </td>
-      <td>
-        <TrustBadge trust={row.trust} />
-      </td>
-      {PARTNER_ENTRY_COLUMNS.map(([key]) => (
-        <PartnerEntryCell view={row.verification} expected={expected} column={key} />
-      ))}
-      <td class="nowrap">{modeLabel(row.mode, props.defaultMode)}</td>
-      <td class="nowrap">
-        <TimeAgo at={row.lastCheckAt} now={now} empty="Never" />
-      </td>
-    </tr>
-  )
+}): Column<CustomerListRow>[] {
+  const { expected, now } = props
+  return [
+    {
+      label: 'Customer',
+      rowHeader: true,
+      cellClass: 'name-cell',
+      cell: (row) => (
+        <>
+          <a href={`/customers/${row.id}`}>{row.name}</a> <TenantLine row={row} />
+        </>
+      ),
+    },
+    { label: 'Onboarding', cell: (row) => <StepCell row={row} now={now} /> },
+    { label: 'Compliance', cell: (row) => <ComplianceBadge state={row.complianceState} /> },
+    { label: 'Trust effective', cell: (row) => <TrustBadge trust={row.trust} /> },
+    ...partnerEntryColumns((row: CustomerListRow) => row.verification, expected),
+    { label: 'Mode', cellClass: 'nowrap', cell: (row) => modeLabel(row.mode, props.defaultMode) },
+    {
+      label: 'Last check',
+      cellClass: 'nowrap',
+      cell: (row) => <TimeAgo at={row.lastCheckAt} now={now} empty="Never" />,
+    },
+  ]
 }
 
 export function CustomerTableHead(props: { sort?: CustomerSort; order?: 'asc' | 'desc' }) {

@@ -4,6 +4,8 @@
 import type { AttentionItem, AttentionReason } from '@crosstrust/services'
 import { plural } from '../format.ts'
 import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
+import { DataTable, type Column } from '../ui/data-table.tsx'
+import { PageHead } from '../ui/page-parts.tsx'
 import { REASON_FILTERS, type OverviewView, type StatList, type Tile } from './presenter.ts'
 
 const FALLBACKS: Record<AttentionReason, string> = {
@@ -20,22 +22,30 @@ function ReasonBadge({ reason }: { reason: AttentionReason }) {
   return <ComplianceBadge state={reason} />
 }
 
-function AttentionRow({ item, now }: { item: AttentionItem; now: Date }) {
-  return (
-    <tr data-reason={item.reason}>
-      <th scope="row">
-        <a href={`/customers/${item.customerId}`}>{item.name}</a>
-      </th>
-      <td>
-        <ReasonBadge reason={item.reason} />
-      </td>
-      <td class="reason">{item.detail ?? FALLBACKS[item.reason]}</td>
-      <td class="nowrap">
-        {item.reason === 'link_expiring' ? 'expires ' : 'since '}
-        <TimeAgo at={item.at} now={now} />
-      </td>
-    </tr>
-  )
+const ATTENTION_COLUMNS: Column<AttentionItem>[] = [
+  {
+    label: 'Customer',
+    rowHeader: true,
+    cell: (item) => <a href={`/customers/${item.customerId}`}>{item.name}</a>,
+  },
+  { label: 'Status', cell: (item) => <ReasonBadge reason={item.reason} /> },
+  { label: 'Reason', cellClass: 'reason', cell: (item) => item.detail ?? FALLBACKS[item.reason] },
+]
+
+function attentionColumns(now: Date): Column<AttentionItem>[] {
+  return [
+    ...ATTENTION_COLUMNS,
+    {
+      label: 'When',
+      cellClass: 'nowrap',
+      cell: (item) => (
+        <>
+          {item.reason === 'link_expiring' ? 'expires ' : 'since '}
+          <TimeAgo at={item.at} now={now} />
+        </>
+      ),
+    },
+  ]
 }
 
 function TileLink({ tile }: { tile: Tile }) {
@@ -79,28 +89,17 @@ function Attention({ view }: { view: OverviewView }) {
           {view.attentionTotal === 0 ? 'All clear' : plural(view.attentionTotal, 'item')}
         </span>
       </div>
-      {view.items.length === 0 ? (
-        <p class="all-clear">
-          Nothing needs attention: no failed onboarding, drift, lost access or expiring links.
-        </p>
-      ) : (
-        <table>
-          <caption class="visually-hidden">Customers that need attention</caption>
-          <thead>
-            <tr>
-              <th scope="col">Customer</th>
-              <th scope="col">Status</th>
-              <th scope="col">Reason</th>
-              <th scope="col">When</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.items.map((i) => (
-              <AttentionRow item={i} now={view.now} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={view.items}
+        columns={attentionColumns(view.now)}
+        label="Customers that need attention"
+        rowAttributes={(item) => ({ 'data-reason': item.reason })}
+        empty={
+          <p class="all-clear">
+            Nothing needs attention: no failed onboarding, drift, lost access or expiring links.
+          </p>
+        }
+      />
       {view.hidden > 0 ? (
         <p class="more">
           {plural(view.hidden, 'more item')} not shown. Filter the list:{' '}
@@ -119,14 +118,7 @@ function Attention({ view }: { view: OverviewView }) {
 export function OverviewPage({ view }: { view: OverviewView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Overview</h1>
-        {view.canCreate ? (
-          <a class="button" href="/customers/new">
-            New customer
-          </a>
-        ) : null}
-      </div>
+      <PageHead title="Overview" newCustomer={view.canCreate} />
       <div class="tiles">
         {view.tiles.map((t) => (
           <TileLink tile={t} />

@@ -137,6 +137,24 @@ export function presentOverview(input: {
     tone,
     width: barWidth(n, total),
   })
+  /** One entry per state, each a link to the list filtered on it. */
+  const stateList = <S extends string>(
+    title: string,
+    id: string,
+    by: {
+      states: readonly S[]
+      counts: Record<S, number>
+      labels: Record<string, string>
+      filter: string
+      tone: (state: S) => string
+    },
+  ): StatList => ({
+    title,
+    id,
+    entries: by.states.map((s) =>
+      entry(s, by.labels[s] ?? s, by.counts[s], `/customers?${by.filter}=${s}`, by.tone(s)),
+    ),
+  })
   return {
     now: input.now,
     canCreate: input.canCreate,
@@ -145,32 +163,20 @@ export function presentOverview(input: {
     items: input.items,
     hidden: counts.needsAttention.total - input.items.length,
     lists: [
-      {
-        title: 'Onboarding',
-        id: 'by-onboarding',
-        entries: ONBOARDING_STATE_VALUES.map((s) =>
-          entry(
-            s,
-            ONBOARDING_LABELS[s] ?? s,
-            counts.byOnboardingState[s],
-            `/customers?onboardingState=${s}`,
-            ONBOARDING_TONE[s] ?? 'info',
-          ),
-        ),
-      },
-      {
-        title: 'Compliance',
-        id: 'by-compliance',
-        entries: COMPLIANCE_STATE_VALUES.map((s) =>
-          entry(
-            s,
-            COMPLIANCE_LABELS[s] ?? s,
-            counts.byComplianceState[s],
-            `/customers?complianceState=${s}`,
-            COMPLIANCE_TONE[s] ?? '',
-          ),
-        ),
-      },
+      stateList('Onboarding', 'by-onboarding', {
+        states: ONBOARDING_STATE_VALUES,
+        counts: counts.byOnboardingState,
+        labels: ONBOARDING_LABELS,
+        filter: 'onboardingState',
+        tone: (state) => ONBOARDING_TONE[state] ?? 'info',
+      }),
+      stateList('Compliance', 'by-compliance', {
+        states: COMPLIANCE_STATE_VALUES,
+        counts: counts.byComplianceState,
+        labels: COMPLIANCE_LABELS,
+        filter: 'complianceState',
+        tone: (state) => COMPLIANCE_TONE[state] ?? '',
+      }),
       {
         title: 'Monitoring mode',
         id: 'by-mode',

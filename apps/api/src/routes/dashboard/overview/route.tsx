@@ -27,7 +27,7 @@ export function overviewRoutes(app: FastifyInstance, deps: DashboardDeps, flash:
       title: 'Overview',
       section: 'overview',
       body: <OverviewPage view={view} />,
-      flash: await flash.take(request, reply),
+      flash,
     })
   })
 }

@@ -1,8 +1,35 @@
 // The policy in force, as a readable table (portal wording, Graph property, repairable or report-only),
 // its adoption and rollout, the version history, and for Admins a form to publish a new version (JSON).
 import { Badge, TimeAgo } from '../ui/badges.tsx'
+import { DataTable, RemediationTag, type Column } from '../ui/data-table.tsx'
+import { TextField } from '../ui/fields.tsx'
+import { PageHead } from '../ui/page-parts.tsx'
 import { CsrfField } from '../ui/staff-page.tsx'
 import type { PolicyView } from './presenter.ts'
+
+const FIELD_COLUMNS: Column<PolicyView['fields'][number]>[] = [
+  { label: 'Setting in Entra admin center', rowHeader: true, cell: (f) => f.label },
+  { label: 'Desired value', cell: (f) => f.desired },
+  { label: 'Graph property', cellClass: 'mono small', cell: (f) => f.path },
+  {
+    label: 'On difference',
+    cell: (f) => <RemediationTag repairable={f.repairable} repairLabel="Repair" />,
+  },
+]
+
+function versionColumns(now: Date): Column<PolicyView['versions'][number]>[] {
+  return [
+    { label: 'Version', rowHeader: true, cell: (v) => `v${String(v.version)}` },
+    { label: 'Description', cell: (v) => v.description },
+    {
+      label: 'Published',
+      cellClass: 'nowrap',
+      cell: (v) => <TimeAgo at={v.publishedAt} now={now} empty="Built in" />,
+    },
+    { label: 'By', cell: (v) => v.publishedBy ?? '—' },
+    { label: 'Notes', cell: (v) => v.notes ?? '' },
+  ]
+}
 
 function CurrentVersion({ view }: { view: PolicyView }) {
   return (
@@ -32,29 +59,12 @@ function CurrentVersion({ view }: { view: PolicyView }) {
           </>
         ) : null}
       </p>
-      <table class="compact policy-fields">
-        <caption class="visually-hidden">Fields of policy version {String(view.version)}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Setting in Entra admin center</th>
-            <th scope="col">Desired value</th>
-            <th scope="col">Graph property</th>
-            <th scope="col">On difference</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.fields.map((f) => (
-            <tr>
-              <th scope="row">{f.label}</th>
-              <td>{f.desired}</td>
-              <td class="mono small">{f.path}</td>
-              <td>
-                {f.repairable ? <span class="tag">Repair</span> : <span class="tag report">Report only</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={view.fields}
+        columns={FIELD_COLUMNS}
+        class="compact policy-fields"
+        label={`Fields of policy version ${String(view.version)}`}
+      />
     </section>
   )
 }
@@ -63,30 +73,7 @@ function History({ view }: { view: PolicyView }) {
   return (
     <section class="panel" aria-labelledby="history-h">
       <h2 id="history-h">History</h2>
-      <table class="compact">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Description</th>
-            <th scope="col">Published</th>
-            <th scope="col">By</th>
-            <th scope="col">Notes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.versions.map((v) => (
-            <tr>
-              <th scope="row">v{String(v.version)}</th>
-              <td>{v.description}</td>
-              <td class="nowrap">
-                <TimeAgo at={v.publishedAt} now={view.now} empty="Built in" />
-              </td>
-              <td>{v.publishedBy ?? '—'}</td>
-              <td>{v.notes ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={view.versions} columns={versionColumns(view.now)} class="compact" />
     </section>
   )
 }
@@ -130,16 +117,13 @@ function PublishForm({ view }: { view: PolicyView }) {
             {p.definition}
           </textarea>
         </div>
-        <div class="field">
-          <label for="f-notes">Release notes</label>
-          <input
-            id="f-notes"
-            name="notes"
-            maxlength={2000}
-            value={p.notes}
-            placeholder="What changes and why"
-          />
-        </div>
+        <TextField
+          name="notes"
+          label="Release notes"
+          value={p.notes}
+          placeholder="What changes and why"
+          maxlength={2000}
+        />
         <button type="submit">Publish version {next}</button>
       </form>
     </section>
@@ -149,9 +133,7 @@ function PublishForm({ view }: { view: PolicyView }) {
 export function PolicyPage({ view }: { view: PolicyView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Partner policy</h1>
-      </div>
+      <PageHead title="Partner policy" />
       <CurrentVersion view={view} />
       <History view={view} />
       <PublishForm view={view} />

@@ -38,7 +38,7 @@ async function policyPage(
       title: 'Policy',
       section: 'policy',
       body: <PolicyPage view={view} />,
-      flash: await flash.take(request, reply),
+      flash,
     },
     submitted ? 422 : 200,
   )

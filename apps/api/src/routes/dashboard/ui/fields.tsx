@@ -2,6 +2,15 @@
 // summary at the top of a form that failed validation.
 import type { FieldErrors } from '../forms.ts'
 
+/** A field's validation message, which its input names in `aria-describedby`. */
+function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  return error ? (
+    <p class="error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null
+}
+
 export interface TextFieldProps {
   name: string
   label: string
@@ -14,6 +23,7 @@ export interface TextFieldProps {
   autocomplete?: string
   textarea?: boolean
   rows?: number
+  maxlength?: number
   className?: string
 }
 
@@ -25,6 +35,7 @@ export function TextField(o: TextFieldProps) {
     name: o.name,
     required: o.required === true,
     placeholder: o.placeholder,
+    maxlength: o.maxlength,
     'aria-describedby': described || undefined,
     'aria-invalid': o.error ? 'true' : undefined,
     autocomplete: o.autocomplete ?? 'off',
@@ -54,11 +65,7 @@ export function TextField(o: TextFieldProps) {
           {o.hint}
         </p>
       ) : null}
-      {o.error ? (
-        <p class="error" id={`${id}-error`}>
-          {o.error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={o.error} />
     </div>
   )
 }
@@ -88,11 +95,7 @@ export function SelectField(o: {
         ))}
       </select>
       {o.hint ? <p class="hint">{o.hint}</p> : null}
-      {o.error ? (
-        <p class="error" id={`${id}-error`}>
-          {o.error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={o.error} />
     </div>
   )
 }

@@ -2,6 +2,7 @@
 // settings → Organizational settings): Inbound access, Outbound access and Tenant restrictions. A column
 // that differs from what the policy should produce is marked.
 import type { VerificationView } from '@crosstrust/core'
+import type { Column } from './data-table.tsx'
 
 export const PARTNER_ENTRY_COLUMNS = [
   ['inboundAccess', 'Inbound access'],
@@ -28,4 +29,16 @@ export function PartnerEntryCell(props: {
       {ok ? null : <span class="visually-hidden"> (expected {expected[column]})</span>}
     </td>
   )
+}
+
+/** The three columns for a table whose rows each carry a partner entry as last read (or null). */
+export function partnerEntryColumns<Row>(
+  entryOf: (row: Row) => VerificationView | null,
+  expected: VerificationView,
+): Column<Row>[] {
+  return PARTNER_ENTRY_COLUMNS.map(([key, label]) => ({
+    label,
+    ownCell: true,
+    cell: (row: Row) => <PartnerEntryCell view={entryOf(row)} expected={expected} column={key} />,
+  }))
 }

@@ -5,7 +5,7 @@ import type { Child } from 'hono/jsx'
 import { satisfies } from '../../../auth/index.ts'
 import { Layout } from '../../../html/layout.tsx'
 import { renderDocument } from '../../../html/render.ts'
-import type { Flash } from '../flash.ts'
+import type { Flash, FlashStore } from '../flash.ts'
 
 export type Section = 'overview' | 'customers' | 'audit' | 'policy' | 'webhooks'
 
@@ -121,16 +121,23 @@ export interface StaffPage {
   title: string
   section: Section
   body: Child
-  flash?: Flash | null
+  /** Where this browser's one-time message waits (taken, so it shows once); none on error pages. */
+  flash?: FlashStore
   /** Pages waiting for something (onboarding in progress) refresh themselves. */
   refreshSeconds?: number
 }
 
 /** Sends a dashboard page. Staff pages hold customer data and one-time secrets: never cached. */
-export function sendStaffPage(request: FastifyRequest, reply: FastifyReply, p: StaffPage, status = 200) {
+export async function sendStaffPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  p: StaffPage,
+  status = 200,
+) {
   const viewer = staffViewer(request)
+  const flash = p.flash ? await p.flash.take(request, reply) : null
   // A value shown once must not vanish under a self-refresh (the no-script refresh cannot check).
-  const refreshSeconds = p.flash?.reveal ? undefined : p.refreshSeconds
+  const refreshSeconds = flash?.reveal ? undefined : p.refreshSeconds
   return reply
     .status(status)
     .header('cache-control', 'no-store')
@@ -144,7 +151,7 @@ export function sendStaffPage(request: FastifyRequest, reply: FastifyReply, p: S
           scripts={['/assets/dashboard.js']}
           refreshSeconds={refreshSeconds}
         >
-          <FlashNotice flash={p.flash ?? null} />
+          <FlashNotice flash={flash} />
           {p.body}
         </Layout>,
       ),

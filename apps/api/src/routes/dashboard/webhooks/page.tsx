@@ -1,60 +1,55 @@
 // Webhook endpoints (Admins only: their URLs are credentials): the list, each with a confirmed delete, and
 // the form that adds one (its signing secret is shown once, after the redirect).
 import { Badge, TimeAgo } from '../ui/badges.tsx'
+import { DataTable, type Column } from '../ui/data-table.tsx'
+import { PageHead, SubmitRow } from '../ui/page-parts.tsx'
 import { ErrorSummary, SelectField, TextField } from '../ui/fields.tsx'
 import { CsrfField } from '../ui/staff-page.tsx'
 import type { EndpointRow, WebhooksView } from './presenter.ts'
 
-function EndpointTable({ endpoints, view }: { endpoints: EndpointRow[]; view: WebhooksView }) {
+function DeleteEndpoint({ endpoint: e, csrfToken }: { endpoint: EndpointRow; csrfToken: string | null }) {
   return (
-    <table class="compact">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">URL</th>
-          <th scope="col">Format</th>
-          <th scope="col">Events</th>
-          <th scope="col">Status</th>
-          <th scope="col">Created</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {endpoints.map((e) => (
-          <tr data-webhook={e.id}>
-            <th scope="row">{e.name}</th>
-            <td class="mono small" title="The path is hidden: for Teams and Slack it is a credential">
-              {e.url}
-            </td>
-            <td>{e.format}</td>
-            <td>{e.events}</td>
-            <td>
-              {e.enabled ? <Badge label="Enabled" tone="ok" /> : <Badge label="Disabled" tone="neutral" />}
-            </td>
-            <td class="nowrap">
-              <TimeAgo at={e.createdAt} now={view.now} />
-            </td>
-            <td>
-              <details class="popover right" data-action="delete-webhook">
-                <summary class="button small danger-outline">Delete…</summary>
-                <form method="post" action={`/webhooks/${e.id}/delete`} class="popover-body">
-                  <CsrfField token={view.csrfToken} />
-                  <p>
-                    Delete <strong>{e.name}</strong> and its delivery log? Notifications stop at once.
-                  </p>
-                  <button type="submit" class="danger">
-                    Delete endpoint
-                  </button>
-                </form>
-              </details>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <details class="popover right" data-action="delete-webhook">
+      <summary class="button small danger-outline">Delete…</summary>
+      <form method="post" action={`/webhooks/${e.id}/delete`} class="popover-body">
+        <CsrfField token={csrfToken} />
+        <p>
+          Delete <strong>{e.name}</strong> and its delivery log? Notifications stop at once.
+        </p>
+        <button type="submit" class="danger">
+          Delete endpoint
+        </button>
+      </form>
+    </details>
   )
+}
+
+function endpointColumns(view: WebhooksView): Column<EndpointRow>[] {
+  return [
+    { label: 'Name', rowHeader: true, cell: (e) => e.name },
+    {
+      label: 'URL',
+      ownCell: true,
+      cell: (e) => (
+        <td class="mono small" title="The path is hidden: for Teams and Slack it is a credential">
+          {e.url}
+        </td>
+      ),
+    },
+    { label: 'Format', cell: (e) => e.format },
+    { label: 'Events', cell: (e) => e.events },
+    {
+      label: 'Status',
+      cell: (e) =>
+        e.enabled ? <Badge label="Enabled" tone="ok" /> : <Badge label="Disabled" tone="neutral" />,
+    },
+    { label: 'Created', cellClass: 'nowrap', cell: (e) => <TimeAgo at={e.createdAt} now={view.now} /> },
+    {
+      label: 'Actions',
+      labelHidden: true,
+      cell: (e) => <DeleteEndpoint endpoint={e} csrfToken={view.csrfToken} />,
+    },
+  ]
 }
 
 function NewEndpointForm({ view }: { view: WebhooksView }) {
@@ -96,9 +91,7 @@ function NewEndpointForm({ view }: { view: WebhooksView }) {
             </label>
           ))}
         </fieldset>
-        <div class="span-2">
-          <button type="submit">Add endpoint</button>
-        </div>
+        <SubmitRow label="Add endpoint" />
       </form>
     </section>
   )
@@ -107,9 +100,7 @@ function NewEndpointForm({ view }: { view: WebhooksView }) {
 export function WebhooksPage({ view }: { view: WebhooksView }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Webhooks</h1>
-      </div>
+      <PageHead title="Webhooks" />
       <p class="lead">
         Signed notifications when a customer’s state changes (drift, recovery, lost access, onboarding done or
         failed).
@@ -118,11 +109,13 @@ export function WebhooksPage({ view }: { view: WebhooksView }) {
         <h2 id="list-h" class="pad">
           Endpoints
         </h2>
-        {view.endpoints.length === 0 ? (
-          <p class="pad muted">No endpoints yet.</p>
-        ) : (
-          <EndpointTable endpoints={view.endpoints} view={view} />
-        )}
+        <DataTable
+          rows={view.endpoints}
+          columns={endpointColumns(view)}
+          class="compact"
+          rowAttributes={(e) => ({ 'data-webhook': e.id })}
+          empty={<p class="pad muted">No endpoints yet.</p>}
+        />
       </section>
       <NewEndpointForm view={view} />
     </>

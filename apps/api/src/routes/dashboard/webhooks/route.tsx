@@ -40,7 +40,7 @@ async function webhooksPage(
       title: 'Webhooks',
       section: 'webhooks',
       body: <WebhooksPage view={view} />,
-      flash: await flash.take(request, reply),
+      flash,
     },
     errors === null ? 200 : 422,
   )
