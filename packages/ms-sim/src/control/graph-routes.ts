@@ -93,6 +93,18 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
     }
     return { t, pid }
   }
+  /** The partner and the administrator its identity synchronization edit is attributed to (`?actor=`). */
+  const partnerEditedBy = (
+    req: FastifyRequest<{
+      Params: { tenantId: string; partnerTenantId: string }
+      Querystring: { actor?: string }
+    }>,
+    reply: FastifyReply,
+  ): { t: Tenant; pid: string; who: AuditInitiator } | null => {
+    const found = partnerOf(req, reply)
+    const who = found && actorOr400(found.t, req, reply)
+    return found && who ? { ...found, who } : null
+  }
   const audit = (
     t: Tenant,
     who: AuditInitiator,
@@ -114,10 +126,9 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
   app.put<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
     SYNC,
     async (req, reply) => {
-      const found = partnerOf(req, reply)
+      const found = partnerEditedBy(req, reply)
       if (!found) return reply
-      const who = actorOr400(found.t, req, reply)
-      if (!who) return reply
+      const { who } = found
       const input = parse(identitySyncInputSchema, req.body, reply)
       if (!input) return reply
       const before = found.t.graph.identitySync.get(found.pid) ?? null
@@ -130,10 +141,9 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
   app.delete<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
     SYNC,
     async (req, reply) => {
-      const found = partnerOf(req, reply)
+      const found = partnerEditedBy(req, reply)
       if (!found) return reply
-      const who = actorOr400(found.t, req, reply)
-      if (!who) return reply
+      const { who } = found
       const before = found.t.graph.identitySync.get(found.pid)
       if (!before) return problem(reply, 404, `no identity synchronization for ${found.pid}`)
       found.t.graph.identitySync.delete(found.pid)

@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import type { Json, SimState } from '../state.ts'
 import { POLICY_READ_ROLES, POLICY_WRITE_ROLES } from '../graph-permissions.ts'
 import { authorize } from './auth.ts'
-import { graphError, graphJson, notFound, odataContext, select } from './respond.ts'
+import {
+  badRequest,
+  collectionPage,
+  graphError,
+  graphJson,
+  notFound,
+  odataContext,
+  select,
+} from './respond.ts'
 import { applyPartnerPatch, emptyPartner, UNDOCUMENTED_EXTRAS } from './partner-model.ts'
 import { validatePartnerBody } from './partner-validation.ts'
 import { CROSS_TENANT_CATEGORY, initiatorForCaller, recordAudit } from './audit-recorder.ts'
@@ -12,7 +20,8 @@ import { AUDIT_ACTIVITIES } from './directory-audit.ts'
 import { pagePartners } from './partner-paging.ts'
 import { policyChecks, semanticError } from './write-checks.ts'
 
-export const PARTNERS = '/v1.0/policies/crossTenantAccessPolicy/partners'
+const PARTNERS_PATH = 'policies/crossTenantAccessPolicy/partners'
+export const PARTNERS = `/v1.0/${PARTNERS_PATH}`
 
 function renderPartner(p: Json): Json {
   return { ...p, ...UNDOCUMENTED_EXTRAS }
@@ -27,13 +36,8 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
     const all = state.listPartners(caller.tenant)
     const page = pagePartners(all, req.query, state.settingsFor(caller.tenant).partnersPageSize)
     if (!page.ok) return graphError(req, reply, 400, 'BadRequest', page.message)
-    return graphJson(reply, 200, {
-      '@odata.context': ctx('policies/crossTenantAccessPolicy/partners'),
-      ...(page.nextQuery === null
-        ? {}
-        : { '@odata.nextLink': `${state.graphUrl}${PARTNERS}?${page.nextQuery}` }),
-      value: page.items.map((p) => select(renderPartner(p), req.query)),
-    })
+    const value = page.items.map((p) => select(renderPartner(p), req.query))
+    return graphJson(reply, 200, collectionPage(state, PARTNERS_PATH, page.nextQuery, value))
   })
 
   app.post(PARTNERS, async (req, reply) => {
@@ -43,13 +47,7 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
     if (!v.ok) return graphError(req, reply, v.error.status, v.error.code, v.error.message)
     const tid = String(v.value.tenantId)
     if (tid === caller.tenant.id)
-      return graphError(
-        req,
-        reply,
-        400,
-        'Request_BadRequest',
-        'A partner configuration cannot target the tenant itself.',
-      )
+      return badRequest(req, reply, 'A partner configuration cannot target the tenant itself.')
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
     if (caller.tenant.partners.has(tid)) {
@@ -107,13 +105,7 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
     const v = validatePartnerBody(req.body, 'update')
     if (!v.ok) return graphError(req, reply, v.error.status, v.error.code, v.error.message)
     if (typeof v.value.tenantId === 'string' && v.value.tenantId !== id) {
-      return graphError(
-        req,
-        reply,
-        400,
-        'Request_BadRequest',
-        "Property 'tenantId' is read-only and cannot be changed.",
-      )
+      return badRequest(req, reply, "Property 'tenantId' is read-only and cannot be changed.")
     }
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
