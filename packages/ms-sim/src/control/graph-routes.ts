@@ -21,6 +21,12 @@ import { recordIdentitySyncAudit } from '../graph/audit-recorder.ts'
 import { actorOr400, parse, problem, tenantOf } from './respond.ts'
 import type { AuditInitiator } from '../graph/directory-audit.ts'
 
+/** A partner's identity synchronization, edited by `?actor=`. */
+interface PartnerSyncEdit {
+  Params: { tenantId: string; partnerTenantId: string }
+  Querystring: { actor?: string }
+}
+
 export function registerControlGraphRoutes(app: FastifyInstance, state: SimState): void {
   const CA = '/_sim/tenants/:tenantId/conditional-access/policies'
 
@@ -123,34 +129,26 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
       problem(reply, 404, `no identity synchronization for ${found.pid}`)
     )
   })
-  app.put<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
-    SYNC,
-    async (req, reply) => {
-      const found = partnerEditedBy(req, reply)
-      if (!found) return reply
-      const { who } = found
-      const input = parse(identitySyncInputSchema, req.body, reply)
-      if (!input) return reply
-      const before = found.t.graph.identitySync.get(found.pid) ?? null
-      const next = buildIdentitySync(found.pid, input)
-      found.t.graph.identitySync.set(found.pid, next)
-      audit(found.t, who, found.pid, before, next)
-      return reply.code(before ? 200 : 201).send(next)
-    },
-  )
-  app.delete<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
-    SYNC,
-    async (req, reply) => {
-      const found = partnerEditedBy(req, reply)
-      if (!found) return reply
-      const { who } = found
-      const before = found.t.graph.identitySync.get(found.pid)
-      if (!before) return problem(reply, 404, `no identity synchronization for ${found.pid}`)
-      found.t.graph.identitySync.delete(found.pid)
-      audit(found.t, who, found.pid, before, null)
-      return reply.code(204).send()
-    },
-  )
+  app.put<PartnerSyncEdit>(SYNC, async (req, reply) => {
+    const found = partnerEditedBy(req, reply)
+    if (!found) return reply
+    const input = parse(identitySyncInputSchema, req.body, reply)
+    if (!input) return reply
+    const before = found.t.graph.identitySync.get(found.pid) ?? null
+    const next = buildIdentitySync(found.pid, input)
+    found.t.graph.identitySync.set(found.pid, next)
+    audit(found.t, found.who, found.pid, before, next)
+    return reply.code(before ? 200 : 201).send(next)
+  })
+  app.delete<PartnerSyncEdit>(SYNC, async (req, reply) => {
+    const found = partnerEditedBy(req, reply)
+    if (!found) return reply
+    const before = found.t.graph.identitySync.get(found.pid)
+    if (!before) return problem(reply, 404, `no identity synchronization for ${found.pid}`)
+    found.t.graph.identitySync.delete(found.pid)
+    audit(found.t, found.who, found.pid, before, null)
+    return reply.code(204).send()
+  })
 
   // ---- licence states ----
   app.put<{ Params: { tenantId: string } }>('/_sim/tenants/:tenantId/sku-statuses', async (req, reply) => {

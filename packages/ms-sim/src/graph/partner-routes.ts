@@ -1,9 +1,10 @@
 // Graph v1.0 partner entries: list (paged), create, get, update, delete, with Microsoft's status and error
 // codes, the read-after-write lag and the 404 right after a create (state.ts), and directory audits.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Json, SimState } from '../state.ts'
 import { POLICY_READ_ROLES, POLICY_WRITE_ROLES } from '../graph-permissions.ts'
 import { authorize } from './auth.ts'
+import type { GraphCaller } from './auth.ts'
 import {
   badRequest,
   collectionPage,
@@ -95,13 +96,27 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
     )
   })
 
-  app.patch<{ Params: { id: string } }>(`${PARTNERS}/:id`, async (req, reply) => {
+  /** The caller (with the write role) and the partner entry it writes; null once a 401/403/404 is sent. */
+  const partnerToWrite = (
+    req: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+  ): { caller: GraphCaller; id: string; current: Json } | null => {
     const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
-    if (!caller) return reply
+    if (!caller) return null
     const id = req.params.id.toLowerCase()
     const current = caller.tenant.partners.get(id)
     // Right after a create, the replica serving this write may not have the object yet.
-    if (!current || state.isStillReplicating(caller.tenant, id)) return notFound(req, reply, req.params.id)
+    if (!current || state.isStillReplicating(caller.tenant, id)) {
+      void notFound(req, reply, req.params.id)
+      return null
+    }
+    return { caller, id, current }
+  }
+
+  app.patch<{ Params: { id: string } }>(`${PARTNERS}/:id`, async (req, reply) => {
+    const found = partnerToWrite(req, reply)
+    if (!found) return reply
+    const { caller, id, current } = found
     const v = validatePartnerBody(req.body, 'update')
     if (!v.ok) return graphError(req, reply, v.error.status, v.error.code, v.error.message)
     if (typeof v.value.tenantId === 'string' && v.value.tenantId !== id) {
@@ -126,11 +141,9 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
   })
 
   app.delete<{ Params: { id: string } }>(`${PARTNERS}/:id`, async (req, reply) => {
-    const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
-    if (!caller) return reply
-    const id = req.params.id.toLowerCase()
-    const current = caller.tenant.partners.get(id)
-    if (!current || state.isStillReplicating(caller.tenant, id)) return notFound(req, reply, req.params.id)
+    const found = partnerToWrite(req, reply)
+    if (!found) return reply
+    const { caller, id, current } = found
     if (caller.tenant.graph.identitySync.has(id)) {
       // Documented: the identity synchronization policy must be deleted first. The error code is not
       // documented (switch partnerDeleteWithIdentitySyncErrorCode).
