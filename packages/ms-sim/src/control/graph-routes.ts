@@ -17,7 +17,7 @@ import {
   patchAuthorizationPolicy,
   renderConditionalAccessPolicy,
 } from '../graph/tenant-graph.ts'
-import { recordIdentitySyncAudit } from '../graph/audit-recorder.ts'
+import { recordPartnerChange } from '../graph/audit-recorder.ts'
 import { actorOr400, parse, problem, tenantOf } from './respond.ts'
 import type { AuditInitiator } from '../graph/directory-audit.ts'
 
@@ -118,7 +118,7 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
     before: Json | null,
     after: Json | null,
   ): void => {
-    recordIdentitySyncAudit(state, t, who, pid, before, after)
+    recordPartnerChange(state, t, 'identitySync', who, pid, before, after)
   }
 
   app.get<{ Params: { tenantId: string; partnerTenantId: string } }>(SYNC, async (req, reply) => {

@@ -4,8 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { SimState } from '../state.ts'
 import { applyPartnerPatch, emptyPartner, UNDOCUMENTED_EXTRAS } from '../graph/partner-model.ts'
-import { CROSS_TENANT_CATEGORY, recordAudit } from '../graph/audit-recorder.ts'
-import { AUDIT_ACTIVITIES } from '../graph/directory-audit.ts'
+import { recordPartnerChange } from '../graph/audit-recorder.ts'
 import { actorOr400, parse, problem, tenantOf } from './respond.ts'
 
 const PARTNER = '/_sim/tenants/:tenantId/partners/:partnerTenantId'
@@ -44,15 +43,7 @@ export function registerPortalPartnerRoutes(app: FastifyInstance, state: SimStat
       Object.fromEntries(Object.entries(rest).filter(([k]) => !(k in UNDOCUMENTED_EXTRAS))),
     )
     state.writePartner(t, pid, value, 0)
-    recordAudit(state, t, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: before ? AUDIT_ACTIVITIES.partnerUpdated : AUDIT_ACTIVITIES.partnerAdded,
-      operationType: before ? 'Update' : 'Add',
-      initiatedBy: who,
-      targetId: pid,
-      before,
-      after: value,
-    })
+    recordPartnerChange(state, t, 'partner', who, pid, before, value)
     return reply.code(before ? 200 : 201).send(value)
   })
 
@@ -66,15 +57,7 @@ export function registerPortalPartnerRoutes(app: FastifyInstance, state: SimStat
     // The portal deletes a partner's identity synchronization policy together with the partner entry.
     t.graph.identitySync.delete(pid)
     state.writePartner(t, pid, null, 0)
-    recordAudit(state, t, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: AUDIT_ACTIVITIES.partnerDeleted,
-      operationType: 'Delete',
-      initiatedBy: who,
-      targetId: pid,
-      before,
-      after: null,
-    })
+    recordPartnerChange(state, t, 'partner', who, pid, before, null)
     return reply.code(204).send()
   })
 }

@@ -16,8 +16,7 @@ import {
 } from './respond.ts'
 import { applyPartnerPatch, emptyPartner, UNDOCUMENTED_EXTRAS } from './partner-model.ts'
 import { validatePartnerBody } from './partner-validation.ts'
-import { CROSS_TENANT_CATEGORY, initiatorForCaller, recordAudit } from './audit-recorder.ts'
-import { AUDIT_ACTIVITIES } from './directory-audit.ts'
+import { initiatorForCaller, recordPartnerChange } from './audit-recorder.ts'
 import { pagePartners } from './partner-paging.ts'
 import { policyChecks, semanticError } from './write-checks.ts'
 
@@ -65,15 +64,15 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
     if (semantic) return graphError(req, reply, semantic.status, semantic.code, semantic.message)
     state.writePartner(caller.tenant, tid, created)
     state.markCreated(caller.tenant, tid)
-    recordAudit(state, caller.tenant, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: AUDIT_ACTIVITIES.partnerAdded,
-      operationType: 'Add',
-      initiatedBy: initiatorForCaller(state, caller),
-      targetId: tid,
-      before: null,
-      after: created,
-    })
+    recordPartnerChange(
+      state,
+      caller.tenant,
+      'partner',
+      initiatorForCaller(state, caller),
+      tid,
+      null,
+      created,
+    )
     reply.header('location', `${state.graphUrl}${PARTNERS}/${tid}`)
     return graphJson(reply, 201, {
       '@odata.context': ctx('policies/crossTenantAccessPolicy/partners/$entity'),
@@ -128,15 +127,15 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
     const semantic = semanticError(state, caller.tenant, v.value, updated)
     if (semantic) return graphError(req, reply, semantic.status, semantic.code, semantic.message)
     state.writePartner(caller.tenant, id, updated)
-    recordAudit(state, caller.tenant, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: AUDIT_ACTIVITIES.partnerUpdated,
-      operationType: 'Update',
-      initiatedBy: initiatorForCaller(state, caller),
-      targetId: id,
-      before: current,
-      after: updated,
-    })
+    recordPartnerChange(
+      state,
+      caller.tenant,
+      'partner',
+      initiatorForCaller(state, caller),
+      id,
+      current,
+      updated,
+    )
     return reply.code(204).send()
   })
 
@@ -156,15 +155,7 @@ export function registerPartnerRoutes(app: FastifyInstance, state: SimState): vo
       )
     }
     state.writePartner(caller.tenant, id, null)
-    recordAudit(state, caller.tenant, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: AUDIT_ACTIVITIES.partnerDeleted,
-      operationType: 'Delete',
-      initiatedBy: initiatorForCaller(state, caller),
-      targetId: id,
-      before: current,
-      after: null,
-    })
+    recordPartnerChange(state, caller.tenant, 'partner', initiatorForCaller(state, caller), id, current, null)
     return reply.code(204).send()
   })
 }

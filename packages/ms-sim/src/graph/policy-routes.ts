@@ -15,7 +15,7 @@ import type { GraphCaller } from './auth.ts'
 import { badRequest, collectionPage, graphError, graphJson, notFound, odataContext } from './respond.ts'
 import { renderConditionalAccessPolicy, buildIdentitySync } from './tenant-graph.ts'
 import { decodeSkipToken, encodeSkipToken, parseAuditFilter, queryAudits } from './directory-audit.ts'
-import { initiatorForCaller, recordIdentitySyncAudit } from './audit-recorder.ts'
+import { initiatorForCaller, recordPartnerChange } from './audit-recorder.ts'
 import { pagePartners } from './partner-paging.ts'
 
 export const CONDITIONAL_ACCESS_READ_ROLES = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess']
@@ -194,5 +194,13 @@ function recordSync(
   before: Json | null,
   after: Json | null,
 ): void {
-  recordIdentitySyncAudit(state, caller.tenant, initiatorForCaller(state, caller), id, before, after)
+  recordPartnerChange(
+    state,
+    caller.tenant,
+    'identitySync',
+    initiatorForCaller(state, caller),
+    id,
+    before,
+    after,
+  )
 }
