@@ -3,13 +3,22 @@
 import { randomUUID } from 'node:crypto'
 import { buildCreateBody, defaultPolicy } from '@crosstrust/core'
 import type { CheckRun, Customer } from '@crosstrust/db'
+import {
+  addConsentedTenant,
+  notificationsOf,
+  onboardedCustomerData,
+  partnerEntryHelpers,
+  type PartnerEntry,
+} from '@crosstrust/testkit/fixtures'
 import { DEMO_IDS, waitFor, type System } from './system.ts'
+
+export { notificationsOf }
 
 export const PARTNER = DEMO_IDS.partnerTenantId
 export const APP = DEMO_IDS.appClientId
 export const STAFF = { type: 'staff' as const, id: 'test-operator', name: 'Test Operator' }
 
-export type Partner = Record<string, unknown>
+export type Partner = PartnerEntry
 
 /** The partner entry exactly as onboarding leaves it. */
 export function compliantPartner(): Partner {
@@ -33,46 +42,18 @@ export async function seedOnboardedCustomer(sys: System, options: SeedOptions = 
   const tenantId = randomUUID()
   const label = `mon${String(counter)}${tenantId.slice(0, 8)}`
   const partner = options.partner === undefined ? compliantPartner() : options.partner
-  sys.sim.state.createTenant({
-    id: tenantId,
-    displayName: label,
-    domains: [`${label}.example`],
-    licence: 'P2',
-    consents: [{ clientId: APP }],
-    partners: partner === null ? [] : [partner],
-  })
+  addConsentedTenant(sys, { id: tenantId, label, appClientId: APP, partner })
   return sys.db.prisma.customer.create({
-    data: {
+    data: onboardedCustomerData(tenantId, {
       name: options.name ?? label,
-      tenantId,
-      expectedTenantId: tenantId,
-      onboardingState: 'onboarded',
-      complianceState: 'compliant',
-      complianceChangedAt: new Date(),
-      compliantPolicyVersion: 1,
       mode: options.mode ?? null,
       checkIntervalSeconds: options.checkIntervalSeconds ?? null,
-      nextCheckAt: options.nextCheckAt === undefined ? new Date(Date.now() + 3600_000) : options.nextCheckAt,
-    },
+      ...(options.nextCheckAt === undefined ? {} : { nextCheckAt: options.nextCheckAt }),
+    }),
   })
 }
 
-export function readPartner(sys: System, tenantId: string): Partner | null {
-  const tenant = sys.sim.state.requireTenant(tenantId)
-  return sys.sim.state.readPartner(tenant, PARTNER) ?? null
-}
-
-/** The customer's admin edits (or deletes, with null) our partner entry in their tenant. */
-export function tamper(sys: System, tenantId: string, change: ((p: Partner) => void) | null): void {
-  const tenant = sys.sim.state.requireTenant(tenantId)
-  if (change === null) {
-    sys.sim.state.writePartner(tenant, PARTNER, null, 0)
-    return
-  }
-  const current = structuredClone(readPartner(sys, tenantId) ?? compliantPartner())
-  change(current)
-  sys.sim.state.writePartner(tenant, PARTNER, current, 0)
-}
+export const { readPartner, tamper } = partnerEntryHelpers(compliantPartner, PARTNER)
 
 export async function runsOf(sys: System, customerId: string): Promise<CheckRun[]> {
   return sys.db.prisma.checkRun.findMany({ where: { customerId }, orderBy: { startedAt: 'asc' } })
@@ -108,15 +89,6 @@ export async function checkNow(sys: System, customerId: string): Promise<CheckRu
 
 export async function customer(sys: System, id: string): Promise<Customer> {
   return sys.db.prisma.customer.findUniqueOrThrow({ where: { id } })
-}
-
-/** Notification event types recorded for the customer, oldest first. */
-export async function notificationsOf(sys: System, customerId: string): Promise<string[]> {
-  const events = await sys.db.prisma.notificationEvent.findMany({
-    where: { customerId },
-    orderBy: { createdAt: 'asc' },
-  })
-  return events.map((e) => e.eventType)
 }
 
 export async function auditActions(sys: System, customerId: string): Promise<string[]> {

@@ -2,9 +2,16 @@
 // throttling variants of the fault injector (decimal Retry-After, 429 without Retry-After) as the real
 // Graph client sees them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client'
 import type { RunningSimulator, SimSeed } from '../src/index.ts'
-import { appToken, CONTOSO, graph, startTestSim, testSeedWithContoso } from './helpers.ts'
+import {
+  appToken,
+  CONTOSO,
+  graph,
+  graphError,
+  noRetry,
+  startTestSim,
+  testSeedWithContoso,
+} from './helpers.ts'
 
 const MSA = '9188040d-6c67-4c5b-b112-36a304b66dad'
 const GOV = '6d1e5c3b-2a4f-4e8d-9c7b-1a2b3c4d5e6f'
@@ -126,17 +133,6 @@ describe('OpenID discovery', () => {
 })
 
 describe('throttling variants', () => {
-  const noRetry = [new RetryHandlerOptions(0, 0)]
-  async function graphError(p: Promise<unknown>): Promise<GraphError> {
-    try {
-      await p
-    } catch (e) {
-      if (e instanceof GraphError) return e
-      throw e
-    }
-    throw new Error('expected a GraphError')
-  }
-
   it('sends a decimal Retry-After when the rule asks for it, whole seconds otherwise', async () => {
     const token = await appToken(sim, CONTOSO)
     const g = graph(sim, () => token)

@@ -1,10 +1,9 @@
 // Graph v1.0 conformance for directory audits of cross-tenant access settings (app writes and customer
-// edits, ingestion delay, $filter, $top and @odata.nextLink paging), the paged partner list and a partner's
-// identitySynchronization, driven by the real @microsoft/microsoft-graph-client and MSAL.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { GraphError, PageIterator } from '@microsoft/microsoft-graph-client'
-import type { Client, PageCollection } from '@microsoft/microsoft-graph-client'
-import { INSTANT_CONSISTENCY, type RunningSimulator } from '../src/index.ts'
+// edits, ingestion delay, $filter, $top and @odata.nextLink paging) and the paged partner list, driven by
+// the real @microsoft/microsoft-graph-client and MSAL.
+import { describe, expect, it } from 'vitest'
+import { PageIterator } from '@microsoft/microsoft-graph-client'
+import type { PageCollection } from '@microsoft/microsoft-graph-client'
 import {
   appToken,
   CONTOSO,
@@ -12,78 +11,15 @@ import {
   DEMO_IDS,
   graph,
   PARTNER,
-  startTestSim,
-  testSeedWithContoso,
+  sim,
+  g,
+  graphError,
+  json,
+  PARTNERS,
 } from './helpers.ts'
+import { allPages, type Audit, AUDITS, CATEGORY, noDelay, useAuditGraph } from './graph-audits-support.ts'
 
-const PARTNERS = '/policies/crossTenantAccessPolicy/partners'
-const AUDITS = '/auditLogs/directoryAudits'
-const CATEGORY = "category eq 'CrossTenantAccessSettings'"
-
-let sim: RunningSimulator
-let g: Client
-beforeAll(async () => {
-  sim = await startTestSim()
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(async () => {
-  // What one request records and lists is checked here; read lag and 404 after a create have write-lag.test.ts.
-  sim.state.reset({ ...(await testSeedWithContoso()), settings: { ...INSTANT_CONSISTENCY } })
-  sim.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, {
-    roles: ['Policy.ReadWrite.CrossTenantAccess', 'AuditLog.Read.All'],
-    ageSeconds: 86_400,
-  })
-  const token = await appToken(sim, CONTOSO)
-  g = graph(sim, () => token)
-})
-
-async function graphError(p: Promise<unknown>): Promise<GraphError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof GraphError) return e
-    throw e
-  }
-  throw new Error('expected a GraphError')
-}
-
-const json = (method: string, body?: unknown): RequestInit => ({
-  method,
-  headers: body === undefined ? {} : { 'content-type': 'application/json' },
-  body: body === undefined ? undefined : JSON.stringify(body),
-})
-
-type Audit = {
-  id: string
-  category: string
-  activityDisplayName: string
-  activityDateTime: string
-  loggedByService: string
-  result: string
-  operationType: string
-  initiatedBy: { app: Record<string, unknown> | null; user: Record<string, unknown> | null }
-  targetResources: {
-    id: string
-    type: string
-    modifiedProperties: { displayName: string; oldValue: string | null; newValue: string | null }[]
-  }[]
-}
-
-async function allPages(client: Client, first: PageCollection): Promise<Audit[]> {
-  const out: Audit[] = []
-  const it = new PageIterator(client, first, (item) => {
-    out.push(item as Audit)
-    return true
-  })
-  await it.iterate()
-  return out
-}
-
-const noDelay = (): void => {
-  sim.state.settings = { ...sim.state.settings, auditIngestionDelaySeconds: 0 }
-}
+useAuditGraph()
 
 describe('directory audits of cross-tenant access settings', () => {
   it('records the app POST, PATCH, DELETE and default PATCH with Microsoft activity names, newest first', async () => {
@@ -257,62 +193,5 @@ describe('partner list paging', () => {
       return true
     }).iterate()
     expect(seen).toEqual([PARTNER, ...ids])
-  })
-})
-
-describe('identitySynchronization of a partner', () => {
-  const sync = `${PARTNERS}/${PARTNER}/identitySynchronization`
-
-  it('creates (PUT 204), reads, updates (PATCH 204) and deletes it, and blocks deleting the partner meanwhile', async () => {
-    noDelay()
-    await g.api(PARTNERS).post({ tenantId: PARTNER })
-    expect((await graphError(g.api(sync).get())).code).toBe('Request_ResourceNotFound')
-    await g.api(sync).put({ displayName: 'Truesec Detect', userSyncInbound: { isSyncAllowed: true } })
-    expect(sim.state.requests.list({ origin: 'graph' }).at(-1)?.status).toBe(204)
-    expect(await g.api(sync).get()).toEqual({
-      '@odata.context': `${sim.graphUrl}/v1.0/$metadata#policies/crossTenantAccessPolicy/partners('${PARTNER}')/identitySynchronization/$entity`,
-      tenantId: PARTNER,
-      displayName: 'Truesec Detect',
-      userSyncInbound: { isSyncAllowed: true },
-    })
-    await g.api(sync).patch({ userSyncInbound: { isSyncAllowed: false } })
-    expect(((await g.api(sync).get()) as Record<string, unknown>).displayName).toBe('Truesec Detect')
-
-    const blocked = await graphError(g.api(`${PARTNERS}/${PARTNER}`).delete())
-    expect([blocked.statusCode, blocked.code]).toEqual([400, 'Request_BadRequest'])
-    sim.state.settings = {
-      ...sim.state.settings,
-      partnerDeleteWithIdentitySyncErrorCode: 'Request_UnsupportedQuery',
-    }
-    expect((await graphError(g.api(`${PARTNERS}/${PARTNER}`).delete())).code).toBe('Request_UnsupportedQuery')
-
-    await g.api(sync).delete()
-    await g.api(`${PARTNERS}/${PARTNER}`).delete()
-    const r = (await g.api(AUDITS).get()) as { value: Audit[] }
-    expect(r.value.map((a) => [a.category, a.activityDisplayName])).toEqual([
-      ['CrossTenantAccessSettings', 'Delete partner specific cross-tenant access setting'],
-      ['CrossTenantIdentitySyncSettings', 'Delete a partner cross-tenant identity sync setting'],
-      ['CrossTenantIdentitySyncSettings', 'Update a partner cross-tenant identity sync setting'],
-      ['CrossTenantIdentitySyncSettings', 'Create a partner cross-tenant identity sync setting'],
-      ['CrossTenantAccessSettings', 'Add a partner to cross-tenant access setting'],
-    ])
-  })
-
-  it('answers 404 for a missing partner and 400 for unknown properties; the control API edits it as the customer', async () => {
-    expect((await graphError(g.api(sync).put({ displayName: 'x' }))).statusCode).toBe(404)
-    await g.api(PARTNERS).post({ tenantId: PARTNER })
-    const bad = await graphError(g.api(sync).put({ displayname: 'x' }))
-    expect([bad.statusCode, bad.code, bad.message]).toEqual([
-      400,
-      'Request_BadRequest',
-      "Invalid property 'displayname'.",
-    ])
-    const url = `${sim.graphUrl}/_sim/tenants/${CONTOSO}/partners/${PARTNER}/identity-synchronization`
-    expect((await fetch(url, json('PUT', { userSyncInbound: { isSyncAllowed: true } }))).status).toBe(201)
-    expect(((await g.api(sync).get()) as { userSyncInbound: unknown }).userSyncInbound).toEqual({
-      isSyncAllowed: true,
-    })
-    expect((await fetch(url, json('DELETE'))).status).toBe(204)
-    expect((await graphError(g.api(sync).get())).statusCode).toBe(404)
   })
 })

@@ -1,10 +1,17 @@
 // Shared setup for the conformance tests: a simulator with the demo seed, and the REAL MSAL and Graph
 // clients configured exactly as the product configures them (authority on MS_LOGIN_URL, knownAuthorities,
 // authorityMetadata with {tenant} placeholders; Graph baseUrl + customHosts).
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { ConfidentialClientApplication } from '@azure/msal-node'
-import { Client } from '@microsoft/microsoft-graph-client'
+import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client'
 import type { Middleware } from '@microsoft/microsoft-graph-client'
-import { buildDemoSeed, createClientCertificate, DEMO_IDS, startSimulator } from '../src/index.ts'
+import {
+  buildDemoSeed,
+  createClientCertificate,
+  DEMO_IDS,
+  INSTANT_CONSISTENCY,
+  startSimulator,
+} from '../src/index.ts'
 import type { ClientCertificate, RunningSimulator, SimSeed } from '../src/index.ts'
 
 export { DEMO_IDS }
@@ -41,9 +48,73 @@ export async function testSeedWithContoso(): Promise<SimSeed> {
   return seed
 }
 
+/** testSeedWithContoso with instant consistency: single-request semantics, without read lag or 404 after a create. */
+export async function instantSeedWithContoso(): Promise<SimSeed> {
+  return { ...(await testSeedWithContoso()), settings: { ...INSTANT_CONSISTENCY } }
+}
+
 export async function startTestSim(): Promise<RunningSimulator> {
   return startSimulator({ seed: await testSeedWithContoso() })
 }
+
+// The simulator, token and Graph client of the running test file. ES modules export live bindings: the
+// hooks of useTestSim / useContosoGraph assign them, and tests read the current value.
+export let sim: RunningSimulator
+export let token: string
+export let g: Client
+
+/** One simulator per test file: started before its tests, closed after them, reset before each test. */
+export function useTestSim(
+  reset: (s: RunningSimulator) => Promise<void> | void = (s) => {
+    s.state.reset()
+  },
+): void {
+  beforeAll(async () => {
+    sim = await startTestSim()
+  })
+  afterAll(async () => {
+    await sim.close()
+  })
+  beforeEach(async () => {
+    await reset(sim)
+  })
+}
+
+/**
+ * useTestSim, reset to `seed()` before each test, with `g` a Graph client holding a fresh app token for
+ * Contoso (granted `roles` a day ago when given).
+ */
+export function useContosoGraph(seed: () => Promise<SimSeed>, roles?: string[]): void {
+  useTestSim(async (s) => {
+    s.state.reset(await seed())
+    if (roles) s.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, { roles, ageSeconds: 86_400 })
+    token = await appToken(s, CONTOSO)
+    g = graph(s, () => token)
+  })
+}
+
+export const PARTNERS = '/policies/crossTenantAccessPolicy/partners'
+
+/** Graph client middleware options that turn its retries off for one request. */
+export const noRetry = [new RetryHandlerOptions(0, 0)]
+
+/** The GraphError a request fails with (anything else, or success, fails the test). */
+export async function graphError(p: Promise<unknown>): Promise<GraphError> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof GraphError) return e
+    throw e
+  }
+  throw new Error('expected a GraphError')
+}
+
+/** fetch options for a JSON request to the control API. */
+export const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  headers: body === undefined ? {} : { 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+})
 
 export function authorityMetadata(loginUrl: string): string {
   return JSON.stringify({

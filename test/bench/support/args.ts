@@ -20,6 +20,29 @@ export interface Args {
   redisUrl: string | undefined
 }
 
+/** The flags that take one number, and the field each sets. */
+const NUMBER_FLAGS = {
+  '--latency': 'latencyMs',
+  '--token-latency': 'tokenLatencyMs',
+  '--onboard': 'onboard',
+  '--api-customers': 'apiCustomers',
+  '--api-seconds': 'apiSeconds',
+} as const satisfies Record<string, keyof Args>
+type NumberFlag = keyof typeof NUMBER_FLAGS
+
+/** A flag's numeric value; anything that is not a finite number is refused rather than run as NaN. */
+function numberFlag(flag: string, raw: string): number {
+  const n = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new Error(`${flag}: a number, not ${JSON.stringify(raw)}`)
+  return n
+}
+
+/** A comma-separated list of numbers (`--tenants 1000,10000`). */
+function numberList(flag: string, raw: string): number[] {
+  return raw.split(',').map((part) => numberFlag(flag, part))
+}
+
 export function parseArgs(argv: string[]): Args {
   const args: Args = {
     tenants: [10_000, 100_000],
@@ -43,35 +66,22 @@ export function parseArgs(argv: string[]): Args {
   }
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i]
+    const numberField =
+      a !== undefined && Object.hasOwn(NUMBER_FLAGS, a) ? NUMBER_FLAGS[a as NumberFlag] : null
+    if (a !== undefined && numberField !== null) {
+      args[numberField] = numberFlag(a, value(i))
+      i += 1
+      continue
+    }
     switch (a) {
       case '--':
         break
       case '--tenants':
-        args.tenants = value(i).split(',').map(Number)
+        args.tenants = numberList(a, value(i))
         i += 1
         break
       case '--concurrency':
-        args.concurrency = value(i).split(',').map(Number)
-        i += 1
-        break
-      case '--latency':
-        args.latencyMs = Number(value(i))
-        i += 1
-        break
-      case '--token-latency':
-        args.tokenLatencyMs = Number(value(i))
-        i += 1
-        break
-      case '--onboard':
-        args.onboard = Number(value(i))
-        i += 1
-        break
-      case '--api-customers':
-        args.apiCustomers = Number(value(i))
-        i += 1
-        break
-      case '--api-seconds':
-        args.apiSeconds = Number(value(i))
+        args.concurrency = numberList(a, value(i))
         i += 1
         break
       case '--no-sim-bench':

@@ -1,19 +1,15 @@
 // Licence states from /subscribedSkus (capabilityStatus) and the cloud of a tenant from OpenID discovery,
 // read by the product's gateway and resolver from the simulator (real Graph client, real HTTPS).
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createGraphGateway, resolveTenant } from '../../src/index.ts'
-import { addCustomer, startFixture, tokenProvider, type Fixture } from '../support/sim-fixture.ts'
+import { addCustomer, fx, tokenProvider, useFixture } from '../support/sim-fixture.ts'
 
 const MSA = '9188040d-6c67-4c5b-b112-36a304b66dad'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
+useFixture()
+beforeAll(() => {
   fx.sim.state.createTenant({ id: MSA, displayName: 'Microsoft Accounts', domains: [] })
-})
-afterAll(async () => {
-  await fx.close()
 })
 
 describe('licence states', () => {

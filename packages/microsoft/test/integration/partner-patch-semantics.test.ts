@@ -2,7 +2,7 @@
 // real Graph client (our gateway), and proof that upsertPartnerPolicy reaches the exact policy under every
 // setting: it sends complete owned objects, and when Graph refuses a top-level null (a setting the policy
 // leaves inherited) it recreates the entry without that setting.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_SETTINGS } from '@crosstrust/ms-sim'
 import {
@@ -13,21 +13,15 @@ import {
   type GraphPartnerBody,
 } from '../../src/index.ts'
 import {
+  fx,
+  useFixture,
   addCustomer,
   graphRequests,
   PARTNER_TENANT_ID,
-  startFixture,
   tokenProvider,
-  type Fixture,
 } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 const gateway = () => createGraphGateway({ graphUrl: fx.sim.graphUrl, tokens: tokenProvider(fx) })
 

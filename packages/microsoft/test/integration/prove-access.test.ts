@@ -1,24 +1,18 @@
 // Proving access to a customer tenant under both Graph token formats the simulator can issue: readable v1.0
 // JWTs (tid and roles from the token) and opaque tokens (a Graph call proves the permission). Real MSAL and
 // the real Graph client against the simulator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AccessLostError, createGraphGateway, proveAccess } from '../../src/index.ts'
 import {
+  fx,
+  useFixture,
   addCustomer,
   APP_ROLES,
   graphRequests,
-  startFixture,
   tokenProvider,
-  type Fixture,
 } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 function setup(format: 'jwt' | 'opaque', consent: { roles?: string[] } = {}) {
   const { tenantId } = addCustomer(fx, { settings: { graphTokenFormat: format }, consent })

@@ -2,19 +2,13 @@
 // behaviours of the simulator: with `token-expiry` (Microsoft's behaviour, the default) reads keep working
 // until the cached token expires, then the token request fails and the error is "access lost"; with
 // `immediate` the very next Graph call is refused. Real MSAL and Graph client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AccessLostError, createGraphGateway, type MicrosoftError } from '../../src/index.ts'
-import { addCustomer, CLIENT_ID, startFixture, tokenProvider, type Fixture } from '../support/sim-fixture.ts'
+import { fx, useFixture, addCustomer, CLIENT_ID, tokenProvider } from '../support/sim-fixture.ts'
 
 const PARTNER = '07d2f395-f69c-43ab-88a2-b82f1151042d'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 function setup(revocationEffect: 'token-expiry' | 'immediate') {
   const { tenantId } = addCustomer(fx, { settings: { revocationEffect, appTokenLifetimeSeconds: 4 } })

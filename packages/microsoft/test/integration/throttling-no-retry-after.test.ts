@@ -1,24 +1,18 @@
 // 429 without Retry-After (Microsoft documents that the header may be missing): the gateway falls back to
 // its own exponential backoff with jitter, never retries at once, and hands a ThrottledError without a
 // wait to the caller when the budget runs out. Real Graph client against the simulator's throttle fault.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createGraphGateway, ThrottledError } from '../../src/index.ts'
 import {
+  fx,
+  useFixture,
   addCustomer,
   graphRequests,
   PARTNER_TENANT_ID,
-  startFixture,
   tokenProvider,
-  type Fixture,
 } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 const retry = { maxAttempts: 4, budgetMs: 10_000, baseDelayMs: 200, maxDelayMs: 1_000 }
 

@@ -1,15 +1,9 @@
 // The provider's token cache is bounded and evicts at expiry; MSAL is one shared client whose own cache is
 // emptied after each request. Real MSAL against the simulator; the clock is the provider's `now` option.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addCustomer, startFixture, tokenPosts, tokenProvider, type Fixture } from '../support/sim-fixture.ts'
+import { describe, expect, it } from 'vitest'
+import { fx, useFixture, addCustomer, tokenPosts, tokenProvider } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 describe('token cache bounds and expiry', () => {
   it('keeps at most maxCachedTokens: the least recently used tenant is evicted and asked for again', async () => {

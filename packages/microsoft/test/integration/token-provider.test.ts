@@ -1,24 +1,11 @@
 // Real MSAL against the simulator's token endpoint over HTTPS.
 import { decodeJwt } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AccessLostError, ConfigurationError, ThrottledError, TransientError } from '../../src/index.ts'
 import { accessLost } from '../support/narrow.ts'
-import {
-  addCustomer,
-  APP_ROLES,
-  startFixture,
-  tokenPosts,
-  tokenProvider,
-  type Fixture,
-} from '../support/sim-fixture.ts'
+import { fx, useFixture, addCustomer, APP_ROLES, tokenPosts, tokenProvider } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 describe('token provider', () => {
   it('gets a token by client secret whose tid and roles are checked', async () => {

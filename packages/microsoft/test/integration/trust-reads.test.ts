@@ -1,17 +1,11 @@
 // The effective-trust reads through the Graph gateway against the simulator: Conditional Access policies
 // across @odata.nextLink pages, the authorization policy, and the roles the tenant's token carries.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AccessLostError, createGraphGateway } from '../../src/index.ts'
-import { APP_ROLES, CLIENT_ID, startFixture, tokenProvider, type Fixture } from '../support/sim-fixture.ts'
+import { fx, useFixture, APP_ROLES, CLIENT_ID, tokenProvider } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 const fastRetry = { maxAttempts: 2, budgetMs: 5_000, baseDelayMs: 20, maxDelayMs: 50 }
 

@@ -1,5 +1,5 @@
 // upsertPartnerPolicy / readBackUntil over the real gateway, and tenant discovery, against the simulator.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createGraphGateway,
   readBackUntil,
@@ -10,21 +10,15 @@ import {
   type GraphPartnerBody,
 } from '../../src/index.ts'
 import {
+  fx,
+  useFixture,
   addCustomer,
   graphRequests,
   PARTNER_TENANT_ID,
-  startFixture,
   tokenProvider,
-  type Fixture,
 } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 const desired = {
   b2bCollaborationInbound: {

@@ -1,6 +1,6 @@
 // The product's writes under Graph's eventual consistency: reads lag writes and PATCH/DELETE right after a
 // POST answer 404. Upsert, read-back and delete still reach the exact state. Real Graph client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createGraphGateway,
   deletePartnerPolicy,
@@ -10,21 +10,15 @@ import {
   type GraphPartnerBody,
 } from '../../src/index.ts'
 import {
+  fx,
+  useFixture,
   addCustomer,
   graphRequests,
   PARTNER_TENANT_ID,
-  startFixture,
   tokenProvider,
-  type Fixture,
 } from '../support/sim-fixture.ts'
 
-let fx: Fixture
-beforeAll(async () => {
-  fx = await startFixture()
-})
-afterAll(async () => {
-  await fx.close()
-})
+useFixture()
 
 const policy = (mfa: boolean) =>
   ({

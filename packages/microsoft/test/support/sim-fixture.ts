@@ -1,6 +1,7 @@
 // One simulator per test file, seeded with our multi-tenant app (secret + certificate) and its home
 // tenant. Each test adds its own customer tenants (random ids) so tests never share state.
 import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll } from 'vitest'
 import { createClientCertificate, startSimulator } from '@crosstrust/ms-sim'
 import type { ClientCertificate, RunningSimulator, TenantSeed, TenantSettings } from '@crosstrust/ms-sim'
 import { createTokenProvider, type ClientCredential, type TokenProviderOptions } from '../../src/index.ts'
@@ -42,6 +43,19 @@ export async function startFixture(): Promise<Fixture> {
     cert: { kind: 'certificate', certificatePem: certificate.certPem, privateKeyPem: certificate.keyPem },
     close: () => sim.close(),
   }
+}
+
+/** The running test file's fixture: an ES live binding, set by useFixture's hooks. */
+export let fx: Fixture
+
+/** One fixture per test file: started before its tests, closed after them. */
+export function useFixture(): void {
+  beforeAll(async () => {
+    fx = await startFixture()
+  })
+  afterAll(async () => {
+    await fx.close()
+  })
 }
 
 export interface CustomerOptions {

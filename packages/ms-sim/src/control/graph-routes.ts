@@ -17,9 +17,15 @@ import {
   patchAuthorizationPolicy,
   renderConditionalAccessPolicy,
 } from '../graph/tenant-graph.ts'
-import { recordIdentitySyncAudit } from '../graph/audit-recorder.ts'
+import { recordPartnerChange } from '../graph/audit-recorder.ts'
 import { actorOr400, parse, problem, tenantOf } from './respond.ts'
 import type { AuditInitiator } from '../graph/directory-audit.ts'
+
+/** A partner's identity synchronization, edited by `?actor=`. */
+interface PartnerSyncEdit {
+  Params: { tenantId: string; partnerTenantId: string }
+  Querystring: { actor?: string }
+}
 
 export function registerControlGraphRoutes(app: FastifyInstance, state: SimState): void {
   const CA = '/_sim/tenants/:tenantId/conditional-access/policies'
@@ -93,6 +99,18 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
     }
     return { t, pid }
   }
+  /** The partner and the administrator its identity synchronization edit is attributed to (`?actor=`). */
+  const partnerEditedBy = (
+    req: FastifyRequest<{
+      Params: { tenantId: string; partnerTenantId: string }
+      Querystring: { actor?: string }
+    }>,
+    reply: FastifyReply,
+  ): { t: Tenant; pid: string; who: AuditInitiator } | null => {
+    const found = partnerOf(req, reply)
+    const who = found && actorOr400(found.t, req, reply)
+    return found && who ? { ...found, who } : null
+  }
   const audit = (
     t: Tenant,
     who: AuditInitiator,
@@ -100,7 +118,7 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
     before: Json | null,
     after: Json | null,
   ): void => {
-    recordIdentitySyncAudit(state, t, who, pid, before, after)
+    recordPartnerChange(state, t, 'identitySync', who, pid, before, after)
   }
 
   app.get<{ Params: { tenantId: string; partnerTenantId: string } }>(SYNC, async (req, reply) => {
@@ -111,36 +129,26 @@ export function registerControlGraphRoutes(app: FastifyInstance, state: SimState
       problem(reply, 404, `no identity synchronization for ${found.pid}`)
     )
   })
-  app.put<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
-    SYNC,
-    async (req, reply) => {
-      const found = partnerOf(req, reply)
-      if (!found) return reply
-      const who = actorOr400(found.t, req, reply)
-      if (!who) return reply
-      const input = parse(identitySyncInputSchema, req.body, reply)
-      if (!input) return reply
-      const before = found.t.graph.identitySync.get(found.pid) ?? null
-      const next = buildIdentitySync(found.pid, input)
-      found.t.graph.identitySync.set(found.pid, next)
-      audit(found.t, who, found.pid, before, next)
-      return reply.code(before ? 200 : 201).send(next)
-    },
-  )
-  app.delete<{ Params: { tenantId: string; partnerTenantId: string }; Querystring: { actor?: string } }>(
-    SYNC,
-    async (req, reply) => {
-      const found = partnerOf(req, reply)
-      if (!found) return reply
-      const who = actorOr400(found.t, req, reply)
-      if (!who) return reply
-      const before = found.t.graph.identitySync.get(found.pid)
-      if (!before) return problem(reply, 404, `no identity synchronization for ${found.pid}`)
-      found.t.graph.identitySync.delete(found.pid)
-      audit(found.t, who, found.pid, before, null)
-      return reply.code(204).send()
-    },
-  )
+  app.put<PartnerSyncEdit>(SYNC, async (req, reply) => {
+    const found = partnerEditedBy(req, reply)
+    if (!found) return reply
+    const input = parse(identitySyncInputSchema, req.body, reply)
+    if (!input) return reply
+    const before = found.t.graph.identitySync.get(found.pid) ?? null
+    const next = buildIdentitySync(found.pid, input)
+    found.t.graph.identitySync.set(found.pid, next)
+    audit(found.t, found.who, found.pid, before, next)
+    return reply.code(before ? 200 : 201).send(next)
+  })
+  app.delete<PartnerSyncEdit>(SYNC, async (req, reply) => {
+    const found = partnerEditedBy(req, reply)
+    if (!found) return reply
+    const before = found.t.graph.identitySync.get(found.pid)
+    if (!before) return problem(reply, 404, `no identity synchronization for ${found.pid}`)
+    found.t.graph.identitySync.delete(found.pid)
+    audit(found.t, found.who, found.pid, before, null)
+    return reply.code(204).send()
+  })
 
   // ---- licence states ----
   app.put<{ Params: { tenantId: string } }>('/_sim/tenants/:tenantId/sku-statuses', async (req, reply) => {

@@ -95,22 +95,36 @@ export function recordAudit(
   )
 }
 
-/** A change of a partner's identity synchronization policy (created, updated or deleted). */
-export function recordIdentitySyncAudit(
+/** What is audited when a partner entry, or a partner's identity synchronization policy, changes. */
+const CHANGE_AUDITS = {
+  partner: {
+    category: CROSS_TENANT_CATEGORY,
+    added: AUDIT_ACTIVITIES.partnerAdded,
+    updated: AUDIT_ACTIVITIES.partnerUpdated,
+    deleted: AUDIT_ACTIVITIES.partnerDeleted,
+  },
+  identitySync: {
+    category: IDENTITY_SYNC_CATEGORY,
+    added: AUDIT_ACTIVITIES.identitySyncCreated,
+    updated: AUDIT_ACTIVITIES.identitySyncUpdated,
+    deleted: AUDIT_ACTIVITIES.identitySyncDeleted,
+  },
+} as const
+
+/** A change of a partner's `kind` of setting: added, updated or deleted, as before and after say. */
+export function recordPartnerChange(
   state: SimState,
   t: Tenant,
+  kind: keyof typeof CHANGE_AUDITS,
   initiatedBy: AuditInitiator,
   partnerTenantId: string,
   before: Json | null,
   after: Json | null,
 ): void {
+  const audit = CHANGE_AUDITS[kind]
   recordAudit(state, t, {
-    category: IDENTITY_SYNC_CATEGORY,
-    activity: !before
-      ? AUDIT_ACTIVITIES.identitySyncCreated
-      : after
-        ? AUDIT_ACTIVITIES.identitySyncUpdated
-        : AUDIT_ACTIVITIES.identitySyncDeleted,
+    category: audit.category,
+    activity: !before ? audit.added : after ? audit.updated : audit.deleted,
     operationType: !before ? 'Add' : after ? 'Update' : 'Delete',
     initiatedBy,
     targetId: partnerTenantId,

@@ -1,10 +1,11 @@
 // Graph v1.0 cross-tenant access policy itself and its default configuration: get, update, reset to the
 // system default (with directory audits).
 import type { FastifyInstance } from 'fastify'
-import type { SimState } from '../state.ts'
+import type { Json, SimState } from '../state.ts'
 import { POLICY_READ_ROLES, POLICY_WRITE_ROLES } from '../graph-permissions.ts'
 import { authorize } from './auth.ts'
-import { graphError, graphJson, odataContext, select } from './respond.ts'
+import type { GraphCaller } from './auth.ts'
+import { badRequest, graphError, graphJson, odataContext, select } from './respond.ts'
 import { applyDefaultPatch, serviceDefaultPolicy } from './partner-model.ts'
 import { validatePartnerBody } from './partner-validation.ts'
 import { CROSS_TENANT_CATEGORY, initiatorForCaller, recordAudit } from './audit-recorder.ts'
@@ -50,46 +51,43 @@ export function registerDefaultPolicyRoutes(app: FastifyInstance, state: SimStat
     const v = validatePartnerBody(req.body, 'update')
     if (!v.ok) return graphError(req, reply, v.error.status, v.error.code, v.error.message)
     if ('isServiceProvider' in v.value || 'tenantId' in v.value)
-      return graphError(
+      return badRequest(
         req,
         reply,
-        400,
-        'Request_BadRequest',
         `Invalid property '${'tenantId' in v.value ? 'tenantId' : 'isServiceProvider'}'.`,
       )
     const blocked = policyChecks(state, req, reply, caller.tenant, caller.appOnly, v.value)
     if (blocked) return blocked
-    const before = caller.tenant.defaultPolicy
-    const next = applyDefaultPatch(before, v.value, state.settingsFor(caller.tenant).partnerPatchNested)
+    const next = applyDefaultPatch(
+      caller.tenant.defaultPolicy,
+      v.value,
+      state.settingsFor(caller.tenant).partnerPatchNested,
+    )
     const semantic = semanticError(state, caller.tenant, v.value, next)
     if (semantic) return graphError(req, reply, semantic.status, semantic.code, semantic.message)
-    caller.tenant.defaultPolicy = next
-    recordAudit(state, caller.tenant, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: AUDIT_ACTIVITIES.defaultUpdated,
-      operationType: 'Update',
-      initiatedBy: initiatorForCaller(state, caller),
-      targetId: String(before.id),
-      before,
-      after: caller.tenant.defaultPolicy,
-    })
+    replaceDefaultPolicy(state, caller, next, AUDIT_ACTIVITIES.defaultUpdated)
     return reply.code(204).send()
   })
 
   app.post('/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault', async (req, reply) => {
     const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
     if (!caller) return reply
-    const before = caller.tenant.defaultPolicy
-    caller.tenant.defaultPolicy = serviceDefaultPolicy()
-    recordAudit(state, caller.tenant, {
-      category: CROSS_TENANT_CATEGORY,
-      activity: AUDIT_ACTIVITIES.defaultReset,
-      operationType: 'Update',
-      initiatedBy: initiatorForCaller(state, caller),
-      targetId: String(before.id),
-      before,
-      after: caller.tenant.defaultPolicy,
-    })
+    replaceDefaultPolicy(state, caller, serviceDefaultPolicy(), AUDIT_ACTIVITIES.defaultReset)
     return reply.code(204).send()
+  })
+}
+
+/** Stores the tenant's new default configuration and records the change in its directory audit log. */
+function replaceDefaultPolicy(state: SimState, caller: GraphCaller, next: Json, activity: string): void {
+  const before = caller.tenant.defaultPolicy
+  caller.tenant.defaultPolicy = next
+  recordAudit(state, caller.tenant, {
+    category: CROSS_TENANT_CATEGORY,
+    activity,
+    operationType: 'Update',
+    initiatedBy: initiatorForCaller(state, caller),
+    targetId: String(before.id),
+    before,
+    after: next,
   })
 }

@@ -7,15 +7,15 @@
 //   https://learn.microsoft.com/graph/api/crosstenantidentitysyncpolicypartner-get?view=graph-rest-1.0
 //   https://learn.microsoft.com/graph/api/crosstenantaccesspolicyconfigurationpartner-put-identitysynchronization?view=graph-rest-1.0
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Json, SimState, Tenant } from '../state.ts'
+import type { Json, SimState } from '../state.ts'
 import { POLICY_READ_ROLES, POLICY_WRITE_ROLES } from '../graph-permissions.ts'
 import { identitySyncInputSchema } from '../graph-seed-schema.ts'
 import { authorize } from './auth.ts'
 import type { GraphCaller } from './auth.ts'
-import { graphError, graphJson } from './respond.ts'
+import { badRequest, collectionPage, graphError, graphJson, notFound, odataContext } from './respond.ts'
 import { renderConditionalAccessPolicy, buildIdentitySync } from './tenant-graph.ts'
 import { decodeSkipToken, encodeSkipToken, parseAuditFilter, queryAudits } from './directory-audit.ts'
-import { initiatorForCaller, recordIdentitySyncAudit } from './audit-recorder.ts'
+import { initiatorForCaller, recordPartnerChange } from './audit-recorder.ts'
 import { pagePartners } from './partner-paging.ts'
 
 export const CONDITIONAL_ACCESS_READ_ROLES = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess']
@@ -28,18 +28,8 @@ const AUDIT_MAX_TOP = 999
 
 const PARTNERS = '/v1.0/policies/crossTenantAccessPolicy/partners'
 
-function notFound(req: FastifyRequest, reply: FastifyReply, id: string): FastifyReply {
-  return graphError(
-    req,
-    reply,
-    404,
-    'Request_ResourceNotFound',
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  )
-}
-
 export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState): void {
-  const ctx = (path: string): string => `${state.graphUrl}/v1.0/$metadata#${path}`
+  const ctx = (path: string): string => odataContext(state, path)
 
   // ---------- Conditional Access ----------
   app.get('/v1.0/identity/conditionalAccess/policies', async (req, reply) => {
@@ -48,15 +38,11 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
     const all = [...caller.tenant.graph.conditionalAccessPolicies.values()].map(renderConditionalAccessPolicy)
     const page = pagePartners(all, req.query, state.settingsFor(caller.tenant).conditionalAccessPageSize)
     if (!page.ok) return graphError(req, reply, 400, 'BadRequest', page.message)
-    return graphJson(reply, 200, {
-      '@odata.context': ctx('identity/conditionalAccess/policies'),
-      ...(page.nextQuery === null
-        ? {}
-        : {
-            '@odata.nextLink': `${state.graphUrl}/v1.0/identity/conditionalAccess/policies?${page.nextQuery}`,
-          }),
-      value: page.items,
-    })
+    return graphJson(
+      reply,
+      200,
+      collectionPage(state, 'identity/conditionalAccess/policies', page.nextQuery, page.items),
+    )
   })
 
   app.get<{ Params: { id: string } }>('/v1.0/identity/conditionalAccess/policies/:id', async (req, reply) => {
@@ -105,19 +91,15 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
       if (q.$skiptoken !== undefined && !after)
         return graphError(req, reply, 400, 'BadRequest', "The value of '$skiptoken' is not valid.")
       const { page, next } = queryAudits(caller.tenant.graph.directoryAudits, { clauses, top, after })
-      let nextLink: string | undefined
+      let nextQuery: string | null = null
       if (next) {
         const params = new URLSearchParams()
         if (q.$filter !== undefined) params.set('$filter', q.$filter)
         params.set('$top', String(top))
         params.set('$skiptoken', encodeSkipToken(next))
-        nextLink = `${state.graphUrl}/v1.0/auditLogs/directoryAudits?${params.toString()}`
+        nextQuery = params.toString()
       }
-      return graphJson(reply, 200, {
-        '@odata.context': ctx('auditLogs/directoryAudits'),
-        ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
-        value: page,
-      })
+      return graphJson(reply, 200, collectionPage(state, 'auditLogs/directoryAudits', nextQuery, page))
     },
   )
 
@@ -135,26 +117,29 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
   // ---------- identitySynchronization of a partner ----------
   const SYNC = `${PARTNERS}/:id/identitySynchronization`
 
-  /** The partner must exist (as writes see it) for its sub-resource to exist. */
-  const partnerOr404 = (
+  /**
+   * The caller (with one of `roles`), the partner (which must exist, as writes see it, for its sub-resource to
+   * exist) and its current identity synchronization; null once the answer has been sent.
+   */
+  const partnerSync = (
     req: FastifyRequest<{ Params: { id: string } }>,
     reply: FastifyReply,
-    t: Tenant,
-  ): string | null => {
+    roles: string[],
+  ): { caller: GraphCaller; id: string; current: Json | undefined } | null => {
+    const caller = authorize(state, req, reply, roles)
+    if (!caller) return null
     const id = req.params.id.toLowerCase()
-    if (!t.partners.has(id)) {
+    if (!caller.tenant.partners.has(id)) {
       void notFound(req, reply, req.params.id)
       return null
     }
-    return id
+    return { caller, id, current: caller.tenant.graph.identitySync.get(id) }
   }
 
   app.get<{ Params: { id: string } }>(SYNC, async (req, reply) => {
-    const caller = authorize(state, req, reply, POLICY_READ_ROLES)
-    if (!caller) return reply
-    const id = partnerOr404(req, reply, caller.tenant)
-    if (!id) return reply
-    const s = caller.tenant.graph.identitySync.get(id)
+    const found = partnerSync(req, reply, POLICY_READ_ROLES)
+    if (!found) return reply
+    const { id, current: s } = found
     if (!s) return notFound(req, reply, req.params.id)
     return graphJson(reply, 200, {
       '@odata.context': ctx(
@@ -167,30 +152,22 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
   const write =
     (mode: 'put' | 'patch') =>
     async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
-      const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
-      if (!caller) return reply
-      const id = partnerOr404(req, reply, caller.tenant)
-      if (!id) return reply
-      const current = caller.tenant.graph.identitySync.get(id)
+      const found = partnerSync(req, reply, POLICY_WRITE_ROLES)
+      if (!found) return reply
+      const { caller, id, current } = found
       if (mode === 'patch' && !current) return notFound(req, reply, req.params.id)
       const body = (req.body ?? {}) as Json
       const { tenantId, ...rest } = body
       if (tenantId !== undefined && (typeof tenantId !== 'string' || tenantId.toLowerCase() !== id))
-        return graphError(
-          req,
-          reply,
-          400,
-          'Request_BadRequest',
-          "Property 'tenantId' is read-only and cannot be changed.",
-        )
+        return badRequest(req, reply, "Property 'tenantId' is read-only and cannot be changed.")
       const unknown = Object.keys(rest).find((k) => !['displayName', 'userSyncInbound'].includes(k))
-      if (unknown) return graphError(req, reply, 400, 'Request_BadRequest', `Invalid property '${unknown}'.`)
+      if (unknown) return badRequest(req, reply, `Invalid property '${unknown}'.`)
       const merged =
         mode === 'patch' && current
           ? { displayName: current.displayName, userSyncInbound: current.userSyncInbound, ...rest }
           : rest
       const parsed = identitySyncInputSchema.safeParse(merged)
-      if (!parsed.success) return graphError(req, reply, 400, 'Request_BadRequest', 'Invalid request body.')
+      if (!parsed.success) return badRequest(req, reply, 'Invalid request body.')
       const next = buildIdentitySync(id, parsed.data)
       caller.tenant.graph.identitySync.set(id, next)
       recordSync(state, caller, id, current ?? null, next)
@@ -200,11 +177,9 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
   app.patch<{ Params: { id: string } }>(SYNC, write('patch'))
 
   app.delete<{ Params: { id: string } }>(SYNC, async (req, reply) => {
-    const caller = authorize(state, req, reply, POLICY_WRITE_ROLES)
-    if (!caller) return reply
-    const id = partnerOr404(req, reply, caller.tenant)
-    if (!id) return reply
-    const current = caller.tenant.graph.identitySync.get(id)
+    const found = partnerSync(req, reply, POLICY_WRITE_ROLES)
+    if (!found) return reply
+    const { caller, id, current } = found
     if (!current) return notFound(req, reply, req.params.id)
     caller.tenant.graph.identitySync.delete(id)
     recordSync(state, caller, id, current, null)
@@ -219,5 +194,13 @@ function recordSync(
   before: Json | null,
   after: Json | null,
 ): void {
-  recordIdentitySyncAudit(state, caller.tenant, initiatorForCaller(state, caller), id, before, after)
+  recordPartnerChange(
+    state,
+    caller.tenant,
+    'identitySync',
+    initiatorForCaller(state, caller),
+    id,
+    before,
+    after,
+  )
 }

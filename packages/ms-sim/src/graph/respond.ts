@@ -27,6 +27,11 @@ export function graphError(
     .send(JSON.stringify(graphErrorBody(code, message, req.sim.requestId, req.sim.clientRequestId)))
 }
 
+/** 400 Request_BadRequest: the body (or a property in it) is not acceptable. */
+export function badRequest(req: FastifyRequest, reply: FastifyReply, message: string): FastifyReply {
+  return graphError(req, reply, 400, 'Request_BadRequest', message)
+}
+
 /** The `@odata.context` URL of a v1.0 response. */
 export function odataContext(state: SimState, path: string): string {
   return `${state.graphUrl}/v1.0/$metadata#${path}`
@@ -40,6 +45,20 @@ export function select(obj: Json, q: unknown): Json {
   return Object.fromEntries(
     Object.entries(obj).filter(([k]) => keep.has(k) || k.startsWith('@odata') || k === 'tenantId'),
   )
+}
+
+/** One page of a collection at `/v1.0/<path>`: its context, `@odata.nextLink` when more follow, the items. */
+export function collectionPage(
+  state: SimState,
+  path: string,
+  nextQuery: string | null,
+  value: unknown[],
+): Json {
+  return {
+    '@odata.context': odataContext(state, path),
+    ...(nextQuery === null ? {} : { '@odata.nextLink': `${state.graphUrl}/v1.0/${path}?${nextQuery}` }),
+    value,
+  }
 }
 
 export function notFound(req: FastifyRequest, reply: FastifyReply, id: string): FastifyReply {

@@ -10,34 +10,25 @@ export interface Sku {
   servicePlans: { servicePlanId: string; servicePlanName: string }[]
 }
 
-const O365_E1: Sku = {
-  skuId: '18181a46-0d4e-45cd-891e-60aabd171b4e',
-  skuPartNumber: 'STANDARDPACK',
-  units: 25,
-  servicePlans: [
-    { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD' },
-    { servicePlanId: '5e62787c-c316-451f-b873-1d05acd4d12c', servicePlanName: 'BPOS_S_TODO_1' },
-  ],
+/** A SKU from Microsoft's licensing list: its id, part number, seats and `[servicePlanId, servicePlanName]` pairs. */
+function sku(skuId: string, skuPartNumber: string, units: number, plans: [string, string][]): Sku {
+  const servicePlans = plans.map(([servicePlanId, servicePlanName]) => ({ servicePlanId, servicePlanName }))
+  return { skuId, skuPartNumber, units, servicePlans }
 }
-const P1: Sku = {
-  skuId: '078d2b04-f1bd-4111-bbd4-b4b1b354cef4',
-  skuPartNumber: 'AAD_PREMIUM',
-  units: 50,
-  servicePlans: [
-    { servicePlanId: '41781fb2-bc02-4b7c-bd55-b576c07bb09d', servicePlanName: 'AAD_PREMIUM' },
-    { servicePlanId: '8a256a2b-b617-496d-b51b-e76466e88db0', servicePlanName: 'MFA_PREMIUM' },
-  ],
-}
-const P2: Sku = {
-  skuId: '84a661c4-e949-4bd2-a560-ed7766fcaf2b',
-  skuPartNumber: 'AAD_PREMIUM_P2',
-  units: 50,
-  servicePlans: [
-    { servicePlanId: '41781fb2-bc02-4b7c-bd55-b576c07bb09d', servicePlanName: 'AAD_PREMIUM' },
-    { servicePlanId: 'eec0eb4f-6444-4f95-aba0-50c24d67f998', servicePlanName: 'AAD_PREMIUM_P2' },
-    { servicePlanId: '8a256a2b-b617-496d-b51b-e76466e88db0', servicePlanName: 'MFA_PREMIUM' },
-  ],
-}
+
+const ENTRA_P1_PLAN: [string, string] = ['41781fb2-bc02-4b7c-bd55-b576c07bb09d', 'AAD_PREMIUM']
+const MFA_PLAN: [string, string] = ['8a256a2b-b617-496d-b51b-e76466e88db0', 'MFA_PREMIUM']
+
+const O365_E1 = sku('18181a46-0d4e-45cd-891e-60aabd171b4e', 'STANDARDPACK', 25, [
+  ['9aaf7827-d63c-4b61-89c3-182f06f82e5c', 'EXCHANGE_S_STANDARD'],
+  ['5e62787c-c316-451f-b873-1d05acd4d12c', 'BPOS_S_TODO_1'],
+])
+const P1 = sku('078d2b04-f1bd-4111-bbd4-b4b1b354cef4', 'AAD_PREMIUM', 50, [ENTRA_P1_PLAN, MFA_PLAN])
+const P2 = sku('84a661c4-e949-4bd2-a560-ed7766fcaf2b', 'AAD_PREMIUM_P2', 50, [
+  ENTRA_P1_PLAN,
+  ['eec0eb4f-6444-4f95-aba0-50c24d67f998', 'AAD_PREMIUM_P2'],
+  MFA_PLAN,
+])
 
 /** Every tenant has some Office licence; P1/P2 add the Entra ID premium SKU. */
 export function skusFor(t: Tenant): Sku[] {

@@ -2,7 +2,7 @@
 // rather than on the body's shape (partner-model.ts validates the shape).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Json, SimState, Tenant } from '../state.ts'
-import { graphError } from './respond.ts'
+import { badRequest, graphError } from './respond.ts'
 import { checkPartnerSemantics } from './partner-validation.ts'
 
 /** The switch-driven semantic checks of a partner/default write (see partner-model). */
@@ -42,13 +42,7 @@ export function policyChecks(
   if (inboundTrust && t.licence === 'none') {
     const mode = state.settingsFor(t).unlicensedInboundTrust
     if (mode === 'reject-400')
-      return graphError(
-        req,
-        reply,
-        400,
-        'Request_BadRequest',
-        'Trust settings require a Microsoft Entra ID P1 license.',
-      )
+      return badRequest(req, reply, 'Trust settings require a Microsoft Entra ID P1 license.')
     if (mode === 'reject-403')
       return graphError(
         req,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { App, SimState, Tenant } from '../state.ts'
 import { escapeHtml } from '../errors.ts'
-import { errorPage, formPost, hiddenInputs, page } from './html.ts'
+import { formPost, hiddenInputs, page, sendErrorPage, tenantNotFoundMessage } from './html.ts'
 import { sessionCookie } from './session.ts'
 
 type Q = Record<string, string | undefined>
@@ -37,50 +37,28 @@ function check(state: SimState, seg: string, q: Q, reply: FastifyReply, cid: str
     ? [...state.tenants.values()]
     : [state.resolveTenant(seg)].filter((t): t is Tenant => !!t)
   if (tenants.length === 0) {
-    void reply
-      .code(400)
-      .type('text/html')
-      .send(
-        errorPage(
-          90002,
-          `Tenant '${seg}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-          cid,
-        ),
-      )
+    void sendErrorPage(reply, 90002, tenantNotFoundMessage(seg), cid)
     return null
   }
   if (!q.client_id) {
-    void reply
-      .code(400)
-      .type('text/html')
-      .send(errorPage(900144, "The request body must contain the following parameter: 'client_id'.", cid))
+    void sendErrorPage(
+      reply,
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+      cid,
+    )
     return null
   }
   const client = state.getApp(q.client_id)
   if (!client) {
-    void reply
-      .code(400)
-      .type('text/html')
-      .send(
-        errorPage(
-          700016,
-          `Application with identifier '${q.client_id}' was not found in the directory '${tenants[0]?.displayName ?? seg}'.`,
-          cid,
-        ),
-      )
+    const directory = tenants[0]?.displayName ?? seg
+    const message = `Application with identifier '${q.client_id}' was not found in the directory '${directory}'.`
+    void sendErrorPage(reply, 700016, message, cid)
     return null
   }
   if (!q.redirect_uri || !client.redirectUris.includes(q.redirect_uri)) {
-    void reply
-      .code(400)
-      .type('text/html')
-      .send(
-        errorPage(
-          50011,
-          `The redirect URI '${q.redirect_uri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
-          cid,
-        ),
-      )
+    const message = `The redirect URI '${q.redirect_uri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`
+    void sendErrorPage(reply, 50011, message, cid)
     return null
   }
   const allowed =
@@ -150,10 +128,12 @@ export function registerAuthorize(app: FastifyInstance, state: SimState): void {
     const t = c.tenants.find((x) => x.users.has((q.user_id ?? '').toLowerCase()))
     const user = t?.users.get((q.user_id ?? '').toLowerCase())
     if (!t || !user)
-      return reply
-        .code(400)
-        .type('text/html')
-        .send(errorPage(50034, 'The user account does not exist in the directory.', req.sim.clientRequestId))
+      return sendErrorPage(
+        reply,
+        50034,
+        'The user account does not exist in the directory.',
+        req.sim.clientRequestId,
+      )
     if (q.code_challenge && q.code_challenge_method && !['S256', 'plain'].includes(q.code_challenge_method)) {
       return redirectWith(reply, c.redirectUri, q.response_mode, {
         error: 'invalid_request',

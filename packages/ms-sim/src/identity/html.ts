@@ -1,5 +1,6 @@
 // Minimal server-rendered pages for the simulated sign-in, consent and error screens. Every reflected
 // value goes through escapeHtml.
+import type { FastifyReply } from 'fastify'
 import { escapeHtml } from '../errors.ts'
 
 export function page(title: string, body: string): string {
@@ -32,6 +33,23 @@ export function errorPage(code: number, message: string, correlationId: string):
 <p class="error" id="error-code">AADSTS${code}: ${escapeHtml(message)}</p>
 <p class="muted">Request Id: ${escapeHtml(correlationId)}<br>Timestamp: ${escapeHtml(new Date().toISOString())}</p>`,
   )
+}
+
+/** 400 with the error page: errors Microsoft shows on its own page instead of redirecting to the app. */
+export function sendErrorPage(
+  reply: FastifyReply,
+  code: number,
+  message: string,
+  correlationId: string,
+): FastifyReply {
+  return reply
+    .code(400)
+    .type('text/html')
+    .send(errorPage(code, message, correlationId))
+}
+
+export function tenantNotFoundMessage(segment: string): string {
+  return `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`
 }
 
 /** form_post response mode: an auto-submitting form (with a visible button when scripts are off). */

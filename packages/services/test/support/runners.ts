@@ -12,6 +12,13 @@ import {
 import { buildDemoSeed, DEMO_IDS, startSimulator, type RunningSimulator } from '@crosstrust/ms-sim'
 import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
 import {
+  addConsentedTenant,
+  notificationsOf,
+  onboardedCustomerData,
+  partnerEntryHelpers,
+  type PartnerEntry,
+} from '@crosstrust/testkit/fixtures'
+import {
   DEFAULT_MONITORING_SETTINGS,
   moveStep,
   type MonitoringDeps,
@@ -23,7 +30,9 @@ export const PARTNER = DEMO_IDS.partnerTenantId
 export const APP = DEMO_IDS.appClientId
 const SECRET = 'runner-test-secret-0123456789'
 
-export type Partner = Record<string, unknown>
+export type Partner = PartnerEntry
+
+export { notificationsOf }
 
 export interface RunnerFixture {
   db: TestDatabase
@@ -105,33 +114,11 @@ export function compliantPartner(): Partner {
 /** A customer tenant that consented to the partner app; `partner`: the entry already there (default none). */
 export function addTenant(fx: RunnerFixture, partner: Partner | null = null): string {
   const tenantId = randomUUID()
-  const label = `run${tenantId.slice(0, 8)}`
-  fx.sim.state.createTenant({
-    id: tenantId,
-    displayName: label,
-    domains: [`${label}.example`],
-    licence: 'P2',
-    consents: [{ clientId: APP }],
-    partners: partner === null ? [] : [partner],
-  })
+  addConsentedTenant(fx, { id: tenantId, label: `run${tenantId.slice(0, 8)}`, appClientId: APP, partner })
   return tenantId
 }
 
-export function readPartner(fx: RunnerFixture, tenantId: string): Partner | null {
-  return fx.sim.state.readPartner(fx.sim.state.requireTenant(tenantId), PARTNER) ?? null
-}
-
-/** The customer's admin edits (or deletes, with null) our partner entry. */
-export function tamper(fx: RunnerFixture, tenantId: string, change: ((p: Partner) => void) | null): void {
-  const tenant = fx.sim.state.requireTenant(tenantId)
-  if (change === null) {
-    fx.sim.state.writePartner(tenant, PARTNER, null, 0)
-    return
-  }
-  const current = structuredClone(readPartner(fx, tenantId) ?? compliantPartner())
-  change(current)
-  fx.sim.state.writePartner(tenant, PARTNER, current, 0)
-}
+export const { readPartner, tamper } = partnerEntryHelpers(compliantPartner, PARTNER)
 
 /**
  * A customer whose administrator has just consented (link issued, consent received). `expected`: the tenant
@@ -163,26 +150,7 @@ export async function onboardedCustomer(
 ): Promise<{ id: string; tenantId: string }> {
   const tenantId = addTenant(fx, options.partner === undefined ? compliantPartner() : options.partner)
   const customer = await fx.db.prisma.customer.create({
-    data: {
-      name: `Customer ${tenantId.slice(0, 8)}`,
-      tenantId,
-      expectedTenantId: tenantId,
-      onboardingState: 'onboarded',
-      complianceState: 'compliant',
-      complianceChangedAt: new Date(),
-      compliantPolicyVersion: 1,
-      mode: options.mode,
-      nextCheckAt: new Date(Date.now() + 3600_000),
-    },
+    data: onboardedCustomerData(tenantId, { name: `Customer ${tenantId.slice(0, 8)}`, mode: options.mode }),
   })
   return { id: customer.id, tenantId }
-}
-
-/** Notification event types recorded for the customer, oldest first. */
-export async function notificationsOf(fx: RunnerFixture, customerId: string): Promise<string[]> {
-  const events = await fx.db.prisma.notificationEvent.findMany({
-    where: { customerId },
-    orderBy: { createdAt: 'asc' },
-  })
-  return events.map((e) => e.eventType)
 }
