@@ -22,6 +22,7 @@ import { createMicrosoftClients } from '../../apps/worker/src/microsoft.ts'
 import { buildRegistry, type WorkerDeps } from '../../apps/worker/src/processors.ts'
 import { startWorkers, type WorkerSet } from '../../apps/worker/src/worker.ts'
 import { startSweepScheduler } from '../../apps/worker/src/sweep.ts'
+import { queueTuning } from '../../apps/worker/src/settings.ts'
 import { createWorkerMetrics, instrumentRegistry, serveWorkerMetrics } from '../../apps/worker/src/metrics.ts'
 import type { MetricsServer } from '@crosstrust/metrics'
 import type { FastifyInstance } from 'fastify'
@@ -162,7 +163,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
         }),
         workerMetrics.jobs,
       ),
-      tuning: () => ({ concurrency: config.WORKER_CONCURRENCY }),
+      tuning: queueTuning(config),
       shutdownGraceMs: 2_000,
     })
   }
