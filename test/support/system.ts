@@ -4,7 +4,7 @@
 import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { parseConfig, type Config } from '@crosstrust/config'
-import { JobQueues, createRedis } from '@crosstrust/jobs'
+import { JobQueues, createRedis, JOB_KINDS } from '@crosstrust/jobs'
 import { createLogger } from '@crosstrust/logger'
 import {
   buildDemoSeed,
@@ -188,7 +188,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await workerMetricsServer?.close()
       await worker?.close()
       await app.close()
-      for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {
+      for (const kind of JOB_KINDS) {
         await queues.queue(kind).obliterate({ force: true })
       }
       await queues.close()

@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadavg } from 'node:os'
-import { JobQueues, createRedis } from '@crosstrust/jobs'
+import { JobQueues, createRedis, JOB_KINDS } from '@crosstrust/jobs'
 import type { RunningSimulator } from '@crosstrust/ms-sim'
 import { envFor, queuePrefix, tableWrites, tupleWrites, type BenchDatabase } from '../context.ts'
 import { startProduct, waitUntil, type ProductLaunch } from './processes.ts'
@@ -166,7 +166,7 @@ export async function measuredRun(
     redisCommands = (await redisCommandsExecuted(connection)) - redisBefore - 1
     sim.state.faults.remove(graphLatency.id)
     sim.state.faults.remove(tokenLatency.id)
-    for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {
+    for (const kind of JOB_KINDS) {
       await queues.queue(kind).obliterate({ force: true })
     }
     await queues.close()

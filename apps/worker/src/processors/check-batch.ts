@@ -26,6 +26,7 @@ export function checkBatchProcessor(m: MonitoringJobContext, limit: CheckLimiter
         trigger: 'schedule',
         holder,
         retrySeconds: m.settings.skippedRetrySeconds,
+        ...(dueAt.has(customerId) ? { dueAt: dueAt.get(customerId) } : {}),
       })
     }
     return { ...value, busy: busy.length }
