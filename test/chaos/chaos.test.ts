@@ -360,13 +360,39 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
       [remediated.map((r) => r.id)],
     )
     const audited = new Set(remediationAudits.map((r) => r.entity_id))
+    // Write-ahead: every tenant that received a repair write from us (whether or not its run committed
+    // before a SIGKILL) has a policy.repair_started audit event written before that write.
+    const repairedTenants = new Set(
+      state()
+        .requests.list({ sinceSeq: firstSeq })
+        .filter(
+          (e) =>
+            e.origin === 'graph' &&
+            (e.method === 'PATCH' || e.method === 'POST') &&
+            e.path.includes('/partners') &&
+            e.tenant !== null &&
+            recheckIds.includes(e.tenant),
+        )
+        .map((e) => e.tenant ?? ''),
+    )
+    const intents = await query<{ tenant_id: string }>(
+      `SELECT DISTINCT c.tenant_id::text AS tenant_id FROM audit_events a JOIN customers c ON c.id = a.customer_id
+       WHERE a.action = 'policy.repair_started' AND c.name LIKE 'chaos-recheck-%'`,
+    )
+    const intended = new Set(intents.map((r) => r.tenant_id))
+    say(
+      `${String(repairedTenants.size)} tenants received repair writes, ${String(intended.size)} have a repair intent`,
+    )
     const workerErrors = workers.flatMap((w) => w.lines.filter((l) => /"level":(50|60)/.test(l)))
     if (workerErrors.length) say(`worker errors (first 5):\n${workerErrors.slice(0, 5).join('\n')}`)
 
     expect(auditGaps).toEqual([])
     // Every recorded repair is audited. (A worker SIGKILLed between its PATCH and the run's commit leaves a
-    // repaired tenant without a remediation run: the next check finds it compliant.)
+    // repaired tenant without a remediation run: the next check finds it compliant; its write-ahead intent
+    // is the record that we wrote to it.)
     expect(remediated.length).toBeGreaterThan(0)
     expect(remediated.filter((r) => !audited.has(r.id))).toEqual([])
+    expect(repairedTenants.size).toBeGreaterThan(0)
+    expect([...repairedTenants].filter((t) => !intended.has(t))).toEqual([])
   })
 })
