@@ -317,7 +317,15 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
        JOIN customers c ON c.id = r.customer_id WHERE c.name LIKE 'chaos-%' GROUP BY 1, 2 ORDER BY 1, 2`,
     )
     say(`runs ${JSON.stringify(Object.fromEntries(outcomes.map((o) => [`${o.kind}:${o.outcome}`, o.n])))}`)
-    if (wrongInDb.length) say(`wrong in Postgres (first 5): ${JSON.stringify(wrongInDb.slice(0, 5))}`)
+    if (wrongInDb.length) {
+      say(`wrong in Postgres (first 5): ${JSON.stringify(wrongInDb.slice(0, 5))}`)
+      const steps = await query<{ name: string; step: string; status: string; message: string | null }>(
+        `SELECT c.name, s.step::text, s.status::text, s.message FROM onboarding_steps s
+         JOIN customers c ON c.id = s.customer_id
+         WHERE c.name LIKE 'chaos-%' AND c.onboarding_state <> 'onboarded' ORDER BY c.name, s.started_at`,
+      )
+      say(`their onboarding steps: ${JSON.stringify(steps.slice(0, 20))}`)
+    }
 
     expect(customers).toHaveLength(TENANTS)
     expect([...allTenants].filter((t) => !byTenant.has(t))).toEqual([])

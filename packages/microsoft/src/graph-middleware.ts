@@ -2,6 +2,7 @@
 // the SDK's AuthenticationHandler because it silently drops the Authorization header for hosts it does
 // not recognise (anything but *.graph.microsoft.com unless customHosts is exactly right), nor its
 // RetryHandler, which has no total time budget and cannot tell us what happened.
+import type { ConnectionPool } from './connection-pool.ts'
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client'
 import { backoffDelay, sleepAtLeast } from './backoff.ts'
 import { TransientError } from './errors.ts'
@@ -163,6 +164,7 @@ export class FetchMiddleware extends Link {
   constructor(
     private readonly timeoutMs: number,
     private readonly trace: CallTrace,
+    private readonly pool: ConnectionPool,
   ) {
     super()
   }
@@ -174,7 +176,8 @@ export class FetchMiddleware extends Link {
     const response = await fetch(input, {
       ...context.options,
       signal: AbortSignal.timeout(this.timeoutMs),
-    })
+      dispatcher: this.pool,
+    } as RequestInit)
     context.response = response
     this.trace.status = response.status
     this.trace.requestId = response.headers.get('request-id') ?? undefined

@@ -4,6 +4,7 @@
 // correlation id, because MSAL's ServerError does not expose the Retry-After header and its throttle-cache
 // errors carry no status at all.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import type { ConnectionPool } from './connection-pool.ts'
 import { parseRetryAfter } from './retry-after.ts'
 
 export interface TokenResponseMeta {
@@ -21,11 +22,13 @@ export class MsalNetworkClient implements INetworkModule {
   /** Token endpoint requests that reached the network (including failed ones). */
   requests = 0
   readonly #timeoutMs: number
+  readonly #pool: ConnectionPool
   // Small and short-lived: entries are taken right after the MSAL call that produced them.
   readonly #meta = new Map<string, TokenResponseMeta>()
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, pool: ConnectionPool) {
     this.#timeoutMs = timeoutMs
+    this.#pool = pool
   }
 
   /** Returns and forgets what the network said for one MSAL call. */
@@ -65,7 +68,8 @@ export class MsalNetworkClient implements INetworkModule {
         headers: options?.headers ?? {},
         ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
         signal: AbortSignal.timeout(timeoutMs),
-      })
+        dispatcher: this.#pool,
+      } as RequestInit)
     } catch (error) {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection failed'
       throw new NetworkFailure(`token endpoint ${reason}`, { cause: error })
