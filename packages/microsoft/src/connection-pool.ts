@@ -24,3 +24,13 @@ export function createConnectionPool(options: ConnectionPoolOptions = {}): Conne
     keepAliveMaxTimeout: 10 * 60_000,
   })
 }
+
+/**
+ * `init` with the pool as its dispatcher. Node's fetch is undici (6.x, the major this package pins), whose
+ * `dispatcher` option takes an Agent from the undici package; the DOM typing of `RequestInit` cannot say so.
+ */
+export function withConnectionPool(init: RequestInit, pool: ConnectionPool): RequestInit {
+  const extended: Record<string, unknown> = { ...init }
+  extended.dispatcher = pool
+  return extended
+}

@@ -4,7 +4,7 @@
 // correlation id, because MSAL's ServerError does not expose the Retry-After header and its throttle-cache
 // errors carry no status at all.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
-import type { ConnectionPool } from './connection-pool.ts'
+import { withConnectionPool, type ConnectionPool } from './connection-pool.ts'
 import { parseRetryAfter } from './retry-after.ts'
 
 export interface TokenResponseMeta {
@@ -63,13 +63,18 @@ export class MsalNetworkClient implements INetworkModule {
   ): Promise<NetworkResponse<T>> {
     let response: Response
     try {
-      response = await fetch(url, {
-        method,
-        headers: options?.headers ?? {},
-        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-        dispatcher: this.#pool,
-      } as RequestInit)
+      response = await fetch(
+        url,
+        withConnectionPool(
+          {
+            method,
+            headers: options?.headers ?? {},
+            ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+            signal: AbortSignal.timeout(timeoutMs),
+          },
+          this.#pool,
+        ),
+      )
     } catch (error) {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection failed'
       throw new NetworkFailure(`token endpoint ${reason}`, { cause: error })
