@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/generated/**',
       '.sim/**',
       '.artifacts/**',
+      '.bench/**',
     ],
   },
   js.configs.recommended,

@@ -100,6 +100,7 @@ function summarise(
       sqlStatements: m.sqlStatements,
       sqlStatementsSource: m.sqlStatementsSource,
       redisCommands: m.redisCommands,
+      redisTopCommands: m.redisTopCommands,
       redisCommandsSource: m.redisCommandsSource,
       workerCpuSeconds: round(m.workerCpuSeconds, 1),
       workerCpuSecondsAtFirstJob: round(m.workerCpuSecondsAtFirstJob, 1),

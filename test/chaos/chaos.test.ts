@@ -11,7 +11,6 @@
 //   CHAOS_TENANTS=500 pnpm test:chaos                   full size
 //   CHAOS_PG_RESTART=0 pnpm test:chaos                  skip the PostgreSQL restart (shared machines)
 //   CHAOS_REDIS_DB=13                                   Redis DB index the suite owns and flushes
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultPolicy, evaluatePartner } from '@crosstrust/core'
 import { createRedis } from '@crosstrust/jobs'
@@ -24,6 +23,8 @@ import {
   PARTNER,
   tenantIdFor,
 } from '../bench/support/seed.ts'
+import { addGraphAndLoginFaults, progressGate, tenantsWrittenTo } from './disruptions.ts'
+import { ChaosDb } from './readings.ts'
 import { eventually, overlappingRequests, restartPostgres, WorkerProcess } from './support.ts'
 
 const TENANTS = Number(process.env.CHAOS_TENANTS ?? 200)
@@ -35,7 +36,7 @@ const PG_RESTART = process.env.CHAOS_PG_RESTART !== '0'
 const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 4)
 
 let sys: System
-let client: pg.Client
+let db: ChaosDb
 const workers: WorkerProcess[] = []
 const t0 = Date.now()
 const say = (line: string) => {
@@ -45,28 +46,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 beforeAll(async () => {
   sys = await startSystem({ worker: false, env: { REDIS_URL: `redis://127.0.0.1:6379/${String(REDIS_DB)}` } })
-  client = new pg.Client({ connectionString: sys.db.url })
-  client.on('error', () => undefined) // the PostgreSQL restart ends this connection; we reconnect
-  await client.connect()
+  db = new ChaosDb(sys.db.url)
 })
 
 afterAll(async () => {
   for (const w of workers) await w.kill()
-  await client.end().catch(() => undefined)
+  await db.close()
   await sys.stop()
 })
-
-async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  try {
-    return (await client.query<T>(text, values)).rows
-  } catch (err) {
-    // After the PostgreSQL restart: a fresh connection.
-    client = new pg.Client({ connectionString: sys.db.url })
-    client.on('error', () => undefined)
-    await client.connect()
-    throw err
-  }
-}
 
 // The phases share the state below and run in order (vitest runs a file's tests sequentially).
 const state = () => sys.sim.state
@@ -79,35 +66,11 @@ let firstSeq = 0
 let faultIds: string[] = []
 let latencyId = ''
 let pgRestartMs: number | null = null
-const progressSeen: number[] = []
 
 /** Work finished / all work: onboarded customers plus re-check customers with a real (not skipped) check. */
-async function progress(): Promise<number> {
-  const [row] = await query<{ done: number }>(
-    `SELECT (SELECT count(*)::int FROM customers WHERE name LIKE 'chaos-onboard-%' AND onboarding_state = 'onboarded')
-          + (SELECT count(DISTINCT r.customer_id)::int FROM check_runs r JOIN customers c ON c.id = r.customer_id
-             WHERE c.name LIKE 'chaos-recheck-%' AND r.kind = 'check' AND r.outcome <> 'skipped') AS done`,
-  )
-  return (row?.done ?? 0) / TENANTS
-}
+const progress = async () => (await db.workDone()) / TENANTS
 
-/**
- * Disruptions are triggered by progress, so they always hit work in flight however fast or loaded the machine
- * is; each waits at most `waitMs` for its threshold (a slow machine still gets every disruption).
- */
-async function atProgress(fraction: number, waitMs = 120_000): Promise<number> {
-  await eventually(
-    `${String(fraction * 100)} % progress`,
-    async () => (await progress()) >= fraction,
-    waitMs,
-  ).catch(() => {
-    say(`no ${String(fraction * 100)} % progress within ${String(waitMs)} ms; worker output:`)
-    for (const w of workers) say(`${w.name}: ${w.lines.slice(-5).join('\n')}`)
-  })
-  const pct = Math.round((await progress().catch(() => 0)) * 100)
-  progressSeen.push(pct)
-  return pct
-}
+const { atProgress, seen: progressSeen } = progressGate(progress, say, workers)
 
 describe(`chaos: ${String(TENANTS)} tenants`, () => {
   it('phase 1 — seeds half the tenants waiting for onboarding, half onboarded (half of those drifted)', async () => {
@@ -122,17 +85,17 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
       ;(partner.inboundTrust as Record<string, unknown>).isMfaAccepted = false
       state().writePartner(tenant, PARTNER, partner, 0)
     }
-    await insertConsentReceivedCustomers(client, onboardIds, {
+    await insertConsentReceivedCustomers(await db.connection(), onboardIds, {
       label: 'chaos-onboard-',
       consentAt: new Date(Date.now() - 1_000),
     })
-    await insertOnboardedCustomers(client, recheckIds, {
+    await insertOnboardedCustomers(await db.connection(), recheckIds, {
       label: 'chaos-recheck-',
       observedHash: hash,
       dueAt: new Date(Date.now() - 60_000),
       mode: 'remediate',
     })
-    const onboardCustomers = await query<{ id: string; finished_at: Date }>(
+    const onboardCustomers = await db.query<{ id: string; finished_at: Date }>(
       `SELECT c.id::text AS id, s.finished_at FROM customers c
        JOIN onboarding_steps s ON s.customer_id = c.id AND s.step = 'consent_received'
        WHERE c.name LIKE 'chaos-onboard-%'`,
@@ -147,7 +110,7 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
     firstSeq = state().requests.lastSeq
 
     expect(onboardCustomers).toHaveLength(ONBOARDING)
-    const [counts] = await query<{ recheck: number }>(
+    const [counts] = await db.query<{ recheck: number }>(
       `SELECT count(*)::int AS recheck FROM customers WHERE name LIKE 'chaos-recheck-%' AND onboarding_state = 'onboarded'`,
     )
     expect(counts?.recheck).toBe(RECHECK)
@@ -164,22 +127,7 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
   })
 
   it('phase 2 — workers keep going through Graph and login faults, a 429 storm and a SIGKILL of each worker', async () => {
-    faultIds = [
-      state().faults.add({ kind: 'latency', origin: 'graph', latencyMs: 100, latencyMaxMs: 250 }),
-      state().faults.add({ kind: 'throttle', origin: 'graph', probability: 0.06, retryAfterSeconds: 1 }),
-      state().faults.add({ kind: 'throttle', origin: 'login', probability: 0.03, retryAfterSeconds: 1 }),
-      state().faults.add({
-        kind: 'error',
-        origin: 'graph',
-        status: 503,
-        probability: 0.04,
-        retryAfterSeconds: 1,
-      }),
-      state().faults.add({ kind: 'error', origin: 'graph', status: 504, probability: 0.03 }),
-      state().faults.add({ kind: 'error', origin: 'login', status: 503, probability: 0.02 }),
-      state().faults.add({ kind: 'reset', origin: 'graph', probability: 0.03 }),
-      state().faults.add({ kind: 'reset', origin: 'login', probability: 0.02 }),
-    ].map((r) => r.id)
+    faultIds = addGraphAndLoginFaults(state())
     latencyId = faultIds[0] ?? ''
 
     const a = new WorkerProcess('worker-a', sys, CONCURRENCY)
@@ -266,16 +214,7 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
     await eventually(
       'convergence',
       async () => {
-        const [row] = await query<{ onboarded: number; failed: number; checked: number; compliant: number }>(
-          `SELECT
-             (SELECT count(*)::int FROM customers WHERE name LIKE 'chaos-onboard-%' AND onboarding_state = 'onboarded') AS onboarded,
-             (SELECT count(*)::int FROM customers WHERE name LIKE 'chaos-onboard-%' AND onboarding_state = 'failed') AS failed,
-             (SELECT count(DISTINCT r.customer_id)::int FROM check_runs r JOIN customers c ON c.id = r.customer_id
-               WHERE c.name LIKE 'chaos-recheck-%' AND r.kind = 'check' AND r.outcome IN ('compliant', 'remediated')
-                 AND r.started_at >= $1) AS checked,
-             (SELECT count(*)::int FROM customers WHERE name LIKE 'chaos-recheck-%' AND compliance_state = 'compliant') AS compliant`,
-          [since],
-        )
+        const row = await db.convergence(since)
         if (!row) return false
         last = row
         say(
@@ -293,15 +232,7 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
   })
 
   it('phase 5 — end state: one customer per tenant, each correct in Postgres and in the tenant itself', async () => {
-    const customers = await query<{
-      name: string
-      tenant_id: string | null
-      onboarding_state: string
-      compliance_state: string
-    }>(
-      `SELECT name, tenant_id::text AS tenant_id, onboarding_state::text, compliance_state::text
-       FROM customers WHERE name LIKE 'chaos-%'`,
-    )
+    const { customers, outcomes, stuckSteps } = await db.customerEndState()
     const byTenant = new Map<string, number>()
     for (const c of customers)
       if (c.tenant_id) byTenant.set(c.tenant_id, (byTenant.get(c.tenant_id) ?? 0) + 1)
@@ -312,12 +243,11 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
       const entry = state().readPartner(state().requireTenant(t), PARTNER) ?? null
       return evaluatePartner(defaultPolicy, entry, [], new Date()).status !== 'compliant'
     })
-    const outcomes = await query<{ kind: string; outcome: string; n: number }>(
-      `SELECT r.kind::text, r.outcome::text, count(*)::int AS n FROM check_runs r
-       JOIN customers c ON c.id = r.customer_id WHERE c.name LIKE 'chaos-%' GROUP BY 1, 2 ORDER BY 1, 2`,
-    )
-    say(`runs ${JSON.stringify(Object.fromEntries(outcomes.map((o) => [`${o.kind}:${o.outcome}`, o.n])))}`)
-    if (wrongInDb.length) say(`wrong in Postgres (first 5): ${JSON.stringify(wrongInDb.slice(0, 5))}`)
+    say(`runs ${JSON.stringify(outcomes)}`)
+    if (wrongInDb.length) {
+      say(`wrong in Postgres (first 5): ${JSON.stringify(wrongInDb.slice(0, 5))}`)
+      say(`their onboarding steps: ${JSON.stringify(stuckSteps)}`)
+    }
 
     expect(customers).toHaveLength(TENANTS)
     expect([...allTenants].filter((t) => !byTenant.has(t))).toEqual([])
@@ -340,33 +270,29 @@ describe(`chaos: ${String(TENANTS)} tenants`, () => {
   })
 
   it('phase 7 — the audit log has every onboarding step and every remediation', async () => {
-    const onboardIdsDb = (
-      await query<{ id: string }>(`SELECT id::text AS id FROM customers WHERE name LIKE 'chaos-onboard-%'`)
-    ).map((c) => c.id)
-    const audits = await query<{ customer_id: string; actions: string[] }>(
-      `SELECT customer_id::text, array_agg(DISTINCT action) AS actions FROM audit_events
-       WHERE customer_id = ANY($1::uuid[]) GROUP BY customer_id`,
-      [onboardIdsDb],
+    const auditGaps = await db.onboardingAuditGaps([
+      'onboarding.access_verified',
+      'onboarding.policy_applied',
+      'onboarding.completed',
+    ])
+    const { remediated, unaudited } = await db.remediationAudit()
+    // Write-ahead: every tenant that received a repair write from us (whether or not its run committed
+    // before a SIGKILL) has a policy.repair_started audit event written before that write.
+    const repairedTenants = tenantsWrittenTo(state().requests.list({ sinceSeq: firstSeq }), recheckIds)
+    const intended = await db.tenantsWithRepairIntent()
+    say(
+      `${String(repairedTenants.size)} tenants received repair writes, ${String(intended.size)} have a repair intent`,
     )
-    const auditOf = new Map(audits.map((r) => [r.customer_id, new Set(r.actions)]))
-    const requiredAudit = ['onboarding.access_verified', 'onboarding.policy_applied', 'onboarding.completed']
-    const auditGaps = onboardIdsDb.filter((id) => !requiredAudit.every((a) => auditOf.get(id)?.has(a)))
-    const remediated = await query<{ id: string }>(
-      `SELECT r.id::text AS id FROM check_runs r JOIN customers c ON c.id = r.customer_id
-       WHERE c.name LIKE 'chaos-recheck-%' AND r.outcome = 'remediated'`,
-    )
-    const remediationAudits = await query<{ entity_id: string }>(
-      `SELECT entity_id FROM audit_events WHERE action = 'policy.remediated' AND entity_id = ANY($1::text[])`,
-      [remediated.map((r) => r.id)],
-    )
-    const audited = new Set(remediationAudits.map((r) => r.entity_id))
     const workerErrors = workers.flatMap((w) => w.lines.filter((l) => /"level":(50|60)/.test(l)))
     if (workerErrors.length) say(`worker errors (first 5):\n${workerErrors.slice(0, 5).join('\n')}`)
 
     expect(auditGaps).toEqual([])
     // Every recorded repair is audited. (A worker SIGKILLed between its PATCH and the run's commit leaves a
-    // repaired tenant without a remediation run: the next check finds it compliant.)
-    expect(remediated.length).toBeGreaterThan(0)
-    expect(remediated.filter((r) => !audited.has(r.id))).toEqual([])
+    // repaired tenant without a remediation run: the next check finds it compliant; its write-ahead intent
+    // is the record that we wrote to it.)
+    expect(remediated).toBeGreaterThan(0)
+    expect(unaudited).toEqual([])
+    expect(repairedTenants.size).toBeGreaterThan(0)
+    expect([...repairedTenants].filter((t) => !intended.has(t))).toEqual([])
   })
 })

@@ -134,7 +134,7 @@ describe('metrics', () => {
         compliance_state: 'compliant',
       }),
     ).toBe(1)
-    for (const queue of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep']) {
+    for (const queue of ['onboard', 'check', 'check-batch', 'apply', 'offboard', 'notify', 'sweep']) {
       expect(api.text).toContain(`crosstrust_queue_jobs{queue="${queue}",state="waiting",service="api"}`)
     }
     expect(

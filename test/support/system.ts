@@ -4,7 +4,7 @@
 import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { parseConfig, type Config } from '@crosstrust/config'
-import { JobQueues, createRedis } from '@crosstrust/jobs'
+import { JobQueues, createRedis, JOB_KINDS } from '@crosstrust/jobs'
 import { createLogger } from '@crosstrust/logger'
 import {
   buildDemoSeed,
@@ -22,6 +22,7 @@ import { createMicrosoftClients } from '../../apps/worker/src/microsoft.ts'
 import { buildRegistry, type WorkerDeps } from '../../apps/worker/src/processors.ts'
 import { startWorkers, type WorkerSet } from '../../apps/worker/src/worker.ts'
 import { startSweepScheduler } from '../../apps/worker/src/sweep.ts'
+import { queueTuning } from '../../apps/worker/src/settings.ts'
 import { createWorkerMetrics, instrumentRegistry, serveWorkerMetrics } from '../../apps/worker/src/metrics.ts'
 import type { MetricsServer } from '@crosstrust/metrics'
 import type { FastifyInstance } from 'fastify'
@@ -162,7 +163,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
         }),
         workerMetrics.jobs,
       ),
-      tuning: () => ({ concurrency: config.WORKER_CONCURRENCY }),
+      tuning: queueTuning(config),
       shutdownGraceMs: 2_000,
     })
   }
@@ -187,7 +188,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await workerMetricsServer?.close()
       await worker?.close()
       await app.close()
-      for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {
+      for (const kind of JOB_KINDS) {
         await queues.queue(kind).obliterate({ force: true })
       }
       await queues.close()

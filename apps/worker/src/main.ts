@@ -5,7 +5,7 @@ import { createLogger } from '@crosstrust/logger'
 import { createMicrosoftClients } from './microsoft.ts'
 import { buildRegistry } from './processors.ts'
 import { startWorkers } from './worker.ts'
-import { monitoringSettings } from './settings.ts'
+import { monitoringSettings, queueTuning } from './settings.ts'
 import { startSweepScheduler } from './sweep.ts'
 import { createWorkerMetrics, instrumentRegistry, serveWorkerMetrics } from './metrics.ts'
 
@@ -36,7 +36,7 @@ const workers = startWorkers({
   prefix: config.QUEUE_PREFIX,
   registry: instrumentRegistry(buildRegistry(registryDeps), metrics.jobs),
   logger,
-  tuning: () => ({ concurrency: config.WORKER_CONCURRENCY }),
+  tuning: queueTuning(config),
 })
 // The monitoring sweep: one BullMQ job scheduler shared by all worker processes (see sweep.ts).
 const sweepScheduler = await startSweepScheduler(

@@ -1,8 +1,9 @@
 // The worker's composition: one processor per job kind, each in its own file under processors/. The
 // registry type requires a processor for every kind in @crosstrust/jobs.
-import type { ServiceContext } from '@crosstrust/services'
+import { createCheckLimiter, type ServiceContext } from '@crosstrust/services'
 import type { WorkerDeps } from './deps.ts'
 import { applyProcessor } from './processors/apply.ts'
+import { checkBatchProcessor } from './processors/check-batch.ts'
 import { checkProcessor } from './processors/check.ts'
 import { notifyProcessor } from './processors/notify.ts'
 import { offboardProcessor } from './processors/offboard.ts'
@@ -28,6 +29,8 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
   return {
     onboard: onboardProcessor(deps, ctx, onboardingSettings(deps), locks),
     check: checkProcessor(monitoring),
+    // One limit per process on checks in flight, shared by the batches it runs at once.
+    'check-batch': checkBatchProcessor(monitoring, createCheckLimiter(deps.config.WORKER_CONCURRENCY)),
     apply: applyProcessor(monitoring),
     offboard: offboardProcessor(monitoring),
     sweep: sweepProcessor(deps, settings),

@@ -7,6 +7,8 @@ import {
   type OnboardingSettings,
 } from '@crosstrust/services'
 import type { Config } from '@crosstrust/config'
+import type { JobKind } from '@crosstrust/jobs'
+import type { QueueTuning } from './registry.ts'
 import type { SweepSettings } from './sweep.ts'
 
 /** First wait between token attempts while a fresh consent replicates; doubles on each retry. */
@@ -24,6 +26,17 @@ export const SWEEP_BATCH_SIZE = 1_000
  * minutes, not hours.
  */
 export const CHECK_ENQUEUE_LEASE_MS = 15 * 60_000
+/**
+ * Due checks per `check-batch` job: one claiming statement, one bulk write and one lock round trip serve
+ * this many checks, so their fixed costs are a hundredth of a check each; small enough that a batch's
+ * slowest tenant (a Retry-After) holds back few results, and that a crashed batch costs little work.
+ */
+export const CHECK_BATCH_SIZE = 100
+/**
+ * `check-batch` jobs a worker runs at once, per WORKER_CONCURRENCY checks in flight: two batches' worth of
+ * claimed work keeps the limit busy while a finished batch writes its results.
+ */
+export const CHECK_BATCHES_IN_FLIGHT_FACTOR = 2
 /** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next run. */
 export const SWEEP_MAX_PER_RUN = 100_000
 /**
@@ -78,6 +91,7 @@ export function monitoringSettings(deps: SettingsSource): MonitoringWorkerSettin
       capSeconds: deps.config.CHECK_BACKOFF_CAP_SECONDS,
     },
     sweepBatchSize: SWEEP_BATCH_SIZE,
+    checkBatchSize: CHECK_BATCH_SIZE,
     checkEnqueueLeaseMs: CHECK_ENQUEUE_LEASE_MS,
     sweepMaxPerRun: SWEEP_MAX_PER_RUN,
     onboardingStaleMs: (deps.config.CONSENT_RETRY_WINDOW_SECONDS + ONBOARDING_STALE_GRACE_SECONDS) * 1000,
@@ -94,4 +108,16 @@ export function deliverySettings(deps: SettingsSource): DeliverySettings {
     dashboardBaseUrl: deps.config.PUBLIC_BASE_URL,
     ...deps.notifications,
   }
+}
+
+/**
+ * Jobs each queue runs at once in one worker process. Checks are bounded inside `check-batch` by the
+ * process's check limiter (WORKER_CONCURRENCY), so that queue only needs enough batches to keep it busy.
+ */
+export function queueTuning(config: Pick<Config, 'WORKER_CONCURRENCY'>): (kind: JobKind) => QueueTuning {
+  const batches = Math.max(
+    2,
+    Math.ceil((CHECK_BATCHES_IN_FLIGHT_FACTOR * config.WORKER_CONCURRENCY) / CHECK_BATCH_SIZE),
+  )
+  return (kind) => ({ concurrency: kind === 'check-batch' ? batches : config.WORKER_CONCURRENCY })
 }

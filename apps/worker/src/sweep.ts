@@ -15,6 +15,8 @@ export interface SweepSettings {
   sweepIntervalMs: number
   /** Customers leased and enqueued per batch (one statement + one addBulk each). */
   sweepBatchSize: number
+  /** Due checks per `check-batch` job. */
+  checkBatchSize: number
   /** A leased check whose job neither started nor ended within this long is enqueued again (a lost job). */
   checkEnqueueLeaseMs: number
   /** Upper bound per sweep run, so one sweep cannot monopolise a worker; the rest waits for the next. */
@@ -44,19 +46,27 @@ async function redisLostItsData(queues: JobQueues): Promise<boolean> {
   return (await client.set(queue.toKey(REDIS_MARKER), '1', 'NX')) === 'OK'
 }
 
-function checkJob(due: DueCheck) {
-  const data: JobPayload<'check'> = {
-    customerId: due.customerId,
-    trigger: 'schedule',
-    dueAt: due.dueAt.toISOString(),
+/** One `check-batch` job per `size` leased checks, oldest due first. */
+function checkBatchJobs(leased: readonly DueCheck[], size: number) {
+  const jobs = []
+  for (let start = 0; start < leased.length; start += size) {
+    const data: JobPayload<'check-batch'> = {
+      checks: leased.slice(start, start + size).map((due) => ({
+        customerId: due.customerId,
+        dueAt: due.dueAt.toISOString(),
+      })),
+    }
+    jobs.push({
+      name: 'check-batch',
+      data,
+      // The id dedupes while the job waits or runs. Finished jobs are removed at once: by then the
+      // customers' next checks have moved on, and a batch that failed for good must not block the next
+      // sweep (its leases go stale and the sweep leases those customers again). A retried batch claims only
+      // what its failed attempt did not: the claim is a compare-and-set on each due time.
+      opts: { jobId: jobIdFor('check-batch', data), removeOnComplete: true, removeOnFail: true },
+    })
   }
-  return {
-    name: 'check',
-    data,
-    // The id dedupes while the job waits or runs. Finished jobs are removed at once: by then the customer's
-    // next check has moved on (new id), and a check that failed for good must not block the next sweep.
-    opts: { jobId: jobIdFor('check', data), removeOnComplete: true, removeOnFail: true },
-  }
+  return jobs
 }
 
 /** Enqueue unless a job with this id exists; a job that failed for good is retried instead. */
@@ -88,7 +98,7 @@ export async function runSweep(
     const limit = Math.min(settings.sweepBatchSize, settings.sweepMaxPerRun - checks)
     const batch = await leaseDueChecks(db, now, limit, staleBefore)
     if (batch.length === 0) break
-    await queues.queue('check').addBulk(batch.map(checkJob))
+    await queues.queue('check-batch').addBulk(checkBatchJobs(batch, settings.checkBatchSize))
     checks += batch.length
     if (batch.length < limit) break
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 
 /**
@@ -5,6 +6,9 @@ import { z } from 'zod'
  * One queue per job kind so concurrency and priorities can be tuned per kind.
  */
 const customerJob = z.object({ customerId: z.uuid() })
+
+/** Most due checks one `check-batch` job carries (the sweep cuts smaller ones; this bounds a payload). */
+export const MAX_CHECK_BATCH = 500
 
 export const jobDefinitions = {
   onboard: {
@@ -21,6 +25,19 @@ export const jobDefinitions = {
       trigger: z.enum(['schedule', 'staff', 'rollout', 'system']),
       /** The due time the scheduler selected; part of the job id so a due check is enqueued once. */
       dueAt: z.iso.datetime(),
+    }),
+  },
+  /**
+   * Scheduled checks of many customers, run as one unit: claimed, read and written in bulk (the fleet's
+   * routine work). `check` stays for single checks (staff, rollout, system).
+   */
+  'check-batch': {
+    queue: 'check-batch',
+    payload: z.object({
+      checks: z
+        .array(z.object({ customerId: z.uuid(), dueAt: z.iso.datetime() }))
+        .min(1)
+        .max(MAX_CHECK_BATCH),
     }),
   },
   apply: {
@@ -62,6 +79,13 @@ export function jobIdFor<K extends JobKind>(kind: K, payload: JobPayload<K>): st
       }`
     case 'check':
       return `check-${String(p.customerId)}-${Date.parse(String(p.dueAt))}`
+    case 'check-batch': {
+      // The same due checks make the same id: a sweep that re-leases a lost batch re-creates it once.
+      const checks = (p.checks as { customerId: string; dueAt: string }[])
+        .map((c) => `${c.customerId}@${Date.parse(c.dueAt)}`)
+        .sort()
+      return `check-batch-${createHash('sha256').update(checks.join(',')).digest('hex').slice(0, 32)}`
+    }
     case 'apply':
       return `apply-${String(p.customerId)}-${Date.parse(String(p.requestedAt))}`
     case 'offboard':

@@ -1,6 +1,7 @@
 // Domain-shaped Graph calls against one customer tenant at a time. Every method returns the value plus
 // the Graph request id (callers record it in audit/run history) and throws only our own error types. Each
 // method is a request description; `graph-request.ts` sends it, retries, classifies and parses.
+import type { ConnectionPoolOptions } from './connection-pool.ts'
 import { randomUUID } from 'node:crypto'
 import { TransientError } from './errors.ts'
 import type { RetryPolicy } from './graph-middleware.ts'
@@ -68,6 +69,8 @@ export interface GraphGatewayOptions {
   tokens: TokenProvider
   logger?: MicrosoftLogger
   retry?: Partial<RetryPolicy>
+  /** Graph's keep-alive connection pool (connection-pool.ts); defaults apply when absent. */
+  connections?: ConnectionPoolOptions
 }
 
 /** A tenant has at most a few hundred Conditional Access policies; a link loop must end. */

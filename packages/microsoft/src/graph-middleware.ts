@@ -2,6 +2,7 @@
 // the SDK's AuthenticationHandler because it silently drops the Authorization header for hosts it does
 // not recognise (anything but *.graph.microsoft.com unless customHosts is exactly right), nor its
 // RetryHandler, which has no total time budget and cannot tell us what happened.
+import { withConnectionPool, type ConnectionPool } from './connection-pool.ts'
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client'
 import { backoffDelay, sleepAtLeast } from './backoff.ts'
 import { TransientError } from './errors.ts'
@@ -164,6 +165,7 @@ export class FetchMiddleware extends Link {
   constructor(
     private readonly timeoutMs: number,
     private readonly trace: CallTrace,
+    private readonly pool: ConnectionPool,
   ) {
     super()
   }
@@ -172,10 +174,10 @@ export class FetchMiddleware extends Link {
     const input: unknown = context.request
     if (typeof input !== 'string' && !(input instanceof Request))
       throw new TypeError('unsupported Graph request')
-    const response = await fetch(input, {
-      ...context.options,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    })
+    const response = await fetch(
+      input,
+      withConnectionPool({ ...context.options, signal: AbortSignal.timeout(this.timeoutMs) }, this.pool),
+    )
     context.response = response
     this.trace.status = response.status
     this.trace.requestId = response.headers.get('request-id') ?? undefined

@@ -1,6 +1,7 @@
 // One Graph request against one customer tenant, the same way for every gateway method: a token for the
 // tenant (refused when it lacks roles), budgeted retries honouring Retry-After, our `client-request-id`,
 // classified errors, and the response parsed by the method's schema (another shape is a transient failure).
+import { createConnectionPool, type ConnectionPoolOptions } from './connection-pool.ts'
 import { randomUUID } from 'node:crypto'
 import { Client, GraphError } from '@microsoft/microsoft-graph-client'
 import { classifyGraphError } from './classify-graph-error.ts'
@@ -60,6 +61,8 @@ export interface GraphSenderOptions {
   tokens: TokenProvider
   logger?: MicrosoftLogger
   retry?: Partial<RetryPolicy>
+  /** The keep-alive pool of Graph requests (connection-pool.ts); defaults apply when absent. */
+  connections?: ConnectionPoolOptions
 }
 
 export type GraphSender = <T>(
@@ -72,6 +75,7 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
   const { graph, tokens } = options
   const logger = options.logger ?? silentLogger
   const basePolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
+  const pool = createConnectionPool(options.connections)
   // The SDK only uses customHosts to decide on telemetry headers here (our auth middleware always sends
   // the token), but it must be the bare hostname: the SDK strips the port before comparing.
   const customHosts = GRAPH_HOSTS.has(graph.hostname) ? undefined : new Set([graph.hostname])
@@ -91,7 +95,7 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
     }, trace)
     const retry = new BudgetedRetryMiddleware(policy, trace, logger)
     auth.setNext(retry)
-    retry.setNext(new FetchMiddleware(policy.timeoutMs, trace))
+    retry.setNext(new FetchMiddleware(policy.timeoutMs, trace, pool))
     return Client.initWithMiddleware({
       middleware: auth,
       baseUrl: `${graph.origin}/`,

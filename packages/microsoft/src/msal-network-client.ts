@@ -4,6 +4,7 @@
 // correlation id, because MSAL's ServerError does not expose the Retry-After header and its throttle-cache
 // errors carry no status at all.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import { withConnectionPool, type ConnectionPool } from './connection-pool.ts'
 import { parseRetryAfter } from './retry-after.ts'
 
 export interface TokenResponseMeta {
@@ -21,11 +22,13 @@ export class MsalNetworkClient implements INetworkModule {
   /** Token endpoint requests that reached the network (including failed ones). */
   requests = 0
   readonly #timeoutMs: number
+  readonly #pool: ConnectionPool
   // Small and short-lived: entries are taken right after the MSAL call that produced them.
   readonly #meta = new Map<string, TokenResponseMeta>()
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, pool: ConnectionPool) {
     this.#timeoutMs = timeoutMs
+    this.#pool = pool
   }
 
   /** Returns and forgets what the network said for one MSAL call. */
@@ -60,12 +63,18 @@ export class MsalNetworkClient implements INetworkModule {
   ): Promise<NetworkResponse<T>> {
     let response: Response
     try {
-      response = await fetch(url, {
-        method,
-        headers: options?.headers ?? {},
-        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      })
+      response = await fetch(
+        url,
+        withConnectionPool(
+          {
+            method,
+            headers: options?.headers ?? {},
+            ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+            signal: AbortSignal.timeout(timeoutMs),
+          },
+          this.#pool,
+        ),
+      )
     } catch (error) {
       // AbortSignal.timeout makes fetch reject with a DOMException whose `name` is the only way to know why.
       const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection failed'

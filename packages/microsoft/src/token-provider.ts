@@ -17,6 +17,7 @@ import { silentLogger, type MicrosoftLogger, type MicrosoftMetrics } from './log
 import { LruMap } from './lru-map.ts'
 import { TokenCache } from './token-cache.ts'
 import { msalAuthorityOptions, tenantAuthority } from './msal-authority.ts'
+import { createConnectionPool, type ConnectionPoolOptions } from './connection-pool.ts'
 import { MsalNetworkClient } from './msal-network-client.ts'
 import { readTokenClaims } from './token-claims.ts'
 import { isGuid, normalizeBaseUrl } from './urls.ts'
@@ -61,6 +62,8 @@ export interface TokenProviderOptions {
   refreshBeforeExpiryMs?: number
   /** Per token request. Default 15 s. */
   requestTimeoutMs?: number
+  /** The keep-alive pool of token requests (connection-pool.ts); defaults apply when absent. */
+  connections?: ConnectionPoolOptions
 }
 
 export interface AppToken {
@@ -126,7 +129,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const requiredRoles = options.requiredRoles ?? [POLICY_WRITE_ROLE]
   const scope = options.scope ?? GRAPH_DEFAULT_SCOPE
   const refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? 5 * 60_000
-  const network = new MsalNetworkClient(options.requestTimeoutMs ?? 15_000)
+  const network = new MsalNetworkClient(
+    options.requestTimeoutMs ?? 15_000,
+    createConnectionPool(options.connections),
+  )
   const authorityOptions = msalAuthorityOptions(login)
   const credentialAuth = msalCredential(options.credential)
 

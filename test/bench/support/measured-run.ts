@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadavg } from 'node:os'
-import { JobQueues, createRedis } from '@crosstrust/jobs'
+import { JobQueues, createRedis, JOB_KINDS } from '@crosstrust/jobs'
 import type { RunningSimulator } from '@crosstrust/ms-sim'
 import { envFor, queuePrefix, tableWrites, tupleWrites, type BenchDatabase } from '../context.ts'
 import { startProduct, waitUntil, type ProductLaunch } from './processes.ts'
@@ -15,7 +15,12 @@ import {
   watchPeakRss,
 } from './process-stats.ts'
 import { inFlight, type InFlight } from './in-flight.ts'
-import { redisCommandsExecuted, sqlStatementCounter, type BenchRedis } from './server-counters.ts'
+import {
+  redisCommandsByName,
+  sqlStatementCounter,
+  topCommandDeltas,
+  type BenchRedis,
+} from './server-counters.ts'
 
 export interface FleetOptions {
   sim: RunningSimulator
@@ -53,6 +58,8 @@ export interface RunMeasure {
   sqlStatements: number
   sqlStatementsSource: string
   redisCommands: number
+  /** The commands that made up most of them (name → calls). */
+  redisTopCommands: Record<string, number>
   redisCommandsSource: string
   tokenRequests: number
   graphRequests: number
@@ -115,7 +122,7 @@ export async function measuredRun(
   const queues = new JobQueues(connection, prefix)
   await before(queues)
   const sqlBefore = await sql.read()
-  const redisBefore = await redisCommandsExecuted(connection)
+  const redisBefore = await redisCommandsByName(connection)
   const self = measureSelf()
   const profile = profileArgs(opts, label)
   const worker = startProduct(
@@ -137,6 +144,7 @@ export async function measuredRun(
   let startupRssMb: number | null = null
   let cpuAtFirstJob = 0
   let redisCommands: number
+  let redisTopCommands: Record<string, number>
   const cpuTimer = setInterval(() => {
     workerCpuSeconds = cpuSecondsOf(worker.pid) ?? workerCpuSeconds
     loadAverageMax = Math.max(loadAverageMax, loadavg()[0] ?? 0)
@@ -163,10 +171,16 @@ export async function measuredRun(
     selfStats = self.stop()
     await worker.stop()
     // Read before the harness's own clean-up commands.
-    redisCommands = (await redisCommandsExecuted(connection)) - redisBefore - 1
+    const redisAfter = await redisCommandsByName(connection)
+    redisTopCommands = topCommandDeltas(redisBefore, redisAfter)
+    // Less the INFO that read the first figure.
+    redisCommands =
+      [...redisAfter.values()].reduce((a, b) => a + b, 0) -
+      [...redisBefore.values()].reduce((a, b) => a + b, 0) -
+      1
     sim.state.faults.remove(graphLatency.id)
     sim.state.faults.remove(tokenLatency.id)
-    for (const kind of ['onboard', 'check', 'apply', 'offboard', 'notify', 'sweep'] as const) {
+    for (const kind of JOB_KINDS) {
       await queues.queue(kind).obliterate({ force: true })
     }
     await queues.close()
@@ -204,6 +218,7 @@ export async function measuredRun(
     sqlStatements,
     sqlStatementsSource: sql.source,
     redisCommands,
+    redisTopCommands,
     redisCommandsSource: opts.redis.exclusive
       ? 'INFO commandstats of the benchmark’s own Redis'
       : 'INFO commandstats of a shared Redis (includes other clients)',

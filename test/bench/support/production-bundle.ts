@@ -53,7 +53,10 @@ export function prepareProductionApp(app: ProductApp, log: (line: string) => voi
   try {
     run([...deploy, '--offline'])
   } catch {
-    run(deploy) // the store lacks a package: let pnpm fetch it
+    // The store lacks a package: let pnpm fetch it, into an empty directory again (the failed attempt may
+    // have copied the package's files already, and pnpm deploy refuses a non-empty target).
+    rmSync(cwd, { recursive: true, force: true })
+    run(deploy)
   }
   cpSync(join(REPO_ROOT, 'apps', app, 'dist'), join(cwd, 'dist'), { recursive: true })
   const { flags, entry } = dockerfileCommand(app, readFileSync(join(REPO_ROOT, 'docker/Dockerfile'), 'utf8'))

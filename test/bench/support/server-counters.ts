@@ -52,11 +52,25 @@ export async function sqlStatementCounter(database: string, ownTransactions: () 
 }
 
 /** Sum of `calls` over INFO commandstats: every command the Redis server executed so far. */
-export async function redisCommandsExecuted(redis: Redis): Promise<number> {
+/** Calls per command name so far (INFO commandstats), to say where a run's commands went. */
+export async function redisCommandsByName(redis: Redis): Promise<Map<string, number>> {
   const info = await redis.info('commandstats')
-  let total = 0
-  for (const m of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) total += Number(m[1])
-  return total
+  return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]))
+}
+
+/** The commands that grew most between two readings, most first: `{ evalsha: 1200, … }`. */
+export function topCommandDeltas(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  top = 8,
+): Record<string, number> {
+  const deltas = [...after].map(([name, calls]) => [name, calls - (before.get(name) ?? 0)] as const)
+  return Object.fromEntries(
+    deltas
+      .filter(([, d]) => d > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top),
+  )
 }
 
 export interface BenchRedis {

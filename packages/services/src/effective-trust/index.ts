@@ -1,6 +1,8 @@
 export {
+  evaluateTrustForTenant,
   refreshEffectiveTrust,
-  refreshTrustAfterCheck,
+  type TrustEvaluation,
   type TrustRefreshInput,
   type TrustRefreshResult,
 } from './refresh.ts'
+export { persistTrust, trustColumns, type TrustSubject } from './persist-trust.ts'

@@ -4,30 +4,20 @@
 import {
   evaluateEffectiveTrust,
   missingTrustPermissions,
-  notificationDedupeKey,
   type EffectiveTrustResult,
   type LicenceLevel,
   type MissingPermission,
   type TrustVerdict,
 } from '@crosstrust/core'
-import type { Prisma, Tx } from '@crosstrust/db'
 import { isMicrosoftError, type CallOptions, type GraphPartner } from '@crosstrust/microsoft'
 import type { MonitoringDeps } from '../monitoring/settings.ts'
-import { createDeliveries } from '../notifications/create-deliveries.ts'
-import { enqueueDeliveriesSafely } from '../notifications/enqueue-deliveries.ts'
-import type { StoredNotification } from '../notifications/stored-event.ts'
+import { persistTrust, type TrustSubject } from './persist-trust.ts'
 
-export interface TrustRefreshInput {
-  customerId: string
-  customerName: string
-  tenantId: string
+export interface TrustRefreshInput extends TrustSubject {
   /** The partner entry the check just read (after any repair); null when it does not exist. */
   partner: GraphPartner | null
-  /** False: record without notifying (`report` mode, or the check's own notification tells the cause). */
-  notify: boolean
   /** The licence onboarding found: used when /subscribedSkus cannot be read. */
   storedLicence: LicenceLevel
-  checkRunId?: string
   /**
    * A check staff asked for: when the cached token lacks a permission, get a fresh token before concluding
    * "re-consent needed" (the customer may just have consented again). Scheduled checks use the cache.
@@ -45,8 +35,6 @@ export interface TrustRefreshResult {
   deliveryIds: string[]
 }
 
-const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue
-
 /** Does the partner entry leave trust or inbound B2B to the default policy? Then the default matters. */
 function inheritsFromDefault(partner: GraphPartner | null): boolean {
   if (partner === null) return true
@@ -58,15 +46,21 @@ function inheritsFromDefault(partner: GraphPartner | null): boolean {
 
 class SkipRefresh extends Error {}
 
+/** What the Graph reads of one refresh concluded, before anything is stored. */
+export type TrustEvaluation =
+  | { status: 'evaluated'; result: EffectiveTrustResult; graphCalls: number }
+  | { status: 'skipped'; graphCalls: number }
+
 /**
- * Evaluates and stores the customer's effective trust. Never throws for Microsoft errors: a missing
- * permission becomes `unknown` with "re-consent needed", anything else leaves the last verdict in place.
+ * Reads what effective trust depends on and evaluates it; stores nothing. Never throws for Microsoft errors:
+ * a missing permission becomes `unknown` with "re-consent needed", anything else is `skipped` (the last
+ * verdict stays).
  */
-export async function refreshEffectiveTrust(
+export async function evaluateTrustForTenant(
   deps: MonitoringDeps,
   input: TrustRefreshInput,
-): Promise<TrustRefreshResult> {
-  const { graph, settings, ctx } = deps
+): Promise<TrustEvaluation> {
+  const { graph, settings } = deps
   const opts: CallOptions = {
     priority: 'low',
     ...(settings.graphRetry === undefined ? {} : { retry: settings.graphRetry }),
@@ -137,107 +131,25 @@ export async function refreshEffectiveTrust(
       customerId: input.customerId,
       err: err.message,
     })
-    return { status: 'skipped', graphCalls, deliveryIds: [] }
+    return { status: 'skipped', graphCalls }
   }
-
-  const now = ctx.now()
-  const { changed, deliveryIds } = await ctx.db.$transaction((tx) => persistTrust(tx, input, result, now))
-  return { status: 'evaluated', verdict: result.verdict, changed, graphCalls, deliveryIds }
+  return { status: 'evaluated', result, graphCalls }
 }
-
-async function persistTrust(
-  tx: Tx,
-  input: TrustRefreshInput,
-  result: EffectiveTrustResult,
-  now: Date,
-): Promise<{ changed: boolean; deliveryIds: string[] }> {
-  const previous = await tx.customerTrust.findUnique({
-    where: { customerId: input.customerId },
-    select: { verdict: true },
-  })
-  const changed = previous !== null && previous.verdict !== result.verdict
-  const data = {
-    verdict: result.verdict,
-    reason: result.reason,
-    fix: result.fix,
-    findings: json({ requirements: result.requirements, findings: result.findings }),
-    missingPermissions: result.findings
-      .filter((f) => f.code === 'reconsent_needed' && f.permission !== undefined)
-      .map((f) => f.permission ?? ''),
-    evaluatedAt: now,
-  }
-  if (previous === null) {
-    await tx.customerTrust.create({ data: { customerId: input.customerId, ...data, changedAt: now } })
-  } else {
-    await tx.customerTrust.update({
-      where: { customerId: input.customerId },
-      data: changed ? { ...data, changedAt: now, changeCount: { increment: 1 } } : data,
-    })
-  }
-  if (!changed || !input.notify) return { changed, deliveryIds: [] }
-  return { changed, deliveryIds: await recordTrustChange(tx, input, previous.verdict, result, now) }
-}
-
-/** One `trust_changed` notification event (de-duplicated) and its webhook deliveries. */
-async function recordTrustChange(
-  tx: Tx,
-  input: TrustRefreshInput,
-  from: TrustVerdict,
-  result: EffectiveTrustResult,
-  at: Date,
-): Promise<string[]> {
-  const stored: StoredNotification = {
-    id: notificationDedupeKey(input.customerId, 'trust_changed', at),
-    transition: 'trust_changed',
-    occurredAt: at.toISOString(),
-    customer: { id: input.customerId, name: input.customerName, tenantId: input.tenantId },
-    detail: `Trust ${label(from)} → ${label(result.verdict)}: ${result.reason}${result.fix ? ` Fix: ${result.fix}` : ''}`,
-  }
-  const created = await tx.notificationEvent.createManyAndReturn({
-    data: [
-      {
-        customerId: input.customerId,
-        eventType: 'trust_changed',
-        dedupeKey: stored.id,
-        payload: json({ ...stored, checkRunId: input.checkRunId ?? null, from, to: result.verdict }),
-      },
-    ],
-    skipDuplicates: true,
-    select: { id: true },
-  })
-  return createDeliveries(
-    tx,
-    created.map((event) => ({
-      eventId: event.id,
-      eventType: 'trust_changed',
-      customerId: input.customerId,
-      payload: json(stored),
-      nextAttemptAt: at,
-    })),
-  )
-}
-
-const label = (v: TrustVerdict) => (v === 'no_effect' ? 'no effect' : v)
 
 /**
- * The hook a check calls after it has recorded its run: refreshes effective trust when the partner entry
- * was read (not on `unknown` or `access_lost`), enqueues the notification, and never fails the check.
+ * Evaluates and stores the customer's effective trust (one transaction; a changed verdict notifies once).
+ * Never throws for Microsoft errors (see evaluateTrustForTenant).
  */
-export async function refreshTrustAfterCheck(
+export async function refreshEffectiveTrust(
   deps: MonitoringDeps,
-  input: TrustRefreshInput & { outcome: string },
-): Promise<TrustRefreshResult | null> {
-  if (input.outcome === 'unknown' || input.outcome === 'access_lost') return null
-  try {
-    const result = await refreshEffectiveTrust(deps, input)
-    if (result.deliveryIds.length > 0)
-      await enqueueDeliveriesSafely(deps.ctx.enqueue, result.deliveryIds, deps.log)
-    return result
-  } catch (err) {
-    deps.log?.('effective trust refresh failed', {
-      customerId: input.customerId,
-      err: err instanceof Error ? err.message : String(err),
-    })
-    return null
-  }
+  input: TrustRefreshInput,
+): Promise<TrustRefreshResult> {
+  const evaluation = await evaluateTrustForTenant(deps, input)
+  if (evaluation.status === 'skipped') return { ...evaluation, deliveryIds: [] }
+  const { result, graphCalls } = evaluation
+  const now = deps.ctx.now()
+  const { changed, deliveryIds } = await deps.ctx.db.$transaction((tx) =>
+    persistTrust(tx, input, result, now),
+  )
+  return { status: 'evaluated', verdict: result.verdict, changed, graphCalls, deliveryIds }
 }

@@ -13,7 +13,9 @@ import {
   type GraphPartner,
   type MicrosoftError,
 } from '@crosstrust/microsoft'
-import type { CheckTarget, TenantRead } from './check-read.ts'
+import { recordAudit } from '../audit.ts'
+import { SYSTEM_ACTOR } from '../context.ts'
+import type { CheckCustomer, CheckTarget, TenantRead } from './check-read.ts'
 import { errorCodeOf, errorMessageOf } from './classify-error.ts'
 import type { MonitoringDeps } from './settings.ts'
 
@@ -28,10 +30,15 @@ export interface RepairResult {
 /**
  * Sends the repair core decided on and re-verifies it. A repair refused for lost access turns the whole check
  * into `access_lost` (the read is replaced by the repair's error).
+ *
+ * Write-ahead: before the first write reaches the tenant, an audit event says what is about to be sent and
+ * why. A worker killed between Microsoft's answer and the run's commit would otherwise leave a change in the
+ * customer's tenant that nothing of ours records; with it, the audit trail shows every write we attempted,
+ * and the next check's run shows what came of it.
  */
 export async function repairStep(
   deps: MonitoringDeps,
-  tenantId: string,
+  customer: CheckCustomer,
   target: CheckTarget,
   read: TenantRead,
   kind: 'create' | 'patch',
@@ -40,7 +47,19 @@ export async function repairStep(
 ): Promise<{ repair: RepairResult; read: TenantRead }> {
   const evaluation = read.classification.evaluation
   if (evaluation === null) throw new Error('a repair needs an evaluated read')
-  const repair = await sendRepair(deps, tenantId, target, evaluation, kind, now, requestIds)
+  await recordAudit(deps.ctx.db, SYSTEM_ACTOR, {
+    action: 'policy.repair_started',
+    customerId: customer.id,
+    entityType: 'customer',
+    entityId: customer.id,
+    before: { partner: read.observed },
+    after: {
+      method: kind === 'create' ? 'POST' : 'PATCH',
+      policyVersion: target.policy.version,
+      fields: evaluation.fields.filter((f) => f.drift).map((f) => f.path),
+    },
+  })
+  const repair = await sendRepair(deps, customer.tenantId, target, evaluation, kind, now, requestIds)
   if (repair.error?.kind !== 'access_lost') return { repair, read }
   return {
     repair,

@@ -1,6 +1,12 @@
 export { DEFAULT_MONITORING_SETTINGS, type MonitoringDeps, type MonitoringSettings } from './settings.ts'
 export { runCheck, type RunCheckInput, type RunCheckResult } from './run-check.ts'
 export { recordSkippedCheck } from './record-skipped.ts'
+export {
+  createCheckLimiter,
+  runCheckBatch,
+  type CheckBatchResult,
+  type CheckLimiter,
+} from './batch/run-check-batch.ts'
 export { runOffboard, OffboardRetryableError, type OffboardOutcome } from './run-offboard.ts'
 export { leaseDueChecks, findOffboarding, findStuckOnboarding, type DueCheck } from './due-work.ts'
 export { removalKindOf, toNotifiable } from './notifiable.ts'

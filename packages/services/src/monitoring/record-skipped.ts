@@ -8,10 +8,22 @@ import { persistRun, type RunTrigger } from '../runs/persist-run.ts'
  */
 export async function recordSkippedCheck(
   ctx: ServiceContext,
-  input: { customerId: string; trigger: RunTrigger; holder: string | null; retrySeconds: number },
+  input: {
+    customerId: string
+    trigger: RunTrigger
+    holder: string | null
+    retrySeconds: number
+    /**
+     * A scheduled check's due time: recorded only while the customer is still due at exactly that time.
+     * Otherwise the holder is the batch that claimed this very check (a duplicate job met it), not a skip.
+     */
+    dueAt?: Date
+  },
 ): Promise<{ runId: string } | null> {
   const now = ctx.now()
-  const exists = await ctx.db.customer.count({ where: { id: input.customerId } })
+  const exists = await ctx.db.customer.count({
+    where: { id: input.customerId, ...(input.dueAt === undefined ? {} : { nextCheckAt: input.dueAt }) },
+  })
   if (exists === 0) return null
   const { runId } = await persistRun(
     ctx.db,

@@ -56,8 +56,11 @@ describe('runCheck', () => {
     expect(run.before).toMatchObject({ inboundTrust: { isMfaAccepted: false } })
     expect(run.after).toMatchObject({ inboundTrust: { isMfaAccepted: true } })
     expect(await notificationsOf(fx, c.id)).toEqual(['drifted', 'remediated'])
-    const audit = await fx.db.prisma.auditEvent.findMany({ where: { customerId: c.id } })
-    expect(audit.map((e) => e.action)).toEqual(['policy.remediated'])
+    const audit = await fx.db.prisma.auditEvent.findMany({
+      where: { customerId: c.id },
+      orderBy: { id: 'asc' },
+    })
+    expect(audit.map((e) => e.action)).toEqual(['policy.repair_started', 'policy.remediated'])
   })
 
   it('only reports drift in alert mode: drifted state, the diff kept, one notification', async () => {
@@ -80,8 +83,11 @@ describe('runCheck', () => {
     const result = await runCheck(fx.monitoring, { customerId: c.id, kind: 'apply', trigger: 'staff' })
     expect(result).toMatchObject({ outcome: 'remediated', complianceState: 'compliant' })
     expect(readPartner(fx, c.tenantId)).toMatchObject(compliantPartner())
-    const audit = await fx.db.prisma.auditEvent.findMany({ where: { customerId: c.id } })
-    expect(audit.map((e) => e.action)).toEqual(['policy.applied'])
+    const audit = await fx.db.prisma.auditEvent.findMany({
+      where: { customerId: c.id },
+      orderBy: { id: 'asc' },
+    })
+    expect(audit.map((e) => e.action)).toEqual(['policy.repair_started', 'policy.applied'])
     expect(await notificationsOf(fx, c.id)).toEqual([]) // report mode never notifies
   })
 
