@@ -4,16 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { safeReturnTo } from '../src/auth/return-to.ts'
 import { authConfig, buildAuthApp, CookieJar, STAFF, STAFF_TENANT } from './auth-support.ts'
-import {
-  POLICY,
-  sim,
-  base,
-  setCookies,
-  signIn,
-  dash,
-  pickAccount,
-  useOidcApp,
-} from './auth-oidc-support.ts'
+import { POLICY, sim, base, setCookies, signIn, dash, pickAccount, useOidcApp } from './auth-oidc-support.ts'
 
 useOidcApp()
 
