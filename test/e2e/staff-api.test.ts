@@ -402,6 +402,10 @@ describe('staff JSON API', () => {
   it('summarises, pages the audit trail and exports CSV safely', async () => {
     const summary = await api('viewer', 'GET', '/api/v1/summary')
     expect(summary.body.total).toBe(4)
+    // The counts say when they were taken; a second look within seconds reuses them.
+    expect(summary.body.ageSeconds).toBe(0)
+    const again = await api('viewer', 'GET', '/api/v1/summary')
+    expect(again.body.asOf).toBe(summary.body.asOf)
     expect(summary.body.byOnboardingState.offboarded).toBe(1)
     expect(summary.body.needsAttention).toMatchObject({ failedOnboarding: 0, items: expect.any(Array) })
 

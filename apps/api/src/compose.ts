@@ -1,7 +1,7 @@
 import type { Config } from '@crosstrust/config'
 import type { Logger } from '@crosstrust/logger'
 import { createAdminSignIn, loadClientCredential, resolveTenant } from '@crosstrust/microsoft'
-import type { ServiceContext } from '@crosstrust/services'
+import { createSummaryCache, type ServiceContext } from '@crosstrust/services'
 import type { AppDeps } from './app.ts'
 import type { Infrastructure } from './infrastructure.ts'
 import { composeMetrics } from './metrics.ts'
@@ -28,6 +28,9 @@ export function composeRoutes(
   infra: Pick<Infrastructure, 'prisma' | 'queues'>,
 ): Pick<AppDeps, 'consent' | 'staffApi' | 'dashboard' | 'metrics'> {
   const webhookTargets = { allowedPrivateNetworks: config.WEBHOOK_ALLOWED_PRIVATE_NETWORKS }
+  // One per API process, shared by the staff API and the dashboard: the overview counts are taken at most
+  // every few seconds however many staff look, and every answer says how old they are.
+  const summaries = createSummaryCache()
   const ctx: ServiceContext = {
     db: infra.prisma,
     now: () => new Date(),
@@ -61,12 +64,14 @@ export function composeRoutes(
       resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
       links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
       webhookTargets,
+      summaries,
     },
     dashboard: {
       ctx,
       resolveTenant: (domainOrId) => resolveTenant(config.MS_LOGIN_URL, domainOrId),
       links: { publicBaseUrl: config.PUBLIC_BASE_URL, ttlDays: config.CONSENT_LINK_TTL_DAYS },
       webhookTargets,
+      summaries,
       partnerName: config.PARTNER_NAME,
       defaultMode: config.DEFAULT_MODE,
       flashSecret: config.SESSION_SECRET ?? '',

@@ -1,12 +1,16 @@
 // The overview's presenter: tiles, the three breakdowns (each entry a link to the filtered list, its bar
 // width a class) and the attention list with how many items it leaves out.
-import type { AttentionItem, SummaryCounts } from '@crosstrust/services'
+import type { AttentionItem, StaleSummary } from '@crosstrust/services'
 import { describe, expect, it } from 'vitest'
 import { presentOverview } from '../src/routes/dashboard/overview/presenter.ts'
 
 const now = new Date('2026-12-03T08:00:00Z')
 
-const counts: SummaryCounts = {
+const countedAt = new Date('2026-12-03T07:59:57Z')
+
+const counts: StaleSummary = {
+  asOf: countedAt,
+  ageSeconds: 3,
   total: 40,
   byOnboardingState: {
     not_started: 2,
@@ -54,6 +58,10 @@ const present = (canCreate: boolean) =>
   presentOverview({ counts, items: [item], canCreate, defaultMode: 'alert', now })
 
 describe('overview presenter', () => {
+  it('says how old the counts are', () => {
+    expect(present(false)).toMatchObject({ countsAsOf: countedAt, countsAgeSeconds: 3 })
+  })
+
   it('sums the tiles from the counts', () => {
     expect(present(true).tiles).toEqual([
       { label: 'Customers', n: 40, href: '/customers', tone: '', hint: '30 onboarded' },

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type {
   ConsentLinkSettings,
   ServiceContext,
+  SummaryCache,
   TenantResolver,
   WebhookTargetPolicy,
 } from '@crosstrust/services'
@@ -19,6 +20,8 @@ export interface StaffApiDeps {
   links: ConsentLinkSettings
   /** Private networks webhook URLs may point into (`WEBHOOK_ALLOWED_PRIVATE_NETWORKS`). */
   webhookTargets: WebhookTargetPolicy
+  /** The overview counts, reused for a few seconds (they say their age). */
+  summaries: SummaryCache
 }
 
 /** The app the staff API routes are declared on: request and reply types come from their zod schemas. */

@@ -1,4 +1,4 @@
-import { listNeedsAttention, summaryCounts } from '@crosstrust/services'
+import { listNeedsAttention } from '@crosstrust/services'
 import { z } from 'zod'
 import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { withProblems } from './schemas.ts'
@@ -15,6 +15,9 @@ const meSchema = z.object({
 })
 
 const summarySchema = z.object({
+  /** When the counts were taken: they are reused for up to 5 s (the attention items are always fresh). */
+  asOf: z.date(),
+  ageSeconds: z.number().int().min(0),
   total: z.number().int(),
   byOnboardingState: counts,
   byComplianceState: counts,
@@ -45,7 +48,7 @@ const summarySchema = z.object({
 })
 
 /** Who am I, and the overview numbers. */
-export function overviewApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
+export function overviewApiRoutes(r: StaffApi, { ctx, summaries }: StaffApiDeps) {
   r.get(
     '/api/v1/me',
     {
@@ -74,7 +77,8 @@ export function overviewApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
     {
       schema: {
         tags: ['summary'],
-        summary: 'Counts by onboarding state, compliance state and mode, and what needs attention',
+        summary:
+          'Counts by onboarding state, compliance state and mode (as of `asOf`, at most 5 s old), and what needs attention',
         querystring: z
           .object({ attentionLimit: z.coerce.number().int().min(0).max(200).default(25) })
           .strict(),
@@ -85,7 +89,7 @@ export function overviewApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
       const now = ctx.now()
       const limit = request.query.attentionLimit
       const [summary, items] = await Promise.all([
-        summaryCounts(ctx.db, now),
+        summaries.get(ctx.db, now),
         limit === 0 ? Promise.resolve([]) : listNeedsAttention(ctx.db, { now, limit }),
       ])
       return { ...summary, needsAttention: { ...summary.needsAttention, items } }

@@ -1,6 +1,7 @@
 import type {
   ConsentLinkSettings,
   ServiceContext,
+  SummaryCache,
   TenantResolver,
   WebhookTargetPolicy,
 } from '@crosstrust/services'
@@ -11,6 +12,8 @@ export interface DashboardDeps {
   links: ConsentLinkSettings
   /** Private networks webhook URLs may point into (`WEBHOOK_ALLOWED_PRIVATE_NETWORKS`). */
   webhookTargets: WebhookTargetPolicy
+  /** The overview counts, reused for a few seconds (they say their age). */
+  summaries: SummaryCache
   /** The partner's display name, used in portal wording ("all Truesec Detect AB users and groups"). */
   partnerName: string
   /** The mode a customer without its own mode runs in (shown as "Default (alert)"). */

@@ -2,7 +2,7 @@
 // to the filtered list) and what needs a person now (failed onboarding, drift, lost access, entries the
 // customer removed, consent links about to expire), each with its reason and since when.
 import type { AttentionItem, AttentionReason } from '@crosstrust/services'
-import { plural } from '../format.ts'
+import { exactTime, plural } from '../format.ts'
 import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
 import { DataTable, type Column } from '../ui/data-table.tsx'
 import { PageHead } from '../ui/page-parts.tsx'
@@ -130,6 +130,11 @@ export function OverviewPage({ view }: { view: OverviewView }) {
           <StatListPanel list={l} />
         ))}
       </div>
+      <p class="muted counts-as-of">
+        Counts as of <time datetime={view.countsAsOf.toISOString()}>{exactTime(view.countsAsOf)}</time>
+        {view.countsAgeSeconds > 0 ? ` (${plural(view.countsAgeSeconds, 'second')} ago)` : ''}; they are
+        reused for up to 5 seconds.
+      </p>
     </>
   )
 }

@@ -46,6 +46,9 @@ export const REASON_FILTERS: Record<AttentionReason, { filter: string; label: st
 
 export interface OverviewView {
   now: Date
+  /** When the counts were taken (they are reused for a few seconds); the attention list is always fresh. */
+  countsAsOf: Date
+  countsAgeSeconds: number
   canCreate: boolean
   tiles: Tile[]
   attentionTotal: number
@@ -121,7 +124,7 @@ function tiles(counts: SummaryCounts): Tile[] {
 }
 
 export function presentOverview(input: {
-  counts: SummaryCounts
+  counts: SummaryCounts & { asOf: Date; ageSeconds: number }
   items: AttentionItem[]
   canCreate: boolean
   defaultMode: string
@@ -157,6 +160,8 @@ export function presentOverview(input: {
   })
   return {
     now: input.now,
+    countsAsOf: input.counts.asOf,
+    countsAgeSeconds: input.counts.ageSeconds,
     canCreate: input.canCreate,
     tiles: tiles(counts),
     attentionTotal: counts.needsAttention.total,

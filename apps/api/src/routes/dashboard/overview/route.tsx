@@ -1,4 +1,4 @@
-import { listNeedsAttention, summaryCounts } from '@crosstrust/services'
+import { listNeedsAttention } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import type { DashboardDeps } from '../deps.ts'
 import type { FlashStore } from '../flash.ts'
@@ -13,7 +13,7 @@ export function overviewRoutes(app: FastifyInstance, deps: DashboardDeps, flash:
     const now = deps.ctx.now()
     const db = deps.ctx.db
     const [counts, items] = await Promise.all([
-      summaryCounts(db, now),
+      deps.summaries.get(db, now),
       listNeedsAttention(db, { now, limit: ATTENTION_LIMIT }),
     ])
     const view = presentOverview({
