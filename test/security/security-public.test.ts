@@ -23,6 +23,8 @@ import {
   send,
   sendOrRecord,
   expectNoFindings,
+  findLogLeaks,
+  logLines,
   useSecurityRun,
 } from './support/security-run.ts'
 
@@ -164,5 +166,13 @@ describe('security', () => {
     }
     expect(changedTables(before, await dbSnapshot(sys.db.prisma))).toEqual([])
     expectNoFindings()
+  })
+
+  it('no log line of the API or the worker contains a token, state or cookie sent while fuzzing', async () => {
+    // Let the worker finish anything in flight so its logs are complete.
+    await new Promise((r) => setTimeout(r, 500))
+    const leaks = findLogLeaks()
+    expect(logLines.length).toBeGreaterThan(100)
+    expect(leaks).toEqual([])
   })
 })

@@ -111,3 +111,29 @@ export async function sendOrRecord(label: string, req: RawRequest): Promise<RawR
 export function expectNoFindings(): void {
   expect(findings.list, JSON.stringify(findings.list.slice(0, 20), null, 2)).toEqual([])
 }
+
+/**
+ * Every remembered secret (and a JWT's signature alone) searched for in every log line the API and the
+ * worker wrote; each leak is recorded as a finding and returned as "<kind>: <line>".
+ */
+export function findLogLeaks(): string[] {
+  const joined = logLines.join('')
+  const leaks: string[] = []
+  for (const [value, kind] of secrets) {
+    // A JWT's signature alone is as good as a leak of the whole token's integrity proof.
+    const parts = value.split('.')
+    const needles = parts.length === 3 && (parts[2]?.length ?? 0) >= 16 ? [value, parts[2] ?? ''] : [value]
+    for (const needle of needles) {
+      const at = joined.indexOf(needle)
+      if (at >= 0) {
+        const line = joined.slice(joined.lastIndexOf('\n', at) + 1, joined.indexOf('\n', at))
+        leaks.push(`${kind}: ${line.slice(0, 300)}`)
+        break
+      }
+    }
+  }
+  for (const l of leaks) findings.add('logs', l, { status: 0 })
+  tally.logLines = logLines.length
+  tally.secrets = secrets.size
+  return leaks
+}
