@@ -6,7 +6,6 @@ import {
   customerListQuerySchema,
   exportCustomersCsv,
   listCustomers,
-  type CustomerDetail,
 } from '@crosstrust/services'
 import { Readable } from 'node:stream'
 import { z } from 'zod'
@@ -27,39 +26,6 @@ import {
 } from './schemas.ts'
 
 const tags = ['customers']
-
-export function customerView(c: CustomerDetail['customer']): z.input<typeof customerSchema> {
-  return {
-    id: c.id,
-    name: c.name,
-    notes: c.notes,
-    contacts: c.contacts,
-    expectedTenantId: c.expectedTenantId,
-    expectedDomain: c.expectedDomain,
-    consentedTenantId: c.consentedTenantId,
-    confirmedTenantId: c.confirmedTenantId,
-    tenantConfirmedBy: c.tenantConfirmedBy,
-    tenantConfirmedAt: c.tenantConfirmedAt,
-    tenantId: c.tenantId,
-    tenantDisplayName: c.tenantDisplayName,
-    verifiedDomains: c.verifiedDomains,
-    licence: c.licence,
-    onboardingState: c.onboardingState,
-    complianceState: c.complianceState,
-    complianceChangedAt: c.complianceChangedAt,
-    mode: c.mode,
-    checkIntervalSeconds: c.checkIntervalSeconds,
-    nextCheckAt: c.nextCheckAt,
-    lastCheckAt: c.lastCheckAt,
-    consecutiveFailures: c.consecutiveFailures,
-    backoffUntil: c.backoffUntil,
-    lastFailureReason: c.lastFailureReason,
-    compliantPolicyVersion: c.compliantPolicyVersion,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    offboardedAt: c.offboardedAt,
-  }
-}
 
 const customerDetailSchema = z.object({
   customer: customerSchema,
@@ -104,7 +70,7 @@ export function customerApiRoutes(r: StaffApi, { ctx, resolveTenant }: StaffApiD
       return reply
         .status(201)
         .header('location', `/api/v1/customers/${customer.id}`)
-        .send(customerView(customer))
+        .send(customer)
     },
   )
 
@@ -140,9 +106,7 @@ export function customerApiRoutes(r: StaffApi, { ctx, resolveTenant }: StaffApiD
         response: withProblems({ 200: customerDetailSchema }, [400, 404]),
       },
     },
-    async (request) => {
-      const detail = await customerDetail(ctx.db, request.params.id, { now: ctx.now() })
-      return { ...detail, customer: customerView(detail.customer) }
-    },
+    // The service's typed view is the answer; the response schema keeps only its documented fields.
+    (request) => customerDetail(ctx.db, request.params.id, { now: ctx.now() }),
   )
 }
