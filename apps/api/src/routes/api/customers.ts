@@ -67,10 +67,7 @@ export function customerApiRoutes(r: StaffApi, { ctx, resolveTenant }: StaffApiD
     },
     async (request, reply) => {
       const customer = await createCustomer(ctx, resolveTenant, request.body, staffActor(request))
-      return reply
-        .status(201)
-        .header('location', `/api/v1/customers/${customer.id}`)
-        .send(customer)
+      return reply.status(201).header('location', `/api/v1/customers/${customer.id}`).send(customer)
     },
   )
 
