@@ -129,10 +129,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const requiredRoles = options.requiredRoles ?? [POLICY_WRITE_ROLE]
   const scope = options.scope ?? GRAPH_DEFAULT_SCOPE
   const refreshBeforeExpiryMs = options.refreshBeforeExpiryMs ?? 5 * 60_000
-  const network = new MsalNetworkClient(
-    options.requestTimeoutMs ?? 15_000,
-    createConnectionPool(options.connections),
-  )
+  const pool = createConnectionPool(options.connections)
+  const network = new MsalNetworkClient(options.requestTimeoutMs ?? 15_000, pool)
   const authorityOptions = msalAuthorityOptions(login)
   const credentialAuth = msalCredential(options.credential)
 
