@@ -137,6 +137,10 @@ describe('effective trust on every check', () => {
     })
     expect(issued.status).toBe(201)
     const { url } = (await issued.json()) as { url: string }
+    // Its landing page opens with what is new: the missing permission and why it is needed.
+    const landing = await (await fetch(url)).text()
+    expect(landing).toContain('<h2 id="new">What is new</h2>')
+    expect(landing).toContain('<span class="mono">Policy.Read.All</span>: To read your Conditional Access')
     sys.sim.state.addUser(tenantId, {
       displayName: 'Global Administrator',
       userPrincipalName: `admin@${tenantId}.example`,

@@ -97,6 +97,11 @@ export interface InspectedLink {
 export interface InspectedCustomer {
   id: string
   name: string
+  /**
+   * Permissions the tenant's consent lacks (the last effective-trust check found them missing): a fresh
+   * link to a customer already checked asks for exactly these, and its landing page says so.
+   */
+  newPermissions: string[]
 }
 
 export type LinkInspection =
@@ -115,14 +120,26 @@ export async function inspectConsentLink(ctx: ServiceContext, token: string): Pr
       expiresAt: true,
       usedAt: true,
       revokedAt: true,
-      customer: { select: { id: true, name: true, onboardingState: true } },
+      customer: {
+        select: {
+          id: true,
+          name: true,
+          onboardingState: true,
+          trust: { select: { missingPermissions: true } },
+        },
+      },
     },
   })
   if (!link) return { status: 'unknown' }
   const { customer } = link
   const found = {
     link: { id: link.id, expiresAt: link.expiresAt, usedAt: link.usedAt },
-    customer: { id: customer.id, name: customer.name },
+    customer: {
+      id: customer.id,
+      name: customer.name,
+      // Only a customer that has been checked has a verdict, so a first consent finds none here.
+      newPermissions: customer.trust?.missingPermissions ?? [],
+    },
   }
   if (link.usedAt) return { status: 'completed', ...found }
   if (

@@ -173,7 +173,7 @@ describe('customerDetail and inspectConsentLink', () => {
     expect(inspection).toEqual({
       status: 'valid',
       link: { id: issued.id, expiresAt: issued.expiresAt, usedAt: null },
-      customer: { id: customer.id, name: 'Link Co' },
+      customer: { id: customer.id, name: 'Link Co', newPermissions: [] },
     })
     expect(await inspectConsentLink(ctx, 'x'.repeat(40))).toEqual({ status: 'unknown' })
   })

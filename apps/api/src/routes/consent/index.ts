@@ -87,6 +87,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
     return landingPage({
       token,
       customerName: inspection.customer.name,
+      newPermissions: inspection.customer.newPermissions,
       partner,
       policy,
       expiresAt: inspection.link.expiresAt,

@@ -9,6 +9,8 @@ import type { Partner } from './presenter.ts'
 export interface LandingView {
   token: string
   customerName: string
+  /** An onboarded customer's re-consent: the permissions its consent lacks (empty for a first consent). */
+  newPermissions: string[]
   partner: Partner
   policy: PolicyDefinition
   expiresAt: Date
@@ -35,8 +37,9 @@ function PolicyTable({ policy, partnerName }: { policy: PolicyDefinition; partne
   )
 }
 
-function Permissions({ partner }: { partner: string }) {
-  const rows: [string, string][] = [
+/** Every application permission the partner app asks for, and why, in the customer admin's terms. */
+function permissionReasons(partner: string): [string, string][] {
+  return [
     [
       'Policy.ReadWrite.CrossTenantAccess',
       `To add ${partner} to your cross-tenant access settings, verify them, and re-check them regularly so drift is noticed.`,
@@ -50,6 +53,36 @@ function Permissions({ partner }: { partner: string }) {
       "To read your organization's name, verified domains and licences, so the setup can check its prerequisites (trust settings need Entra ID P1 or P2).",
     ],
   ]
+}
+
+/** A re-consent: what is new since the first consent, and that nothing in the tenant changes. */
+function WhatIsNew({ partner, permissions }: { partner: string; permissions: string[] }) {
+  const reasons = new Map(permissionReasons(partner))
+  return (
+    <section class="panel" aria-labelledby="new" data-section="what-is-new">
+      <h2 id="new">What is new</h2>
+      <p>
+        Your organization already trusts {partner}. {partner} now also needs{' '}
+        {permissions.length === 1 ? 'this permission' : 'these permissions'}, which your first consent did not
+        include:
+      </p>
+      <ul>
+        {permissions.map((permission) => (
+          <li>
+            <span class="mono">{permission}</span>: {reasons.get(permission) ?? 'Requested by the app.'}
+          </li>
+        ))}
+      </ul>
+      <p class="muted">
+        Consenting again grants them; your cross-tenant access settings for {partner} stay exactly as they
+        are.
+      </p>
+    </section>
+  )
+}
+
+function Permissions({ partner }: { partner: string }) {
+  const rows = permissionReasons(partner)
   return (
     <section class="panel" aria-labelledby="perms">
       <h2 id="perms">Permissions requested</h2>
@@ -90,6 +123,10 @@ function LandingPage({ view }: { view: LandingView }) {
         Entra ID cross-tenant access settings. This replaces the manual setup guide: one admin consent, and
         Crosstrust applies and verifies the settings for you.
       </p>
+
+      {view.newPermissions.length > 0 ? (
+        <WhatIsNew partner={partner.name} permissions={view.newPermissions} />
+      ) : null}
 
       <section class="panel" aria-labelledby="who">
         <h2 id="who">Who is asking</h2>
