@@ -1,4 +1,4 @@
--- Audit events are append-only (DESIGN.md §5): the database itself refuses to change or remove them, so
+-- Audit events are append-only (packages/db/README.md): the database itself refuses to change or remove them, so
 -- neither a bug nor a compromised application role can rewrite history. INSERT stays allowed.
 CREATE FUNCTION audit_events_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -1,8 +1,2 @@
-export {
-  evaluateTrustForTenant,
-  refreshEffectiveTrust,
-  type TrustEvaluation,
-  type TrustRefreshInput,
-  type TrustRefreshResult,
-} from './refresh.ts'
+export { evaluateTrustForTenant, type TrustEvaluation, type TrustRefreshInput } from './refresh.ts'
 export { persistTrust, trustColumns, type TrustSubject } from './persist-trust.ts'

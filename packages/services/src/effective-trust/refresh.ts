@@ -7,11 +7,10 @@ import {
   type EffectiveTrustResult,
   type LicenceLevel,
   type MissingPermission,
-  type TrustVerdict,
 } from '@crosstrust/core'
 import { isMicrosoftError, type CallOptions, type GraphPartner } from '@crosstrust/microsoft'
 import type { MonitoringDeps } from '../monitoring/settings.ts'
-import { persistTrust, type TrustSubject } from './persist-trust.ts'
+import type { TrustSubject } from './persist-trust.ts'
 
 export interface TrustRefreshInput extends TrustSubject {
   /** The partner entry the check just read (after any repair); null when it does not exist. */
@@ -23,16 +22,6 @@ export interface TrustRefreshInput extends TrustSubject {
    * "re-consent needed" (the customer may just have consented again). Scheduled checks use the cache.
    */
   freshTokenIfMissing?: boolean
-}
-
-export interface TrustRefreshResult {
-  /** `skipped`: a read failed transiently; the last verdict stays. */
-  status: 'evaluated' | 'skipped'
-  verdict?: TrustVerdict
-  changed?: boolean
-  /** Graph calls this refresh made (the check's budget report). */
-  graphCalls: number
-  deliveryIds: string[]
 }
 
 /** Does the partner entry leave trust or inbound B2B to the default policy? Then the default matters. */
@@ -134,22 +123,4 @@ export async function evaluateTrustForTenant(
     return { status: 'skipped', graphCalls }
   }
   return { status: 'evaluated', result, graphCalls }
-}
-
-/**
- * Evaluates and stores the customer's effective trust (one transaction; a changed verdict notifies once).
- * Never throws for Microsoft errors (see evaluateTrustForTenant).
- */
-export async function refreshEffectiveTrust(
-  deps: MonitoringDeps,
-  input: TrustRefreshInput,
-): Promise<TrustRefreshResult> {
-  const evaluation = await evaluateTrustForTenant(deps, input)
-  if (evaluation.status === 'skipped') return { ...evaluation, deliveryIds: [] }
-  const { result, graphCalls } = evaluation
-  const now = deps.ctx.now()
-  const { changed, deliveryIds } = await deps.ctx.db.$transaction((tx) =>
-    persistTrust(tx, input, result, now),
-  )
-  return { status: 'evaluated', verdict: result.verdict, changed, graphCalls, deliveryIds }
 }
