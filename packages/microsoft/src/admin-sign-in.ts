@@ -47,6 +47,15 @@ export interface SignedInAdmin {
   oid: string
   name: string | null
   username: string | null
+  /**
+   * The token's `wids`: template ids of the admin's active directory roles (not PIM-eligible ones); null when
+   * the claim is absent (nothing is known about the roles then, which is not the same as "no roles").
+   * Documented for access tokens when `groupMembershipClaims` is DirectoryRole or All
+   * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference); in ID tokens it is
+   * observed under the same setting, which https://learn.microsoft.com/entra/identity-platform/reference-app-manifest
+   * describes.
+   */
+  directoryRoles?: string[] | null
 }
 
 /** The sign-in response cannot be trusted (or redeemed): nothing may be bound from it. */
@@ -132,10 +141,18 @@ export function createIdTokenVerifier(options: { loginUrl: string; clientId: str
       oid: payload.oid,
       name: text(payload.name),
       username: text(payload.preferred_username),
+      directoryRoles: directoryRolesOf(payload.wids),
     }
   }
 
   return { verify }
+}
+
+/** `wids` as signed: an array of GUIDs (at most a few dozen); anything else counts as absent. */
+function directoryRolesOf(wids: unknown): string[] | null {
+  if (!Array.isArray(wids) || wids.length > 200) return null
+  if (!wids.every((id): id is string => typeof id === 'string' && isGuid(id))) return null
+  return wids.map((id) => id.toLowerCase())
 }
 
 export function createAdminSignIn(options: AdminSignInOptions): AdminSignIn {

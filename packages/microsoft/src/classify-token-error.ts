@@ -83,6 +83,7 @@ export function classifyTokenError(
   tenantId: string,
   meta: TokenResponseMeta | undefined,
 ): MicrosoftError {
+  if (meta?.refused !== undefined) return meta.refused
   if (!isMsalError(error)) {
     return new TransientError(`token request for tenant ${tenantId} failed unexpectedly`, { cause: error })
   }

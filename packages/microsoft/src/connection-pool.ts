@@ -2,6 +2,7 @@
 // 1 h tokens) and a GET, each to one of two origins: re-using TLS connections saves a handshake (two round
 // trips and the certificate work) on nearly every request. Node's global fetch keeps connections alive too,
 // but only 4 s by default and in one process-wide pool; our own pool per client states the limits instead.
+// Requests go through it with undici's `request` (pooled-request.ts).
 import { Agent, type Dispatcher } from 'undici'
 
 export interface ConnectionPoolOptions {
@@ -23,14 +24,4 @@ export function createConnectionPool(options: ConnectionPoolOptions = {}): Conne
     keepAliveTimeout: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
     keepAliveMaxTimeout: 10 * 60_000,
   })
-}
-
-/**
- * `init` with the pool as its dispatcher. Node's fetch is undici (6.x, the major this package pins), whose
- * `dispatcher` option takes an Agent from the undici package; the DOM typing of `RequestInit` cannot say so.
- */
-export function withConnectionPool(init: RequestInit, pool: ConnectionPool): RequestInit {
-  const extended: Record<string, unknown> = { ...init }
-  extended.dispatcher = pool
-  return extended
 }

@@ -155,6 +155,23 @@ export class LicenceError extends failureOfKind('licence', false) {}
 /** Our own setup is wrong (bad client secret/certificate, bad scope, bad authority): no tenant can work. */
 export class ConfigurationError extends failureOfKind('configuration', false) {}
 
+/**
+ * Microsoft's endpoint (or something posing as it: a proxy, a wrong MS_GRAPH_URL / MS_LOGIN_URL) answered
+ * a redirect. We never follow one: our requests carry a bearer token or a client credential, and following
+ * to another host would hand it over. Graph and the token endpoint do not redirect the calls we make, so a
+ * 3xx means our setup points at the wrong place. `location` is only the target's origin, for the log.
+ */
+export class RedirectRefusedError extends ConfigurationError {
+  readonly location: string | undefined
+  constructor(message: string, details: MicrosoftErrorDetails & { location?: string | undefined } = {}) {
+    super(message, details)
+    this.location = details.location
+  }
+  override toLog(): Record<string, unknown> {
+    return { ...super.toLog(), location: this.location }
+  }
+}
+
 /** A domain or tenant id that the identity platform does not know (AADSTS90002 invalid_tenant). */
 export class UnknownTenantError extends failureOfKind('unknown_tenant', false) {}
 

@@ -2,26 +2,42 @@
 // the Graph request id (callers record it in audit/run history) and throws only our own error types. Each
 // method is a request description; `graph-request.ts` sends it, retries, classifies and parses.
 import type { ConnectionPoolOptions } from './connection-pool.ts'
-import { randomUUID } from 'node:crypto'
-import { TransientError } from './errors.ts'
-import type { RetryPolicy } from './graph-middleware.ts'
+import {
+  AUDIT_PAGE_SIZE,
+  directoryAuditFilter,
+  MAX_AUDIT_PAGES,
+  type DirectoryAuditQuery,
+} from './directory-audits.ts'
+import { readTenantState, type TenantState, type TenantStateRequest } from './graph-batch.ts'
+import { collectPages } from './graph-paging.ts'
+import {
+  AUTHORIZATION_POLICY_PATH,
+  CONDITIONAL_ACCESS_POLICIES_PATH,
+  DEFAULT_POLICY_PATH,
+  MAX_POLICY_PAGES,
+  PARTNERS_PATH,
+  partnerPath,
+  SUBSCRIBED_SKUS_PATH,
+} from './graph-paths.ts'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './graph-middleware.ts'
+import { TenantRetryGate } from './retry-gate.ts'
 import { createGraphSender, type CallOptions, type GraphResult } from './graph-request.ts'
 import {
   parseLicences,
   parseObject,
   parseOrganization,
   parsePartner,
-  parsePolicyPage,
   type GraphPartner,
   type Organization,
 } from './graph-responses.ts'
 import type { LicenceSummary } from './licences.ts'
-import type { MicrosoftLogger } from './logger.ts'
+import { silentLogger, type MicrosoftLogger } from './logger.ts'
 import type { TokenProvider } from './token-provider.ts'
 import { normalizeBaseUrl } from './urls.ts'
 
 export type { CallOptions, GraphResult } from './graph-request.ts'
 export type { GraphPartner, Organization } from './graph-responses.ts'
+export type { Settled, TenantState, TenantStateRequest } from './graph-batch.ts'
 export type GraphPartnerBody = Record<string, unknown>
 
 export interface GraphGateway {
@@ -62,6 +78,21 @@ export interface GraphGateway {
    * `forceRefresh` asks for a new token first (after a re-consent the cached one still has the old roles).
    */
   grantedRoles(tenantId: string, opts?: { forceRefresh?: boolean }): Promise<string[]>
+  /**
+   * Directory audit entries of one category in a time window, filtered by Graph, every page; needs
+   * AuditLog.Read.All and Directory.Read.All (directory-audits.ts).
+   */
+  listDirectoryAudits(
+    tenantId: string,
+    query: DirectoryAuditQuery,
+    opts?: CallOptions,
+  ): Promise<GraphResult<Record<string, unknown>[]>>
+  /**
+   * A check's reads of one tenant in one JSON batch (graph-batch.ts): the partner entry, and as asked the
+   * trust inputs and the default policy. Each read settles on its own, as its single-request method would
+   * have answered or failed; never throws for Microsoft's errors.
+   */
+  readTenantState(tenantId: string, request: TenantStateRequest, opts?: CallOptions): Promise<TenantState>
 }
 
 export interface GraphGatewayOptions {
@@ -73,15 +104,20 @@ export interface GraphGatewayOptions {
   connections?: ConnectionPoolOptions
 }
 
-/** A tenant has at most a few hundred Conditional Access policies; a link loop must end. */
-const MAX_POLICY_PAGES = 50
-
-const PARTNERS = '/policies/crossTenantAccessPolicy/partners'
-const partnerPath = (partnerTenantId: string) => `${PARTNERS}/${encodeURIComponent(partnerTenantId)}`
-
 export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
   const graph = normalizeBaseUrl('graphUrl', options.graphUrl)
-  const send = createGraphSender({ ...options, graph })
+  const retryGate = new TenantRetryGate()
+  const send = createGraphSender({ ...options, graph, retryGate })
+  const batchReader = {
+    send,
+    retryGate,
+    graph,
+    policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    logger: options.logger ?? silentLogger,
+    invalidateToken: (tenantId: string) => {
+      options.tokens.invalidate(tenantId)
+    },
+  }
 
   return {
     getPartner: (tenantId, partnerTenantId, opts) =>
@@ -96,7 +132,7 @@ export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
         opts,
       ),
     createPartner: (tenantId, body, opts) =>
-      send(tenantId, { method: 'POST', path: PARTNERS, body, parse: parsePartner }, opts),
+      send(tenantId, { method: 'POST', path: PARTNERS_PATH, body, parse: parsePartner }, opts),
     updatePartner: (tenantId, partnerTenantId, body, opts) =>
       send(tenantId, { method: 'PATCH', path: partnerPath(partnerTenantId), body, parse: () => null }, opts),
     deletePartner: (tenantId, partnerTenantId, opts) =>
@@ -111,11 +147,7 @@ export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
         opts,
       ),
     getDefaultPolicy: (tenantId, opts) =>
-      send(
-        tenantId,
-        { method: 'GET', path: '/policies/crossTenantAccessPolicy/default', parse: parseObject },
-        opts,
-      ),
+      send(tenantId, { method: 'GET', path: DEFAULT_POLICY_PATH, parse: parseObject }, opts),
     getOrganization: (tenantId, opts): Promise<GraphResult<Organization>> =>
       send(
         tenantId,
@@ -127,41 +159,24 @@ export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
         },
         opts,
       ),
-    async listConditionalAccessPolicies(tenantId, opts) {
-      const first = '/identity/conditionalAccess/policies'
-      const policies: Record<string, unknown>[] = []
-      let next: string | undefined = first
-      let last: GraphResult<unknown> | undefined
-      let attempts = 0
-      for (let page = 0; next !== undefined; page++) {
-        if (page >= MAX_POLICY_PAGES)
-          throw new TransientError(`GET ${first}: more than ${MAX_POLICY_PAGES} pages`)
-        const result: GraphResult<ReturnType<typeof parsePolicyPage>> = await send(
-          tenantId,
-          { method: 'GET', path: first, url: next, parse: parsePolicyPage },
-          opts,
-        )
-        policies.push(...result.value.value)
-        attempts += result.attempts
-        last = result
-        next = result.value.nextLink
-        // Only follow links to the Graph host we were configured with (never send the token elsewhere).
-        if (next !== undefined && new URL(next).origin !== graph.origin)
-          throw new TransientError(`GET ${first}: @odata.nextLink points to another host`)
-      }
-      return {
-        value: policies,
-        requestId: last?.requestId,
-        clientRequestId: last?.clientRequestId ?? randomUUID(),
-        attempts,
-      }
-    },
+    listConditionalAccessPolicies: (tenantId, opts) =>
+      collectPages(send, graph, tenantId, { path: CONDITIONAL_ACCESS_POLICIES_PATH }, MAX_POLICY_PAGES, opts),
+    listDirectoryAudits: (tenantId, query, opts) =>
+      collectPages(
+        send,
+        graph,
+        tenantId,
+        { path: '/auditLogs/directoryAudits', filter: directoryAuditFilter(query), top: AUDIT_PAGE_SIZE },
+        MAX_AUDIT_PAGES,
+        opts,
+      ),
     getAuthorizationPolicy: (tenantId, opts) =>
-      send(tenantId, { method: 'GET', path: '/policies/authorizationPolicy', parse: parseObject }, opts),
+      send(tenantId, { method: 'GET', path: AUTHORIZATION_POLICY_PATH, parse: parseObject }, opts),
     async grantedRoles(tenantId, opts) {
       return (await options.tokens.getToken(tenantId, { forceRefresh: opts?.forceRefresh === true })).roles
     },
     listSubscribedSkus: (tenantId, opts): Promise<GraphResult<LicenceSummary>> =>
-      send(tenantId, { method: 'GET', path: '/subscribedSkus', parse: parseLicences }, opts),
+      send(tenantId, { method: 'GET', path: SUBSCRIBED_SKUS_PATH, parse: parseLicences }, opts),
+    readTenantState: (tenantId, request, opts) => readTenantState(batchReader, tenantId, request, opts),
   }
 }

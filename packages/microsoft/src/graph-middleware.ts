@@ -2,12 +2,14 @@
 // the SDK's AuthenticationHandler because it silently drops the Authorization header for hosts it does
 // not recognise (anything but *.graph.microsoft.com unless customHosts is exactly right), nor its
 // RetryHandler, which has no total time budget and cannot tell us what happened.
-import { withConnectionPool, type ConnectionPool } from './connection-pool.ts'
+import type { ConnectionPool } from './connection-pool.ts'
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client'
 import { backoffDelay, sleepAtLeast } from './backoff.ts'
-import { TransientError } from './errors.ts'
+import { isMicrosoftError, ThrottledError, TransientError } from './errors.ts'
+import { isTimeout, pooledRequest } from './pooled-request.ts'
 import type { MicrosoftLogger } from './logger.ts'
 import { parseRetryAfter } from './retry-after.ts'
+import type { TenantRetryGate } from './retry-gate.ts'
 
 export interface RetryPolicy {
   /** Total tries including the first. */
@@ -95,6 +97,7 @@ export class BudgetedRetryMiddleware extends Link {
     private readonly policy: RetryPolicy,
     private readonly trace: CallTrace,
     private readonly logger: MicrosoftLogger,
+    private readonly gate: TenantRetryGate,
     private readonly random: () => number = Math.random,
   ) {
     super()
@@ -103,6 +106,7 @@ export class BudgetedRetryMiddleware extends Link {
   async execute(context: Context): Promise<void> {
     const started = Date.now()
     for (let attempt = 1; ; attempt += 1) {
+      await this.waitForGate(started)
       this.trace.attempts = attempt
       if (attempt > 1) setRequestHeader(context, 'Retry-Attempt', String(attempt - 1))
       let failure: unknown
@@ -112,10 +116,16 @@ export class BudgetedRetryMiddleware extends Link {
       } catch (error) {
         failure = error
       }
+      // Our own verdict that trying again cannot help (a refused redirect): to the caller as it is.
+      if (isMicrosoftError(failure) && !failure.retryable) {
+        this.trace.thrown = failure
+        throw failure
+      }
       const response = context.response as Response | undefined
+      const retryAfterMs = parseRetryAfter(response?.headers.get('retry-after'))
+      if (retryAfterMs !== undefined) this.gate.hold(this.trace.tenantId, retryAfterMs)
       if (failure === undefined && (response === undefined || !RETRY_STATUSES.has(response.status))) return
 
-      const retryAfterMs = parseRetryAfter(response?.headers.get('retry-after'))
       const delay = retryAfterMs ?? backoffDelay(attempt, this.policy, this.random)
       const elapsed = Date.now() - started
       const why = response === undefined ? 'network error' : `HTTP ${response.status}`
@@ -150,12 +160,33 @@ export class BudgetedRetryMiddleware extends Link {
       await sleepAtLeast(delay)
     }
   }
+
+  /**
+   * Waits out a Retry-After another call to the tenant was given; when that ends past this call's budget,
+   * the call fails as throttled without sending anything.
+   */
+  private async waitForGate(started: number): Promise<void> {
+    const waitMs = this.gate.remainingMs(this.trace.tenantId)
+    if (waitMs === 0) return
+    if (Date.now() - started + waitMs > this.policy.budgetMs) {
+      const error = new ThrottledError(
+        `${this.trace.method} ${this.trace.path}: the tenant asked us to wait ${String(waitMs)} ms more`,
+        { clientRequestId: this.trace.clientRequestId, retryAfterMs: waitMs },
+      )
+      this.trace.thrown = error
+      throw error
+    }
+    this.logger.info(
+      { tenantId: this.trace.tenantId, method: this.trace.method, path: this.trace.path, delayMs: waitMs },
+      'graph request waits for the tenant to stop throttling',
+    )
+    await sleepAtLeast(waitMs)
+  }
 }
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    // fetch rejects an aborted or timed-out request with a DOMException, told apart only by its `name`.
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'request timed out'
+    if (isTimeout(error)) return 'request timed out'
     return `network error (${error.message})`
   }
   return 'network error'
@@ -170,16 +201,56 @@ export class FetchMiddleware extends Link {
     super()
   }
   async execute(context: Context): Promise<void> {
-    // The SDK types `request` with the DOM's RequestInfo; at runtime it is a URL string or a Request.
-    const input: unknown = context.request
-    if (typeof input !== 'string' && !(input instanceof Request))
-      throw new TypeError('unsupported Graph request')
-    const response = await fetch(
-      input,
-      withConnectionPool({ ...context.options, signal: AbortSignal.timeout(this.timeoutMs) }, this.pool),
-    )
+    const response = await sendOverPool(context, this.pool, this.timeoutMs)
     context.response = response
     this.trace.status = response.status
     this.trace.requestId = response.headers.get('request-id') ?? undefined
   }
+}
+
+/** Statuses whose Response must have no body (the Fetch standard's null body statuses). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+/**
+ * Sends the SDK's request with undici's `request` over our pool (see pooled-request.ts for why not fetch)
+ * and hands the SDK the `Response` it expects back.
+ */
+async function sendOverPool(context: Context, pool: ConnectionPool, timeoutMs: number): Promise<Response> {
+  // The SDK types `request` with the DOM's RequestInfo; at runtime it is a URL string (or a Request).
+  const input: unknown = context.request
+  const options = context.options ?? {}
+  let url: string
+  let headers: Record<string, string>
+  let method = options.method ?? 'GET'
+  let body: string | Uint8Array | undefined
+  if (typeof input === 'string') {
+    url = input
+    headers = headerRecord(options.headers)
+    body = requestBody(options.body)
+  } else if (input instanceof Request) {
+    url = input.url
+    method = input.method
+    headers = headerRecord(input.headers)
+    body = input.body === null ? undefined : new Uint8Array(await input.arrayBuffer())
+  } else {
+    throw new TypeError('unsupported Graph request')
+  }
+  const answer = await pooledRequest(pool, url, { method, headers, body, timeoutMs })
+  const bodyless = NULL_BODY_STATUSES.has(answer.status) || answer.body === ''
+  return new Response(bodyless ? null : answer.body, { status: answer.status, headers: answer.headers })
+}
+
+function headerRecord(headers: RequestInit['headers']): Record<string, string> {
+  if (headers === undefined) return {}
+  if (headers instanceof Headers) return Object.fromEntries(headers.entries())
+  if (Array.isArray(headers)) return Object.fromEntries(headers as [string, string][])
+  return { ...(headers as Record<string, string>) }
+}
+
+function requestBody(body: unknown): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined
+  if (typeof body === 'string' || body instanceof Uint8Array) return body
+  if (body instanceof ArrayBuffer) return new Uint8Array(body)
+  // The SDK serialises JSON content to a string; we send nothing else.
+  throw new TypeError('unsupported Graph request body')
 }

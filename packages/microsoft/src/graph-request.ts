@@ -15,6 +15,7 @@ import {
   type RetryPolicy,
 } from './graph-middleware.ts'
 import { silentLogger, type MicrosoftLogger } from './logger.ts'
+import { TenantRetryGate } from './retry-gate.ts'
 import type { TokenProvider } from './token-provider.ts'
 
 const GRAPH_HOSTS = new Set([
@@ -51,9 +52,22 @@ export interface GraphRequest<T> {
   url?: string
   body?: unknown
   select?: string[]
+  /** OData `$filter` and `$top` of a list (a `@odata.nextLink` carries them already). */
+  filter?: string
+  top?: number
   parse: (raw: unknown) => T
   /** For reads where "absent" is an answer, not an error (GET/DELETE of a partner entry). */
   onNotFound?: () => T
+  /**
+   * Error statuses whose body is still the answer, parsed by `parse`: a JSON batch that fails with 424 Failed
+   * Dependency because a request inside was throttled still carries every request's answer.
+   */
+  answerOnStatus?: readonly number[]
+  /**
+   * Told how many HTTP requests the call took (its retries included), whether it succeeded or failed: a
+   * caller counting the requests of a reading also counts the ones whose failure it turns into a value.
+   */
+  onAttempts?: (attempts: number) => void
 }
 
 export interface GraphSenderOptions {
@@ -63,6 +77,8 @@ export interface GraphSenderOptions {
   retry?: Partial<RetryPolicy>
   /** The keep-alive pool of Graph requests (connection-pool.ts); defaults apply when absent. */
   connections?: ConnectionPoolOptions
+  /** Shared with every other caller of the same app's requests (the batch reader); a new one when absent. */
+  retryGate?: TenantRetryGate
 }
 
 export type GraphSender = <T>(
@@ -76,6 +92,7 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
   const logger = options.logger ?? silentLogger
   const basePolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
   const pool = createConnectionPool(options.connections)
+  const retryGate = options.retryGate ?? new TenantRetryGate()
   // The SDK only uses customHosts to decide on telemetry headers here (our auth middleware always sends
   // the token), but it must be the bare hostname: the SDK strips the port before comparing.
   const customHosts = GRAPH_HOSTS.has(graph.hostname) ? undefined : new Set([graph.hostname])
@@ -93,7 +110,7 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
       }
       return token.accessToken
     }, trace)
-    const retry = new BudgetedRetryMiddleware(policy, trace, logger)
+    const retry = new BudgetedRetryMiddleware(policy, trace, logger, retryGate)
     auth.setNext(retry)
     retry.setNext(new FetchMiddleware(policy.timeoutMs, trace, pool))
     return Client.initWithMiddleware({
@@ -108,6 +125,8 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
     const req = client.api(request.url ?? request.path)
     if (opts?.priority === 'low') req.header('x-ms-throttle-priority', 'low')
     if (request.select !== undefined) req.select(request.select)
+    if (request.filter !== undefined) req.filter(request.filter)
+    if (request.top !== undefined) req.top(request.top)
     switch (request.method) {
       case 'GET':
         return req.get() as Promise<unknown>
@@ -142,12 +161,27 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
       clientRequestId: trace.clientRequestId,
       attempts: trace.attempts,
     })
+    const parsed = (raw: unknown): GraphResult<T> => {
+      try {
+        return result(request.parse(raw), trace.requestId)
+      } catch (error) {
+        throw new TransientError(`${method} ${path}: unexpected response shape from Graph`, {
+          requestId: trace.requestId,
+          clientRequestId: trace.clientRequestId,
+          cause: error,
+        })
+      }
+    }
     let raw: unknown
     try {
       raw = await send(clientFor(tenantId, trace, opts), request, opts)
     } catch (error) {
+      request.onAttempts?.(trace.attempts)
       // A programming error inside our middleware (e.g. a bad tenant id) must not pass as transient.
       if (trace.thrown instanceof Error && !isMicrosoftError(trace.thrown)) throw trace.thrown
+      // The SDK keeps the JSON body of a failed response that is not Graph's error shape as the error's body.
+      if (error instanceof GraphError && request.answerOnStatus?.includes(error.statusCode) === true)
+        return parsed(error.body as unknown)
       const classified = toMicrosoftError(error, trace)
       if (classified.kind === 'not_found' && request.onNotFound !== undefined) {
         return result(request.onNotFound(), classified.requestId ?? trace.requestId)
@@ -167,15 +201,8 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
       )
       throw classified
     }
-    try {
-      return result(request.parse(raw), trace.requestId)
-    } catch (error) {
-      throw new TransientError(`${method} ${path}: unexpected response shape from Graph`, {
-        requestId: trace.requestId,
-        clientRequestId: trace.clientRequestId,
-        cause: error,
-      })
-    }
+    request.onAttempts?.(trace.attempts)
+    return parsed(raw)
   }
 }
 

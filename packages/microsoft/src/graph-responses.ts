@@ -73,3 +73,57 @@ export function parsePolicyPage(raw: unknown): {
   const parsed = policyPageSchema.parse(raw)
   return { value: parsed.value, nextLink: parsed['@odata.nextLink'] }
 }
+
+/**
+ * One answer inside a JSON batch (https://learn.microsoft.com/graph/json-batching): `headers` may be absent
+ * and its names come in any case (Microsoft's own examples mix `Content-Type` and `location`), `body` is
+ * absent or null for a 204.
+ */
+export interface BatchAnswer {
+  id: string
+  status: number
+  headers: Headers
+  body: unknown
+}
+
+const batchEnvelopeSchema = z.object({
+  responses: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.number().int(),
+      headers: z.record(z.string(), z.union([z.string(), z.number()])).nullish(),
+      body: z.unknown().optional(),
+    }),
+  ),
+})
+
+/** The answers of a batch by id (they may come in any order). */
+export function parseBatchEnvelope(raw: unknown): Map<string, BatchAnswer> {
+  const answers = new Map<string, BatchAnswer>()
+  for (const r of batchEnvelopeSchema.parse(raw).responses) {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(r.headers ?? {})) headers.set(name, String(value))
+    answers.set(r.id, { id: r.id, status: r.status, headers, body: r.body })
+  }
+  return answers
+}
+
+const graphErrorBodySchema = z.object({
+  error: z.looseObject({
+    code: z.string().optional(),
+    message: z.string().optional(),
+    innerError: z.looseObject({ 'request-id': z.string().optional() }).optional(),
+  }),
+})
+
+/** Graph's `{ error: { code, message, innerError } }`, as far as a body has it. */
+export function parseGraphErrorBody(raw: unknown): {
+  code: string | undefined
+  message: string | undefined
+  requestId: string | undefined
+} {
+  const parsed = graphErrorBodySchema.safeParse(raw)
+  if (!parsed.success) return { code: undefined, message: undefined, requestId: undefined }
+  const { code, message, innerError } = parsed.data.error
+  return { code, message, requestId: innerError?.['request-id'] }
+}

@@ -36,7 +36,11 @@ export {
   type GraphPartnerBody,
   type GraphResult,
   type Organization,
+  type Settled,
+  type TenantState,
+  type TenantStateRequest,
 } from './graph-gateway.ts'
+export { directoryAuditFilter, type DirectoryAuditQuery } from './directory-audits.ts'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './graph-middleware.ts'
 export {
   licenceStateOf,

@@ -4,13 +4,17 @@
 // correlation id, because MSAL's ServerError does not expose the Retry-After header and its throttle-cache
 // errors carry no status at all.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
-import { withConnectionPool, type ConnectionPool } from './connection-pool.ts'
+import type { ConnectionPool } from './connection-pool.ts'
+import { RedirectRefusedError } from './errors.ts'
+import { isTimeout, pooledRequest, type PooledResponse } from './pooled-request.ts'
 import { parseRetryAfter } from './retry-after.ts'
 
 export interface TokenResponseMeta {
   status: number
   retryAfterMs: number | undefined
   requestId: string | undefined
+  /** The endpoint answered a redirect, refused (pooled-request.ts): the error to report instead of MSAL's. */
+  refused?: RedirectRefusedError
 }
 
 /** Thrown to MSAL when the network fails; MSAL wraps it, we recognise it by `errorCode` network_error. */
@@ -61,29 +65,33 @@ export class MsalNetworkClient implements INetworkModule {
     options: NetworkRequestOptions | undefined,
     timeoutMs: number,
   ): Promise<NetworkResponse<T>> {
-    let response: Response
+    let response: PooledResponse
     try {
-      response = await fetch(
-        url,
-        withConnectionPool(
-          {
-            method,
-            headers: options?.headers ?? {},
-            ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-            signal: AbortSignal.timeout(timeoutMs),
-          },
-          this.#pool,
-        ),
-      )
+      response = await pooledRequest(this.#pool, url, {
+        method,
+        headers: options?.headers ?? {},
+        body: method === 'POST' ? (options?.body ?? '') : undefined,
+        timeoutMs,
+      })
     } catch (error) {
-      // AbortSignal.timeout makes fetch reject with a DOMException whose `name` is the only way to know why.
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection failed'
-      throw new NetworkFailure(`token endpoint ${reason}`, { cause: error })
+      if (error instanceof RedirectRefusedError) {
+        // MSAL replaces whatever the network module throws with its own network error: the refusal is kept
+        // here for classifyTokenError.
+        if (options?.correlationId !== undefined) {
+          this.#meta.set(options.correlationId, {
+            status: error.status ?? 0,
+            retryAfterMs: undefined,
+            requestId: error.requestId,
+            refused: error,
+          })
+        }
+        throw new NetworkFailure('token endpoint answered a redirect, refused', { cause: error })
+      }
+      throw new NetworkFailure(`token endpoint ${isTimeout(error) ? 'timeout' : 'connection failed'}`, {
+        cause: error,
+      })
     }
-    const headers: Record<string, string> = {}
-    response.headers.forEach((value, key) => {
-      headers[key.toLowerCase()] = value
-    })
+    const { headers } = response
     if (options?.correlationId !== undefined) {
       this.#meta.set(options.correlationId, {
         status: response.status,
@@ -91,10 +99,9 @@ export class MsalNetworkClient implements INetworkModule {
         requestId: headers['x-ms-request-id'],
       })
     }
-    const text = await response.text()
     let body: unknown
     try {
-      body = text === '' ? {} : JSON.parse(text)
+      body = response.body === '' ? {} : JSON.parse(response.body)
     } catch {
       // A gateway error page instead of JSON: give MSAL an OAuth-shaped error so it throws a ServerError
       // with the status we classify as transient.

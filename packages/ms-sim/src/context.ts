@@ -11,6 +11,8 @@ export interface ReqCtx {
   clientId: string | null
   early: boolean
   fault: string | null
+  /** For a request inside a JSON batch: the batch envelope's `request-id` (null otherwise). */
+  batch: string | null
   /** When the response was handed to the socket (performance.now() and wall clock); set in onSend. */
   sentAtMs?: number
   sentAt?: number

@@ -67,10 +67,14 @@ export function buildDemoSeed(o: DemoSeedOptions = {}): SimSeed {
         redirectUris: o.redirectUris ?? [
           'http://127.0.0.1:3000/consent/callback',
           'http://127.0.0.1:3000/consent/signed-in',
+          'http://127.0.0.1:3000/status/signed-in',
           'http://localhost:3000/consent/callback',
           'http://localhost:3000/consent/signed-in',
+          'http://localhost:3000/status/signed-in',
         ],
         requiredGraphRoles: graphRoles,
+        // The status page lets only a Global or Security Administrator remove us: it reads their `wids`.
+        groupMembershipClaims: 'DirectoryRole',
       },
       {
         clientId: staffAppId,

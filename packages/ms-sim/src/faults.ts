@@ -44,6 +44,11 @@ export interface FaultContext {
   clientId: string | null
   method: string
   path: string
+  /**
+   * The `POST /v1.0/$batch` envelope itself. Microsoft throttles each request inside a batch on its own, so
+   * rules apply to those requests; the envelope only meets a rule whose `pathContains` names `$batch`.
+   */
+  batchEnvelope?: boolean
 }
 
 export type FaultDecision =
@@ -83,6 +88,7 @@ export class FaultInjector {
     if (r.clientId && r.clientId !== c.clientId) return false
     if (r.method && r.method.toUpperCase() !== c.method) return false
     if (r.pathContains && !c.path.toLowerCase().includes(r.pathContains)) return false
+    if (c.batchEnvelope === true && r.pathContains?.includes('$batch') !== true) return false
     return true
   }
 

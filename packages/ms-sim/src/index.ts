@@ -20,11 +20,16 @@ export { MSA_TENANT_ID } from './graph-seed-schema.ts'
 export { SimState } from './state.ts'
 export type { Tenant, App, User, ServicePrincipal } from './state.ts'
 export type { FaultRuleInput, FaultRule } from './faults.ts'
-export type { RequestLogEntry } from './request-log.ts'
+export type { RequestLogEntry, RequestLogFilter } from './request-log.ts'
 export { createClientCertificate, thumbprints } from './certs.ts'
 export type { ClientCertificate } from './certs.ts'
 export { buildDemoSeed, DEMO_IDS } from './demo-seed.ts'
-export { DEFAULT_SETTINGS, INSTANT_CONSISTENCY, INSTANT_REPLICATION } from './settings.ts'
+export {
+  BATCH_ANSWERS_IN_ORDER,
+  DEFAULT_SETTINGS,
+  INSTANT_CONSISTENCY,
+  INSTANT_REPLICATION,
+} from './settings.ts'
 export type { DemoSeedOptions } from './demo-seed.ts'
 export { GRAPH_APP_ROLES } from './graph-permissions.ts'
 

@@ -14,6 +14,20 @@ export interface RequestLogEntry {
   early: boolean
   /** Fault applied to this request, if any (latency, throttle, error, reset, replication...). */
   fault: string | null
+  /**
+   * For one request of a JSON batch: the `request-id` of the `POST /v1.0/$batch` that carried it. Null for a
+   * request that came over HTTP itself (the batch envelope included).
+   */
+  batch: string | null
+}
+
+export interface RequestLogFilter {
+  sinceSeq?: number
+  tenant?: string
+  origin?: string
+  /** Only requests that came over HTTP (leaves out the requests inside a JSON batch). */
+  http?: boolean
+  limit?: number
 }
 
 export class RequestLog {
@@ -33,9 +47,7 @@ export class RequestLog {
   }
 
   /** Entries oldest first, optionally filtered. */
-  list(
-    filter: { sinceSeq?: number; tenant?: string; origin?: string; limit?: number } = {},
-  ): RequestLogEntry[] {
+  list(filter: RequestLogFilter = {}): RequestLogEntry[] {
     const out: RequestLogEntry[] = []
     for (let i = 0; i < this.cap; i++) {
       const e = this.buf[(this.next + i) % this.cap]
@@ -43,6 +55,7 @@ export class RequestLog {
       if (filter.sinceSeq !== undefined && e.seq <= filter.sinceSeq) continue
       if (filter.tenant && e.tenant !== filter.tenant.toLowerCase()) continue
       if (filter.origin && e.origin !== filter.origin) continue
+      if (filter.http === true && e.batch !== null) continue
       out.push(e)
     }
     return filter.limit !== undefined && out.length > filter.limit

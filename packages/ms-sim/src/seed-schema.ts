@@ -50,6 +50,9 @@ export const tenantSettingsSchema = z
     partnerPatchNull: z.enum(['reset-to-inherited', 'reject-400']),
     /** Undocumented: one B2B setting whose usersAndGroups and applications have different accessType values. */
     mixedAccessTypes: z.enum(['reject-400', 'accept']),
+    /** Order of the answers of a JSON batch: shuffled (Microsoft: "may appear in a different order") or the requests' order. */
+    batchResponseOrder: z.enum(['shuffled', 'request']),
+    batchThrottledStatus: z.union([z.literal(424), z.literal(200)]),
   })
   .partial()
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>
@@ -117,6 +120,14 @@ export const appSeedSchema = z.object({
   exposedScopes: z.array(z.string()).default([]),
   /** Application ID URI, default api://<clientId>. */
   identifierUri: z.string().optional(),
+  /**
+   * The manifest's `groupMembershipClaims`. Microsoft's default is none; `DirectoryRole` or `All` makes ID
+   * tokens carry `wids` (the user's directory role template ids).
+   * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
+   */
+  groupMembershipClaims: z
+    .enum(['None', 'SecurityGroup', 'DirectoryRole', 'ApplicationGroup', 'All'])
+    .default('None'),
 })
 export type AppSeed = z.input<typeof appSeedSchema>
 

@@ -1,5 +1,6 @@
 // Builds the two HTTPS origins (identity platform and Graph) on Fastify, with the shared hooks: request and
-// client-request ids, fault injection, Retry-After tracking (for `early`), and the bounded request log.
+// client-request ids, fault injection, Retry-After tracking (for `early`), and the bounded request log. The
+// requests inside a Graph JSON batch are injected by the `$batch` route and pass through the same hooks.
 import { randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -16,6 +17,8 @@ import { registerAdminConsent } from './identity/admin-consent.ts'
 import { registerGraphRoutes } from './graph/routes.ts'
 import { registerGraphPolicyRoutes } from './graph/policy-routes.ts'
 import { graphError } from './graph/respond.ts'
+import { BATCH_ITEM_HEADER, BatchItems } from './graph/batch-items.ts'
+import { BATCH_PATH, registerBatchRoute } from './graph/batch-routes.ts'
 import { registerControlRoutes } from './control/routes.ts'
 import { errorPage } from './identity/html.ts'
 
@@ -95,12 +98,14 @@ export function buildOrigin(
   })
 
   app.decorateRequest('sim', null as unknown as ReqCtx)
+  const batchItems = new BatchItems()
 
   app.addHook('onRequest', async (req, reply) => {
     const h = req.headers['client-request-id']
     const qcid = (req.query as Record<string, unknown> | undefined)?.['client-request-id']
     const clientRequestId =
       typeof h === 'string' && h ? h : typeof qcid === 'string' && qcid ? qcid : randomUUID()
+    const batchItem = batchItems.claim(req.headers[BATCH_ITEM_HEADER])
     req.sim = {
       origin,
       startMs: performance.now(),
@@ -108,8 +113,9 @@ export function buildOrigin(
       clientRequestId,
       tenant: null,
       clientId: null,
-      early: false,
+      early: batchItem?.early ?? false,
       fault: null,
+      batch: batchItem?.envelopeRequestId ?? null,
     }
     if (origin === 'graph') {
       reply
@@ -148,20 +154,28 @@ export function buildOrigin(
       }
     }
     const nowMs = Date.now()
-    if (state.retryGates.size > 0) {
+    // A request inside a batch arrived with its envelope, which was checked against the gates then.
+    if (c.batch === null && state.retryGates.size > 0) {
       const until = state.retryGates.get(gateKey(c))
       if (until !== undefined) {
         if (nowMs < until) c.early = true
         else state.retryGates.delete(gateKey(c))
       }
     }
+    const batchEnvelope = origin === 'graph' && req.routeOptions.url === BATCH_PATH
     const d = state.faults.decide(
-      { origin, tenant: c.tenant, clientId: c.clientId, method: req.method, path },
+      { origin, tenant: c.tenant, clientId: c.clientId, method: req.method, path, batchEnvelope },
       nowMs,
     )
     if (d.delayMs > 0) {
       c.fault = 'latency'
       await new Promise((r) => setTimeout(r, d.delayMs))
+    }
+    if (d.kind === 'reset' && c.batch !== null) {
+      // A request inside a batch has no connection of its own to cut: Graph's gateway answers for the
+      // backend that dropped it (assumed).
+      c.fault = 'reset'
+      return faultResponse(req, reply, 502, null)
     }
     if (d.kind === 'reset') {
       c.fault = 'reset'
@@ -179,6 +193,7 @@ export function buildOrigin(
         durationMs: Math.round(performance.now() - c.startMs),
         early: c.early,
         fault: 'reset',
+        batch: null,
       })
       return
     }
@@ -214,6 +229,7 @@ export function buildOrigin(
       durationMs: Math.round((c.sentAtMs ?? performance.now()) - c.startMs),
       early: c.early,
       fault: c.fault,
+      batch: c.batch,
     })
   })
 
@@ -273,6 +289,7 @@ export function buildOrigin(
   } else {
     registerGraphRoutes(app, state)
     registerGraphPolicyRoutes(app, state)
+    registerBatchRoute(app, state, batchItems)
   }
   registerControlRoutes(app, state)
   return app

@@ -33,6 +33,17 @@ export const DEFAULT_SETTINGS: Required<TenantSettings> = {
   partnerPatchNested: 'replace',
   partnerPatchNull: 'reset-to-inherited',
   mixedAccessTypes: 'reject-400',
+  /**
+   * The answers of a `POST /v1.0/$batch` come in another order than the requests (never the same order when
+   * there are two or more): Microsoft documents that they may, so clients must match them by `id`.
+   */
+  batchResponseOrder: 'shuffled',
+  /**
+   * The status of a `$batch` envelope when a request inside was throttled: Microsoft's throttling guidance
+   * says the batch itself then fails with 424 Failed Dependency (its `responses` still carry every answer,
+   * the throttled ones with their own 429 and Retry-After); clients also meet 200. `424` (default) or `200`.
+   */
+  batchThrottledStatus: 424,
 }
 
 /**
@@ -51,4 +62,12 @@ export const INSTANT_REPLICATION = {
 export const INSTANT_CONSISTENCY = {
   readLagSeconds: 0,
   createNotFoundSeconds: 0,
+} as const satisfies TenantSettings
+
+/**
+ * The answers of a JSON batch in the order of its requests: for tests that read a batch's answers by eye or
+ * compare whole logs (matching by `id` has its own tests in test/graph-batch.test.ts).
+ */
+export const BATCH_ANSWERS_IN_ORDER = {
+  batchResponseOrder: 'request',
 } as const satisfies TenantSettings

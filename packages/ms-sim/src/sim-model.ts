@@ -61,6 +61,7 @@ export interface App {
   appRoles: string[]
   exposedScopes: string[]
   identifierUri: string
+  groupMembershipClaims: 'None' | 'SecurityGroup' | 'DirectoryRole' | 'ApplicationGroup' | 'All'
 }
 
 export interface AuthCode {

@@ -201,6 +201,7 @@ export class SimState {
       appRoles: a.appRoles,
       exposedScopes: a.exposedScopes,
       identifierUri: a.identifierUri ?? `api://${clientId}`,
+      groupMembershipClaims: a.groupMembershipClaims,
     }
     this.apps.set(clientId, app)
     const home = this.tenants.get(app.homeTenantId)

@@ -9,7 +9,11 @@ export const CATEGORY = "category eq 'CrossTenantAccessSettings'"
 
 /** What one request records and lists is checked here; read lag and 404 after a create have write-lag.test.ts. */
 export function useAuditGraph(): void {
-  useContosoGraph(instantSeedWithContoso, ['Policy.ReadWrite.CrossTenantAccess', 'AuditLog.Read.All'])
+  useContosoGraph(instantSeedWithContoso, [
+    'Policy.ReadWrite.CrossTenantAccess',
+    'AuditLog.Read.All',
+    'Directory.Read.All',
+  ])
 }
 
 export type Audit = {

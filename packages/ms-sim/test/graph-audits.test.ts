@@ -98,6 +98,42 @@ describe('directory audits of cross-tenant access settings', () => {
     expect(r.value[1]?.initiatedBy.user).toMatchObject({ id: other.id, displayName: 'Olga Other' })
   })
 
+  it('records control-API edits of the default policy with the default-policy activities', async () => {
+    noDelay()
+    const url = `${sim.graphUrl}/_sim/tenants/${CONTOSO}/default-policy`
+    sim.state.addUser(CONTOSO, {
+      displayName: 'Olga Other',
+      userPrincipalName: 'olga@contoso-manufacturing.se',
+    })
+    const patched = await fetch(
+      `${url}?actor=olga@contoso-manufacturing.se`,
+      json('PATCH', {
+        inboundTrust: {
+          isMfaAccepted: true,
+          isCompliantDeviceAccepted: false,
+          isHybridAzureADJoinedDeviceAccepted: false,
+        },
+      }),
+    )
+    expect(patched.status).toBe(200)
+    expect(await patched.json()).toMatchObject({
+      isServiceDefault: false,
+      inboundTrust: { isMfaAccepted: true },
+    })
+    expect((await fetch(`${url}?actor=nobody@example.com`, json('PATCH', {}))).status).toBe(400)
+    expect((await fetch(url, json('PATCH', { tenantId: PARTNER }))).status).toBe(400)
+    expect((await fetch(`${url}/reset?actor=olga@contoso-manufacturing.se`, json('POST'))).status).toBe(200)
+    const r = (await g.api(AUDITS).filter(CATEGORY).get()) as { value: Audit[] }
+    expect(r.value.map((a) => [a.activityDisplayName, a.initiatedBy.user?.userPrincipalName])).toEqual([
+      ['Reset the cross-tenant access default setting', 'olga@contoso-manufacturing.se'],
+      ['Update the company default cross-tenant access setting', 'olga@contoso-manufacturing.se'],
+    ])
+    const changed = r.value[1]?.targetResources[0]?.modifiedProperties ?? []
+    const trust = changed.find((p) => p.displayName === 'inboundTrust')
+    expect(JSON.parse(trust?.oldValue ?? 'null')).toMatchObject({ isMfaAccepted: false })
+    expect(JSON.parse(trust?.newValue ?? 'null')).toMatchObject({ isMfaAccepted: true })
+  })
+
   it('filters by activityDisplayName and activityDateTime ranges combined with and', async () => {
     noDelay()
     await g.api(PARTNERS).post(desiredPartner(PARTNER))
@@ -162,16 +198,19 @@ describe('directory audits of cross-tenant access settings', () => {
     ).toEqual(['Update a partner cross-tenant access setting'])
   })
 
-  it('needs AuditLog.Read.All', async () => {
-    sim.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, { roles: ['Policy.Read.All'], ageSeconds: 86_400 })
-    const t = await appToken(sim, CONTOSO)
-    const e = await graphError(
-      graph(sim, () => t)
-        .api(AUDITS)
-        .get(),
-    )
-    expect([e.statusCode, e.code]).toEqual([403, 'Authorization_RequestDenied'])
-  })
+  it.each([[['Policy.Read.All']], [['AuditLog.Read.All']], [['Directory.Read.All']]])(
+    'needs AuditLog.Read.All and Directory.Read.All (granted: %j)',
+    async (roles) => {
+      sim.state.grantConsent(CONTOSO, DEMO_IDS.appClientId, { roles, ageSeconds: 86_400 })
+      const t = await appToken(sim, CONTOSO)
+      const e = await graphError(
+        graph(sim, () => t)
+          .api(AUDITS)
+          .get(),
+      )
+      expect([e.statusCode, e.code]).toEqual([403, 'Authorization_RequestDenied'])
+    },
+  )
 })
 
 describe('partner list paging', () => {

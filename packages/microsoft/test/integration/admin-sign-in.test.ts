@@ -84,9 +84,25 @@ describe('admin sign-in', () => {
       oid: user?.id,
       name: user?.displayName,
       username: user?.userPrincipalName,
+      // The demo app asks for directory roles (`groupMembershipClaims`): `wids` holds Global Administrator
+      // and the default user role every member has.
+      directoryRoles: ['62e90394-69f5-4237-9190-012177145e10', 'b79fbf4d-3ef9-4689-8143-76b194e85509'],
     })
     // A code is single use.
     await expect(signIn.complete(code, request)).rejects.toMatchObject({ kind: 'redeem_failed' })
+  })
+
+  it('reports the directory roles as unknown (null) when the app does not ask for them', async () => {
+    const app = sim.state.getApp(CLIENT)
+    if (!app) throw new Error('no app')
+    app.groupMembershipClaims = 'None'
+    try {
+      const request = fresh()
+      const code = await signInAt(await signIn.authorizationUrl(request), CONTOSO)
+      expect((await signIn.complete(code, request)).directoryRoles).toBeNull()
+    } finally {
+      app.groupMembershipClaims = 'DirectoryRole'
+    }
   })
 
   it('refuses a code redeemed with another PKCE verifier, and an ID token carrying another nonce', async () => {

@@ -66,6 +66,7 @@ export interface CustomerOptions {
   partners?: Record<string, unknown>[]
   /** Identity synchronization policies of seeded partner entries. */
   identitySynchronization?: TenantSeed['identitySynchronization']
+  conditionalAccessPolicies?: TenantSeed['conditionalAccessPolicies']
 }
 
 /** Adds a customer tenant with a unique id and domain; returns both. */
@@ -83,6 +84,9 @@ export function addCustomer(fx: Fixture, opts: CustomerOptions = {}): { tenantId
     ...(opts.identitySynchronization === undefined
       ? {}
       : { identitySynchronization: opts.identitySynchronization }),
+    ...(opts.conditionalAccessPolicies === undefined
+      ? {}
+      : { conditionalAccessPolicies: opts.conditionalAccessPolicies }),
   }
   fx.sim.state.createTenant(seed)
   return { tenantId, domain }

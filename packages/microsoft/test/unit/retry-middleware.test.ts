@@ -1,9 +1,10 @@
 // The retry middleware against a scripted next link (the real HTTP path is covered against the simulator).
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client'
 import { describe, expect, it } from 'vitest'
-import { TransientError } from '../../src/errors.ts'
+import { ThrottledError, TransientError } from '../../src/errors.ts'
 import { BudgetedRetryMiddleware, type CallTrace, type RetryPolicy } from '../../src/graph-middleware.ts'
 import { silentLogger } from '../../src/logger.ts'
+import { TenantRetryGate } from '../../src/retry-gate.ts'
 
 type Step = { status: number; retryAfter?: string } | 'network'
 
@@ -48,10 +49,10 @@ const policy: RetryPolicy = {
   timeoutMs: 1_000,
 }
 
-async function run(steps: Step[], p: RetryPolicy = policy) {
+async function run(steps: Step[], p: RetryPolicy = policy, gate = new TenantRetryGate()) {
   const next = scripted(steps)
   const t = trace()
-  const retry = new BudgetedRetryMiddleware(p, t, silentLogger, () => 0.5)
+  const retry = new BudgetedRetryMiddleware(p, t, silentLogger, gate, () => 0.5)
   retry.setNext(next)
   const context: Context = { request: 'https://graph.example/v1.0/x', options: { headers: {} } }
   let error: unknown
@@ -111,5 +112,24 @@ describe('BudgetedRetryMiddleware', () => {
     expect(failed.error).toBeInstanceOf(TransientError)
     expect(failed.t.thrown).toBe(failed.error)
     expect(failed.next.times).toHaveLength(4)
+  })
+
+  it('holds a Retry-After for every later call to the tenant: the next one waits it out', async () => {
+    const gate = new TenantRetryGate()
+    await run([{ status: 429, retryAfter: '5' }], policy, gate)
+    const { next, context } = await run([{ status: 200 }], { ...policy, budgetMs: 10_000 }, gate)
+    expect(next.times).toHaveLength(1)
+    expect(context.response?.status).toBe(200)
+    expect(gate.remainingMs('t')).toBe(0)
+  }, 10_000)
+
+  it('a call whose budget ends before the tenant stops throttling fails as throttled without sending', async () => {
+    const gate = new TenantRetryGate()
+    await run([{ status: 429, retryAfter: '30' }], policy, gate)
+    const { next, error, t } = await run([{ status: 200 }], policy, gate)
+    expect(next.times).toEqual([])
+    expect(error).toBeInstanceOf(ThrottledError)
+    expect((error as ThrottledError).retryAfterMs).toBeGreaterThan(28_000)
+    expect(t.thrown).toBe(error)
   })
 })

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { SimState } from '../state.ts'
 import { registerControlGraphRoutes } from './graph-routes.ts'
+import { registerPortalDefaultPolicyRoutes } from './portal-default-policy-routes.ts'
 import { registerPortalPartnerRoutes } from './portal-partner-routes.ts'
 import { registerTenantLookup } from './respond.ts'
 import { registerSystemRoutes } from './system-routes.ts'
@@ -15,6 +16,7 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
   )
   registerTenantRoutes(app, state)
   registerPortalPartnerRoutes(app, state)
+  registerPortalDefaultPolicyRoutes(app, state)
   registerControlGraphRoutes(app, state)
   registerSystemRoutes(app, state)
 }

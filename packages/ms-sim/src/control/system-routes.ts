@@ -40,6 +40,7 @@ export function registerSystemRoutes(app: FastifyInstance, state: SimState): voi
         secrets: z.array(z.string()).optional(),
         redirectUris: z.array(z.string()).optional(),
         requiredGraphRoles: z.array(z.string()).optional(),
+        groupMembershipClaims: appSeedSchema.shape.groupMembershipClaims.unwrap().optional(),
       }),
       req.body,
       reply,
@@ -48,6 +49,7 @@ export function registerSystemRoutes(app: FastifyInstance, state: SimState): voi
     if (p.secrets) a.secrets = p.secrets
     if (p.redirectUris) a.redirectUris = p.redirectUris
     if (p.requiredGraphRoles) a.requiredGraphRoles = p.requiredGraphRoles
+    if (p.groupMembershipClaims) a.groupMembershipClaims = p.groupMembershipClaims
     return state.appSummary(a)
   })
 
@@ -106,20 +108,20 @@ export function registerSystemRoutes(app: FastifyInstance, state: SimState): voi
     return { access_token: token }
   })
 
-  app.get<{ Querystring: { since?: string; tenant?: string; origin?: string; limit?: string } }>(
-    '/_sim/requests',
-    (req, reply) => {
-      const q = req.query
-      return reply.send(
-        state.requests.list({
-          sinceSeq: q.since ? Number(q.since) : undefined,
-          tenant: q.tenant,
-          origin: q.origin,
-          limit: q.limit ? Number(q.limit) : undefined,
-        }),
-      )
-    },
-  )
+  app.get<{
+    Querystring: { since?: string; tenant?: string; origin?: string; http?: string; limit?: string }
+  }>('/_sim/requests', (req, reply) => {
+    const q = req.query
+    return reply.send(
+      state.requests.list({
+        sinceSeq: q.since ? Number(q.since) : undefined,
+        tenant: q.tenant,
+        origin: q.origin,
+        http: q.http === 'true',
+        limit: q.limit ? Number(q.limit) : undefined,
+      }),
+    )
+  })
   app.delete('/_sim/requests', async (_req, reply) => {
     state.requests.clear()
     return reply.code(204).send()

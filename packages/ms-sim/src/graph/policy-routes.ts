@@ -21,6 +21,8 @@ import { pagePartners } from './partner-paging.ts'
 export const CONDITIONAL_ACCESS_READ_ROLES = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess']
 export const AUTHORIZATION_POLICY_READ_ROLES = ['Policy.Read.All', 'Policy.ReadWrite.Authorization']
 export const AUDIT_LOG_READ_ROLES = ['AuditLog.Read.All']
+/** "List directoryAudits" names AuditLog.Read.All *and* Directory.Read.All: the second is checked too. */
+export const AUDIT_LOG_COMPANION_ROLES = ['Directory.Read.All', 'Directory.ReadWrite.All']
 
 /** Not documented for directoryAudits; Graph's usual directory page size. */
 const AUDIT_DEFAULT_PAGE = 100
@@ -30,6 +32,19 @@ const PARTNERS = '/v1.0/policies/crossTenantAccessPolicy/partners'
 
 export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState): void {
   const ctx = (path: string): string => odataContext(state, path)
+
+  const authorizeAuditRead = (req: FastifyRequest, reply: FastifyReply): GraphCaller | null => {
+    const caller = authorize(state, req, reply, AUDIT_LOG_READ_ROLES)
+    if (!caller || caller.roles.some((r) => AUDIT_LOG_COMPANION_ROLES.includes(r))) return caller
+    void graphError(
+      req,
+      reply,
+      403,
+      'Authorization_RequestDenied',
+      'Insufficient privileges to complete the operation.',
+    )
+    return null
+  }
 
   // ---------- Conditional Access ----------
   app.get('/v1.0/identity/conditionalAccess/policies', async (req, reply) => {
@@ -70,7 +85,7 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
   app.get<{ Querystring: { $filter?: string; $top?: string; $skiptoken?: string } }>(
     '/v1.0/auditLogs/directoryAudits',
     async (req, reply) => {
-      const caller = authorize(state, req, reply, AUDIT_LOG_READ_ROLES)
+      const caller = authorizeAuditRead(req, reply)
       if (!caller) return reply
       const q = req.query
       const clauses = q.$filter === undefined ? [] : parseAuditFilter(q.$filter)
@@ -104,7 +119,7 @@ export function registerGraphPolicyRoutes(app: FastifyInstance, state: SimState)
   )
 
   app.get<{ Params: { id: string } }>('/v1.0/auditLogs/directoryAudits/:id', async (req, reply) => {
-    const caller = authorize(state, req, reply, AUDIT_LOG_READ_ROLES)
+    const caller = authorizeAuditRead(req, reply)
     if (!caller) return reply
     const now = Date.now()
     const e = caller.tenant.graph.directoryAudits.find(

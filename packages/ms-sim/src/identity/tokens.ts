@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { App, ServicePrincipal, SimState, Tenant, User } from '../state.ts'
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../graph-permissions.ts'
+import { directoryRoleTemplateIds } from './directory-roles.ts'
 
 export const TOKEN_LIFETIME_SECONDS = 3599
 
@@ -148,6 +149,8 @@ export async function issueUserTokens(
   if (nonce) idClaims.nonce = nonce
   const clientRoles = user.appRoles[client.clientId] ?? []
   if (clientRoles.length > 0) idClaims.roles = clientRoles
+  if (client.groupMembershipClaims === 'DirectoryRole' || client.groupMembershipClaims === 'All')
+    idClaims.wids = directoryRoleTemplateIds(user.directoryRoles)
   const { app: resourceApp, scp } = resolveDelegatedResource(state, scopes)
   const aud = resourceApp ? resourceApp.clientId : GRAPH_APP_ID
   const atClaims: Record<string, unknown> = {
