@@ -76,6 +76,11 @@ export class RateLimitedError extends DomainError {
   }
 }
 
+/** A capability this deployment has not been configured for (e.g. no evidence signing key). */
+export class NotConfiguredError extends DomainError {
+  protected static override readonly defaultCode = 'not_configured'
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError
 }

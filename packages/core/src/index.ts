@@ -5,6 +5,7 @@ export * from './monitoring/index.ts'
 export * from './notifications/index.ts'
 export * from './errors.ts'
 export * from './tokens.ts'
+export * from './link-delivery.ts'
 export {
   CONSUMER_TENANT_ID,
   tenantEligibility,
@@ -22,3 +23,7 @@ export { GRAPH_ERROR_KINDS } from './graph-error-kind.ts'
 export { canonicalJson, sha256Hex } from './canonical-json.ts'
 export { AUDIT_CHAIN_GENESIS, auditEventHash, canonicalJsonText, type AuditChainRow } from './audit-chain.ts'
 export * from './effective-trust/index.ts'
+export * from './evidence/index.ts'
+export * from './attribution/index.ts'
+export * from './customer-status/index.ts'
+export * from './consent-email/index.ts'

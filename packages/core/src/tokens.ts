@@ -7,6 +7,16 @@ export function generateConsentToken(): string {
   return randomBytes(32).toString('base64url')
 }
 
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,128}$/
+
+/**
+ * Whether a presented token or secret could be one of ours (base64url, a sane length) before any lookup: a
+ * malformed value is answered without touching the database.
+ */
+export function isTokenShaped(value: string): boolean {
+  return TOKEN_SHAPE.test(value)
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex')
 }

@@ -184,6 +184,15 @@ describe('scheduleAfterCheck', () => {
     })
   })
 
+  it('a failure throttled for longer than the backoff is not retried before the Retry-After ends', () => {
+    const long = scheduleAfterCheck({ ...base, failed: true, retryAfterMs: 900_000 })
+    expect(long.backoffUntil).toEqual(new Date(now.getTime() + 900_000))
+    expect(long.nextCheckAt).toEqual(new Date(now.getTime() + 900_000))
+    const short = scheduleAfterCheck({ ...base, failed: true, retryAfterMs: 5_000 })
+    expect(short.backoffUntil).toEqual(new Date(now.getTime() + 480_000))
+    expect(scheduleAfterCheck({ ...base, retryAfterMs: 900_000 }).backoffUntil).toBeNull()
+  })
+
   it('brings the check forward to just after an accepted deviation expires', () => {
     const expiry = new Date(now.getTime() + 3600_000)
     expect(scheduleAfterCheck({ ...base, acceptedExpiries: [expiry] }).nextCheckAt).toEqual(

@@ -153,6 +153,29 @@ describe('decideOnboardingFailure', () => {
       { action: 'fail' },
     ],
     [
+      'a database that was briefly busy goes back to the queue',
+      {
+        attempt: { current: 2, max: 5 },
+        microsoftErrorKind: null,
+        status: undefined,
+        transientDatabase: true,
+      },
+      {
+        action: 'retry_later',
+        message: "Crosstrust's database was briefly busy; retrying automatically (attempt 2 of 5).",
+      },
+    ],
+    [
+      'a busy database on the last attempt fails the step',
+      {
+        attempt: { current: 5, max: 5 },
+        microsoftErrorKind: null,
+        status: undefined,
+        transientDatabase: true,
+      },
+      { action: 'fail' },
+    ],
+    [
       'without a job budget nothing is retried',
       { attempt: undefined, microsoftErrorKind: 'transient', status: 503 },
       { action: 'fail' },

@@ -35,6 +35,15 @@ const event: NotificationEvent = {
 }
 
 describe('notification payloads', () => {
+  it('json carries who made a drift when it is known', () => {
+    const attribution = {
+      status: 'found',
+      sentences: ['Inbound trust for MFA was turned off by anna@contoso.com at 14:02 UTC on 2026-12-03'],
+    }
+    expect(buildJsonPayload({ ...event, attribution })).toMatchObject({ attribution })
+    expect(buildJsonPayload(event)).not.toHaveProperty('attribution')
+  })
+
   it('json carries the event with an ISO time and a typed name', () => {
     expect(buildJsonPayload(event)).toEqual({
       specVersion: 1,
@@ -43,6 +52,7 @@ describe('notification payloads', () => {
       occurredAt: '2026-11-27T00:00:00.000Z',
       summary: 'Partner policy drift detected: Contoso <script>& (2 settings differ)',
       customer: event.customer,
+      customerStatus: null,
       partnerName: 'Truesec Detect AB',
       policyVersion: 1,
       fields: event.fields,

@@ -54,6 +54,12 @@ export function backoffUntil(now: Date, consecutiveFailures: number, options: Ba
   return new Date(now.getTime() + backoffSeconds(consecutiveFailures, options) * 1000)
 }
 
+function laterOf(backoff: Date, retryAfterMs: number | undefined, now: Date): Date {
+  if (retryAfterMs === undefined || !(retryAfterMs > 0)) return backoff
+  const end = now.getTime() + retryAfterMs
+  return end > backoff.getTime() ? new Date(end) : backoff
+}
+
 export interface ScheduleAfterCheckInput {
   now: Date
   intervalSeconds: number
@@ -64,6 +70,11 @@ export interface ScheduleAfterCheckInput {
   backoff: BackoffOptions
   /** Expiry times of the accepted deviations the run relied on. */
   acceptedExpiries: readonly Date[]
+  /**
+   * The wait Microsoft asked for (Retry-After) when the check failed throttled: the tenant is not asked again
+   * before it ends, by any process, even when it is longer than the backoff.
+   */
+  retryAfterMs?: number | undefined
 }
 
 export interface ScheduleAfterCheck {
@@ -80,7 +91,7 @@ export function scheduleAfterCheck(input: ScheduleAfterCheckInput): ScheduleAfte
   const { now, failed } = input
   let next = nextCheckAt(now, input.intervalSeconds, input.customerId)
   const failures = failed ? input.consecutiveFailures + 1 : 0
-  const backoff = failed ? backoffUntil(now, failures, input.backoff) : null
+  const backoff = failed ? laterOf(backoffUntil(now, failures, input.backoff), input.retryAfterMs, now) : null
   if (backoff !== null && backoff < next) next = backoff
   for (const expiry of input.acceptedExpiries) {
     if (expiry < next) next = new Date(expiry.getTime() + 1_000)

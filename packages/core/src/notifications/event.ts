@@ -1,3 +1,4 @@
+import type { CustomerStatusCode } from '../customer-status/status.ts'
 import type { TransitionKind } from './transitions.ts'
 
 export interface NotificationFieldDiff {
@@ -16,12 +17,23 @@ export interface NotificationEvent {
   occurredAt: Date
   customer: { id: string; name: string; tenantId: string | null }
   partnerName: string
+  /** The customer status the transition leads to (Managed, Access needed, …); absent for trust changes. */
+  customerStatus?: CustomerStatusCode
   policyVersion?: number
   /** Drifted fields, when the transition concerns drift. */
   fields?: NotificationFieldDiff[]
   /** Extra human detail (e.g. an onboarding failure message). Plain text. */
   detail?: string
+  /** Who made a drift, from the tenant's directory audit log (drift notifications, `drift_attributed`). */
+  attribution?: NotificationAttribution
   dashboardUrl?: string
+}
+
+export interface NotificationAttribution {
+  /** `found`, `pending` (looked up again later), `not_found`, `not_enabled` or `failed`. */
+  status: string
+  /** One sentence per change: "Inbound trust for MFA was turned off by anna@contoso.com at 14:02 UTC …". */
+  sentences: string[]
 }
 
 const HEADLINES: Record<TransitionKind, string> = {
@@ -34,6 +46,7 @@ const HEADLINES: Record<TransitionKind, string> = {
   onboarding_failed: 'Onboarding failed',
   onboarding_completed: 'Onboarding completed',
   trust_changed: 'Trust effectiveness changed',
+  drift_attributed: 'Drift attributed',
 }
 
 export function headline(transition: TransitionKind): string {
@@ -56,6 +69,7 @@ export function severityOf(transition: TransitionKind): 'good' | 'warning' | 'at
       return 'good'
     case 'drifted':
     case 'trust_changed':
+    case 'drift_attributed':
       return 'warning'
     case 'access_lost':
     case 'removed_by_customer':

@@ -1,6 +1,6 @@
 export type { NotifiableState, NotifiableStatus, TransitionKind } from './transitions.ts'
 export { TRANSITION_KINDS, detectTransition, notificationDedupeKey } from './transitions.ts'
-export type { NotificationEvent, NotificationFieldDiff } from './event.ts'
+export type { NotificationAttribution, NotificationEvent, NotificationFieldDiff } from './event.ts'
 export { headline, severityOf, summaryLine } from './event.ts'
 export type { NotificationFormat } from './payloads.ts'
 export {

@@ -1,3 +1,4 @@
+import { CUSTOMER_STATUS_LABELS } from '../customer-status/status.ts'
 import type { NotificationEvent } from './event.ts'
 import { formatValue, headline, severityOf, summaryLine } from './event.ts'
 
@@ -15,10 +16,15 @@ export function buildJsonPayload(event: NotificationEvent): Record<string, unkno
     occurredAt: event.occurredAt.toISOString(),
     summary: summaryLine(event),
     customer: event.customer,
+    customerStatus:
+      event.customerStatus === undefined
+        ? null
+        : { code: event.customerStatus, label: CUSTOMER_STATUS_LABELS[event.customerStatus] },
     partnerName: event.partnerName,
     policyVersion: event.policyVersion ?? null,
     fields: event.fields ?? [],
     detail: event.detail ?? null,
+    ...(event.attribution === undefined ? {} : { attribution: event.attribution }),
     dashboardUrl: event.dashboardUrl ?? null,
   }
 }
@@ -27,6 +33,9 @@ function facts(event: NotificationEvent): { title: string; value: string }[] {
   const list = [
     { title: 'Customer', value: event.customer.name },
     { title: 'Tenant', value: event.customer.tenantId ?? 'unknown' },
+    ...(event.customerStatus === undefined
+      ? []
+      : [{ title: 'Status', value: CUSTOMER_STATUS_LABELS[event.customerStatus] }]),
     { title: 'When', value: event.occurredAt.toISOString() },
   ]
   if (event.policyVersion !== undefined)

@@ -25,6 +25,7 @@ export const TRANSITION_KINDS = [
   'onboarding_failed',
   'onboarding_completed',
   'trust_changed',
+  'drift_attributed',
 ] as const
 
 export type TransitionKind = (typeof TRANSITION_KINDS)[number]
@@ -40,7 +41,8 @@ export function detectTransition(prev: NotifiableState | null, next: NotifiableS
   const kinds: TransitionKind[] = []
   const newlyRemoved = next.removedByCustomer === true && prev?.removedByCustomer !== true
 
-  if (after === 'offboarded') return kinds
+  // Our own offboarding tells nobody; the customer's admin removing us from the status page is news for staff.
+  if (after === 'offboarded') return newlyRemoved ? ['removed_by_customer'] : kinds
   if (after === 'onboarding') return kinds
   if (after === 'onboarding_failed') return before === 'onboarding_failed' ? kinds : ['onboarding_failed']
 

@@ -71,17 +71,28 @@ export interface OnboardingFailureFacts {
   /** The Microsoft error kind, or null for any other failure. */
   microsoftErrorKind: string | null
   status: number | undefined
+  /**
+   * Our own database failed in a way that passes (a transaction that waited too long for a lock or a
+   * connection, a serialization conflict, a lost connection): as retryable as a busy Microsoft.
+   */
+  transientDatabase?: boolean
 }
 
 /**
- * A transient or throttled Microsoft failure while the job has attempts left goes back to the queue (the step
- * returns to pending with this message); anything else fails the step.
+ * A transient or throttled Microsoft failure, or a passing database failure, while the job has attempts left
+ * goes back to the queue (the step returns to pending with this message); anything else fails the step.
  */
 export function decideOnboardingFailure(
   facts: OnboardingFailureFacts,
 ): { action: 'retry_later'; message: string } | { action: 'fail' } {
   const { attempt, microsoftErrorKind: kind } = facts
   if (attempt === undefined || attempt.current >= attempt.max) return { action: 'fail' }
+  const attemptText = `attempt ${String(attempt.current)} of ${String(attempt.max)}`
+  if (facts.transientDatabase === true)
+    return {
+      action: 'retry_later',
+      message: `Crosstrust's database was briefly busy; retrying automatically (${attemptText}).`,
+    }
   if (kind !== 'transient' && kind !== 'throttled') return { action: 'fail' }
   const cause = facts.status === undefined ? kind : `HTTP ${String(facts.status)}`
   return {

@@ -1,0 +1,6 @@
+export * from './types.ts'
+export * from './drift-metrics.ts'
+export * from './assemble.ts'
+export * from './audit-proof.ts'
+export * from './pack.ts'
+export * from './fleet.ts'
