@@ -4,6 +4,7 @@
 // is ever downloaded (binaries.prisma.sh is unreachable here). Each workaround below is explained in
 // packages/db/README.md ("Prisma offline: the workarounds").
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -19,7 +20,12 @@ const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 // safe; commands that need a database still fail clearly in the adapter factory.
 // Migrations run as the owner role: MIGRATION_DATABASE_URL, else DATABASE_URL (a developer's single
 // local role). The app's DATABASE_URL role cannot create or alter tables (packages/db/README.md).
-const databaseUrl = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL || ''
+// MIGRATION_DATABASE_URL_FILE names a file holding it instead (a Docker or Kubernetes secret).
+const migrationUrlFile = process.env.MIGRATION_DATABASE_URL_FILE
+const migrationUrl = migrationUrlFile
+  ? readFileSync(migrationUrlFile, 'utf8').replace(/\r?\n$/, '')
+  : process.env.MIGRATION_DATABASE_URL
+const databaseUrl = migrationUrl || process.env.DATABASE_URL || ''
 if (!process.env.DATABASE_URL) process.env.DATABASE_URL = 'postgresql://unset@127.0.0.1:1/unset'
 
 // 2. prisma/orm#27403: the wasm schema engine cannot deserialize the catalog types "char" (oid 18) and

@@ -5,6 +5,8 @@
 //      into a shadow database (created and dropped by the adapter in prisma.config.ts) and compares the
 //      result with the schema. Exit code 2 = they differ. (`--from-url`/`--from-schema-datasource` are not
 //      supported with a driver adapter in Prisma 6.19.3, hence the shadow replay.)
+//   The replay leaves constraint triggers out (migrations-for-diff.mjs says why); step 1 deploys the real
+//   files, triggers included.
 // Needs a PostgreSQL role that may CREATE DATABASE: DATABASE_URL, else TEST_DATABASE_ADMIN_URL, else the
 // local default. Only the server of that URL is used; its database is left untouched.
 import { spawnSync } from 'node:child_process'
@@ -13,6 +15,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { migrationsForDiff } from './migrations-for-diff.mjs'
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rootDir = path.resolve(packageDir, '../..')
@@ -42,6 +45,7 @@ function fail(message, output) {
   process.exitCode = 1
 }
 
+let diffCopy = null
 const admin = new pg.Client({ connectionString: baseUrl })
 await admin.connect()
 try {
@@ -52,7 +56,8 @@ try {
     fail('`prisma migrate deploy` failed on an empty database.', deploy.stdout + deploy.stderr)
   } else {
     console.log('db:check: migrations deploy onto an empty database.')
-    const diffArgs = ['migrate', 'diff', '--from-migrations', migrations, '--to-schema-datamodel', schema]
+    diffCopy = migrationsForDiff(migrations)
+    const diffArgs = ['migrate', 'diff', '--from-migrations', diffCopy.dir, '--to-schema-datamodel', schema]
     const diff = prisma([...diffArgs, '--exit-code'])
     if (diff.status === 0) {
       console.log('db:check: prisma/schema.prisma and prisma/migrations agree.')
@@ -69,6 +74,7 @@ try {
     }
   }
 } finally {
+  diffCopy?.remove()
   await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)
   await admin.end()
 }

@@ -87,11 +87,16 @@ describe('the app role', () => {
       { table: 'consent_states', privileges: dml },
       { table: 'customer_trust', privileges: dml },
       { table: 'customers', privileges: dml },
+      { table: 'drift_attributions', privileges: dml },
+      { table: 'email_deliveries', privileges: dml },
       { table: 'notification_events', privileges: dml },
       { table: 'onboarding_steps', privileges: dml },
       { table: 'policy_rollouts', privileges: dml },
       { table: 'policy_versions', privileges: dml },
       { table: 'staff_sessions', privileges: dml },
+      { table: 'status_links', privileges: dml },
+      { table: 'status_sessions', privileges: dml },
+      { table: 'status_sign_ins', privileges: dml },
       { table: 'webhook_deliveries', privileges: dml },
       { table: 'webhook_endpoints', privileges: dml },
     ])
@@ -192,6 +197,8 @@ describe('the app role', () => {
 
   it('still does its normal work: DML on its tables, appends to the audit trail, reads it', async () => {
     await app.query('BEGIN')
+    // Chained at the end of each statement instead of at COMMIT, so the positions show before the rollback.
+    await app.query('SET CONSTRAINTS audit_events_chain_at_commit IMMEDIATE')
     try {
       const customer = await app.query<{ id: string }>(
         `INSERT INTO customers (name, updated_at) VALUES ('Contoso', now()) RETURNING id`,
@@ -219,12 +226,16 @@ describe('the app role', () => {
   it('cannot redirect the chain trigger to a temporary table of its own', async () => {
     // pg_temp comes first on a session's search_path; the chain trigger resolves names on a fixed path.
     await app.query('BEGIN')
+    await app.query('SET CONSTRAINTS audit_events_chain_at_commit IMMEDIATE')
     try {
       await app.query('CREATE TEMP TABLE audit_events (chain_seq bigint, hash text) ON COMMIT DROP')
       await app.query(`INSERT INTO pg_temp.audit_events VALUES (1000, 'forged')`)
+      await app.query(
+        `INSERT INTO public.audit_events (actor_type, action) VALUES ('system', 'test.after_temp')`,
+      )
+      // Read back after the statement: RETURNING shows the row before the chain trigger positioned it.
       const inserted = await app.query<{ seq: string; prev_hash: string }>(
-        `INSERT INTO public.audit_events (actor_type, action) VALUES ('system', 'test.after_temp')
-         RETURNING chain_seq::text AS seq, prev_hash`,
+        `SELECT chain_seq::text AS seq, prev_hash FROM public.audit_events WHERE action = 'test.after_temp'`,
       )
       const head = await app.query<{ hash: string }>(
         `SELECT hash FROM public.audit_events WHERE chain_seq = 1`,

@@ -83,9 +83,11 @@ describe('unique constraints', () => {
 
   it('make consent token hashes unique and name the violated field', async () => {
     const tokenHash = sha256(randomBytes(32).toString('base64url'))
-    await db.prisma.consentLink.create({ data: { customerId, tokenHash, expiresAt: inDays(14) } })
+    await db.prisma.consentLink.create({
+      data: { customerId, tokenHash, expiresAt: inDays(14), delivery: 'staff' },
+    })
     const error: unknown = await db.prisma.consentLink
-      .create({ data: { customerId, tokenHash, expiresAt: inDays(14) } })
+      .create({ data: { customerId, tokenHash, expiresAt: inDays(14), delivery: 'staff' } })
       .catch((e: unknown) => e)
     expect(isUniqueViolation(error, ['token_hash'])).toBe(true)
     expect(isUniqueViolation(error, ['tenant_id'])).toBe(false)
@@ -93,7 +95,7 @@ describe('unique constraints', () => {
 
   it('consume a consent state exactly once', async () => {
     const link = await db.prisma.consentLink.create({
-      data: { customerId, tokenHash: sha256('link-for-state'), expiresAt: inDays(14) },
+      data: { customerId, tokenHash: sha256('link-for-state'), expiresAt: inDays(14), delivery: 'staff' },
     })
     const stateHash = sha256('state-value')
     await db.prisma.consentState.create({

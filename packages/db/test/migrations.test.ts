@@ -45,11 +45,16 @@ describe('migrations', () => {
       'consent_states',
       'customer_trust',
       'customers',
+      'drift_attributions',
+      'email_deliveries',
       'notification_events',
       'onboarding_steps',
       'policy_rollouts',
       'policy_versions',
       'staff_sessions',
+      'status_links',
+      'status_sessions',
+      'status_sign_ins',
       'webhook_deliveries',
       'webhook_endpoints',
     ])
@@ -64,6 +69,7 @@ describe('migrations', () => {
       SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY tgname`
     expect(triggers.map((row) => row.tgname)).toEqual([
       'audit_events_chain',
+      'audit_events_chain_at_commit',
       'audit_events_no_truncate',
       'audit_events_no_update_delete',
     ])
