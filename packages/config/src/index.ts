@@ -1,3 +1,4 @@
 export { configSchema, type Config } from './schema.ts'
-export { parseConfig, loadConfigOrExit, ConfigError } from './load.ts'
+export { parseConfig, loadConfig, loadConfigOrExit, ConfigError } from './load.ts'
+export { resolveSecretFiles, SECRET_VARIABLES } from './secret-files.ts'
 export type { TrustProxy } from './trust-proxy.ts'

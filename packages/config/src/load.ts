@@ -1,4 +1,5 @@
 import { configSchema, type Config } from './schema.ts'
+import { resolveSecretFiles } from './secret-files.ts'
 
 export class ConfigError extends Error {
   constructor(public readonly problems: readonly string[]) {
@@ -21,10 +22,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError(problems)
 }
 
+/** Reads the `<NAME>_FILE` secrets of `env` (secret-files.ts), then validates it like parseConfig. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const secrets = resolveSecretFiles(env)
+  if (secrets.problems.length > 0) throw new ConfigError(secrets.problems)
+  return parseConfig(secrets.env)
+}
+
 /** For process entry points: print the problems and exit 78 (EX_CONFIG) instead of a stack trace. */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
   try {
-    return parseConfig(env)
+    return loadConfig(env)
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`)

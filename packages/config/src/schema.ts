@@ -66,6 +66,21 @@ export const configSchema = z
     CHECK_INTERVAL_SECONDS: positiveInt.default(6 * 3600),
     CONSENT_LINK_TTL_DAYS: positiveInt.max(365).default(14),
     CONSENT_RETRY_WINDOW_SECONDS: positiveInt.default(300),
+    /** SMTP server for consent-link emails (smtp:// or smtps://, credentials in the URL); unset: no email. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    /** The From of consent-link emails, e.g. `Truesec Detect AB <onboarding@partner.example>`. */
+    MAIL_FROM: z.string().min(3).max(320).optional(),
+    /** Where customers' replies go (the onboarding team's mailbox). */
+    MAIL_REPLY_TO: z.string().min(3).max(320).optional(),
+    /** A reminder goes when an emailed link is unused this many hours before it expires; 0: no reminders. */
+    CONSENT_REMINDER_HOURS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 365)
+      .default(72),
+    /** Unused consent links expired or revoked longer ago than this are deleted (audited) by the sweep. */
+    CONSENT_LINK_RETENTION_DAYS: positiveInt.max(3650).default(30),
     SWEEP_INTERVAL_SECONDS: positiveInt.max(3600).default(30),
     CHECK_BACKOFF_BASE_SECONDS: positiveInt.default(60),
     CHECK_BACKOFF_CAP_SECONDS: positiveInt.default(6 * 3600),
@@ -80,13 +95,31 @@ export const configSchema = z
      * Empty in every mode: a deployment opens only what its receivers need.
      */
     WEBHOOK_ALLOWED_PRIVATE_NETWORKS: cidrList.default([]),
+    /**
+     * The Ed25519 private key (PKCS#8 PEM) that signs evidence packs, inline or as a file; without one the
+     * evidence export answers 503 (docs/evidence.md).
+     */
+    EVIDENCE_SIGNING_KEY: z.string().min(1).optional(),
+    EVIDENCE_SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.SMTP_URL !== undefined && c.MAIL_FROM === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'set MAIL_FROM when SMTP_URL is set' })
+    }
     if (!c.APP_CLIENT_SECRET && !c.APP_CLIENT_CERTIFICATE_PATH) {
       ctx.addIssue({
         code: 'custom',
         path: ['APP_CLIENT_SECRET'],
         message: 'set APP_CLIENT_SECRET or APP_CLIENT_CERTIFICATE_PATH (the partner app credential)',
+      })
+    }
+  })
+  .superRefine((c, ctx) => {
+    if (c.EVIDENCE_SIGNING_KEY !== undefined && c.EVIDENCE_SIGNING_KEY_FILE !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EVIDENCE_SIGNING_KEY_FILE'],
+        message: 'set EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE, not both',
       })
     }
   })

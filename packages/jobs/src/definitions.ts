@@ -55,9 +55,27 @@ export const jobDefinitions = {
     queue: 'notify',
     payload: z.object({ deliveryId: z.uuid() }),
   },
+  /**
+   * Lookup number `lookup` (2 and on: the first runs with the check) of who made the drift a check run found,
+   * in the tenant's directory audit log; enqueued with a delay, since audit entries arrive late.
+   */
+  'attribute-drift': {
+    queue: 'attribute-drift',
+    payload: z.object({ checkRunId: z.uuid(), lookup: z.number().int().min(2).max(50) }),
+  },
   sweep: {
     queue: 'sweep',
     payload: z.object({}),
+  },
+  /** Sends one consent-link email or reminder (email_deliveries row); BullMQ retries a temporary failure. */
+  email: {
+    queue: 'email',
+    payload: z.object({ deliveryId: z.uuid() }),
+  },
+  /** Deletes unused consent links expired or revoked past the retention period; once per hour at most. */
+  'link-cleanup': {
+    queue: 'link-cleanup',
+    payload: z.object({ hour: z.iso.datetime() }),
   },
 } as const
 
@@ -92,6 +110,12 @@ export function jobIdFor<K extends JobKind>(kind: K, payload: JobPayload<K>): st
       return `offboard-${String(p.customerId)}`
     case 'notify':
       return `notify-${String(p.deliveryId)}`
+    case 'attribute-drift':
+      return `attribute-drift-${String(p.checkRunId)}-${String(p.lookup)}`
+    case 'email':
+      return `email-${String(p.deliveryId)}`
+    case 'link-cleanup':
+      return `link-cleanup-${Date.parse(String(p.hour))}`
     default:
       return `sweep-${Date.now()}`
   }

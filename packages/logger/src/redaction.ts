@@ -52,13 +52,17 @@ export const REDACT_PATHS = [
 
 /**
  * Consent links carry the raw token in the path (`/consent/<token>`), result and status pages the attempt id
- * (`/consent/result/<id>`, `/consent/status/<id>`), and OAuth values travel in the query.
+ * (`/consent/result/<id>`, `/consent/status/<id>`), the customer's status page link its durable token
+ * (`/status/<token>`, `/status/<token>/sign-in`; not `/status/view` or `/status/signed-in`), and OAuth
+ * values travel in the query.
  */
 const SENSITIVE_URL =
-  /(\/consent\/(?:result\/|status\/)?)(?!callback\b|signed-in\b|result\b|status\b)[^/?#\s]+|([?&](?:state|code|token|client_secret|access_token)=)[^&#\s]+/gi
+  /(\/consent\/(?:result\/|status\/)?)(?!callback\b|signed-in\b|result\b|status\b)[^/?#\s]+|(\/status\/)(?!(?:view|signed-in)(?:[/?#]|$))[^/?#\s]+|([?&](?:state|code|token|client_secret|access_token)=)[^&#\s]+/gi
 
 export function redactUrl(url: string): string {
-  return url.replace(SENSITIVE_URL, (_m, consent: string | undefined, query: string | undefined) =>
-    consent ? `${consent}[Redacted]` : `${query ?? ''}[Redacted]`,
+  return url.replace(
+    SENSITIVE_URL,
+    (_m, consent: string | undefined, status: string | undefined, query: string | undefined) =>
+      `${consent ?? status ?? query ?? ''}[Redacted]`,
   )
 }

@@ -55,7 +55,19 @@ describe('logger redaction', () => {
       '/consent/callback?state=[Redacted]&admin_consent=True',
     )
     expect(redactUrl('/consent/status/xyz')).toBe('/consent/status/[Redacted]')
+    expect(redactUrl('/status/tnCbELZHCEaVkUA6?a=b')).toBe('/status/[Redacted]?a=b')
+    expect(redactUrl('/status/tnCbELZHCEaVkUA6/sign-in')).toBe('/status/[Redacted]/sign-in')
+    expect(redactUrl('/status/viewtoken-abc')).toBe('/status/[Redacted]')
+    expect(redactUrl('/status/view')).toBe('/status/view')
+    expect(redactUrl('/status/view/remove')).toBe('/status/view/remove')
+    expect(redactUrl('/status/signed-in?code=c&state=s')).toBe(
+      '/status/signed-in?code=[Redacted]&state=[Redacted]',
+    )
     expect(redactUrl('/consent/result/1f0c/retry')).toBe('/consent/result/[Redacted]/retry')
+    expect(redactUrl('https://crosstrust.example/status/tok3n')).toBe(
+      'https://crosstrust.example/status/[Redacted]',
+    )
+    expect(redactUrl('/api/v1/customers/c1/status-link')).toBe('/api/v1/customers/c1/status-link')
     expect(redactUrl('/consent/signed-in?code=c&state=s')).toBe(
       '/consent/signed-in?code=[Redacted]&state=[Redacted]',
     )

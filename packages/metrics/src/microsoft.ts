@@ -124,6 +124,29 @@ export function microsoftMetrics(registry: Registry): MicrosoftPromMetrics {
         }
       }
     }
+    wrapped.readTenantState = async (tenantId, request, opts) => {
+      const started = performance.now()
+      const state = await graph.readTenantState(tenantId, request, opts)
+      // One batched request answers several reads, each settled on its own: its errors are counted under the
+      // operation each read has on its own, so an error dashboard reads the same with or without batching.
+      let failed = false
+      for (const [operation, item] of [
+        ['getPartner', state.partner],
+        ['listConditionalAccessPolicies', state.conditionalAccessPolicies],
+        ['getAuthorizationPolicy', state.authorizationPolicy],
+        ['listSubscribedSkus', state.licences],
+        ['getDefaultPolicy', state.defaultPolicy],
+      ] as const) {
+        if (item === undefined || item.ok) continue
+        failed = true
+        graphErrors.inc({ operation, code: errorCode(item.error) })
+      }
+      graphLatency.observe(
+        { operation: 'readTenantState', outcome: failed ? 'error' : 'ok' },
+        (performance.now() - started) / 1000,
+      )
+      return state
+    }
     return wrapped
   }
 
