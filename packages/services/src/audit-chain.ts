@@ -31,7 +31,8 @@ export type AuditChainVerification =
   | { ok: true; count: number; headSeq: string | null; headHash: string }
   | { ok: false; count: number; break: AuditChainBreak }
 
-interface RawRow {
+/** An audit row as the chain queries select it (ids, sequence numbers and jsonb columns as text). */
+export interface AuditRawRow {
   seq: string
   id: string
   at: Date
@@ -54,7 +55,8 @@ interface ChainRow extends AuditChainRow {
   hash: string
 }
 
-function chainRow(r: RawRow): ChainRow {
+/** A selected audit row in the chain's field names. */
+export function chainRow(r: AuditRawRow): ChainRow {
   return {
     seq: r.seq,
     id: r.id,
@@ -77,7 +79,7 @@ function chainRow(r: RawRow): ChainRow {
 
 async function page(db: Db, after: bigint, limit: number): Promise<ChainRow[]> {
   // jsonb as text: the canonical form keeps jsonb's number literals (see @crosstrust/core audit-chain).
-  const rows = await db.$queryRaw<RawRow[]>`
+  const rows = await db.$queryRaw<AuditRawRow[]>`
     SELECT chain_seq::text AS seq, id::text AS id, at, actor_type::text AS actor_type, actor_id, actor_name,
            action, customer_id::text AS customer_id, entity_type, entity_id, before::text AS before,
            after::text AS after, request_id, ip, prev_hash, hash

@@ -12,8 +12,15 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system', name: 'Crosstrust' }
 
-/** Enqueueing is a port so services stay free of BullMQ; always called after the transaction commits. */
-export type Enqueue = <K extends JobKind>(kind: K, payload: JobPayload<K>) => Promise<unknown>
+/**
+ * Enqueueing is a port so services stay free of BullMQ; always called after the transaction commits.
+ * `delayMs` runs the job no earlier than that (a lookup that must wait for late data).
+ */
+export type Enqueue = <K extends JobKind>(
+  kind: K,
+  payload: JobPayload<K>,
+  options?: { delayMs?: number },
+) => Promise<unknown>
 
 export interface ServiceContext {
   db: Db

@@ -1,4 +1,12 @@
-import { ConflictError, generateConsentToken, hashToken } from '@crosstrust/core'
+import {
+  ATTRIBUTION_PERMISSIONS,
+  ConflictError,
+  generateConsentToken,
+  hashToken,
+  isTokenShaped,
+  revokesEarlierLinks,
+  type ConsentLinkDelivery,
+} from '@crosstrust/core'
 import type { ConsentLink, Customer } from '@crosstrust/db'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
@@ -21,14 +29,29 @@ export function consentLinkUrl(publicBaseUrl: string, token: string): string {
 }
 
 /**
- * Issues a new consent link and revokes every earlier one (regenerating is the way to "resend").
- * The raw token exists only in the returned URL: the database keeps its hash.
+ * Staff issue a fresh consent link: a deliberate replacement, so every earlier open link stops working
+ * (regenerating is how staff replace a link that leaked or went to the wrong person).
  */
 export async function issueConsentLink(
   ctx: ServiceContext,
   settings: ConsentLinkSettings,
   customerId: string,
   actor: Actor,
+): Promise<IssuedConsentLink> {
+  return mintConsentLink(ctx, settings, customerId, actor, 'staff')
+}
+
+/**
+ * Mints a consent link handed out as `delivery`. Whether the earlier open links stop working is core's
+ * `revokesEarlierLinks`: a link a mail carries is added next to the one staff may have copied to the
+ * customer, never in its place. The raw token exists only in the returned URL: the database keeps its hash.
+ */
+export async function mintConsentLink(
+  ctx: ServiceContext,
+  settings: ConsentLinkSettings,
+  customerId: string,
+  actor: Actor,
+  delivery: ConsentLinkDelivery,
 ): Promise<IssuedConsentLink> {
   const customer = await requireCustomer(ctx, customerId)
   if (customer.onboardingState === 'offboarding') {
@@ -37,13 +60,22 @@ export async function issueConsentLink(
   const token = generateConsentToken()
   const now = ctx.now()
   const expiresAt = new Date(now.getTime() + settings.ttlDays * 24 * 3600 * 1000)
+  const replaces = revokesEarlierLinks(delivery)
   const link = await ctx.db.$transaction(async (tx) => {
-    const revoked = await tx.consentLink.updateMany({
-      where: { customerId, revokedAt: null, usedAt: null, expiresAt: { gt: now } },
-      data: { revokedAt: now },
-    })
+    const revoked = replaces
+      ? await tx.consentLink.updateMany({
+          where: { customerId, revokedAt: null, usedAt: null, expiresAt: { gt: now } },
+          data: { revokedAt: now },
+        })
+      : { count: 0 }
     const created = await tx.consentLink.create({
-      data: { customerId, tokenHash: hashToken(token), expiresAt, createdBy: actor.id ?? actor.type },
+      data: {
+        customerId,
+        tokenHash: hashToken(token),
+        expiresAt,
+        createdBy: actor.id ?? actor.type,
+        delivery,
+      },
     })
     const steps = await loadSteps(tx, customerId)
     const linkStep = steps.find((s) => s.step === 'link_issued')
@@ -62,7 +94,12 @@ export async function issueConsentLink(
       customerId,
       entityType: 'consent_link',
       entityId: created.id,
-      after: { expiresAt, revokedEarlier: revoked.count },
+      after: {
+        expiresAt,
+        delivery,
+        earlierLinks: replaces ? 'replaced' : 'kept',
+        revokedEarlier: revoked.count,
+      },
     })
     return created
   })
@@ -108,11 +145,9 @@ export type LinkInspection =
   | { status: 'valid' | 'completed'; link: InspectedLink; customer: InspectedCustomer }
   | { status: 'expired' | 'revoked' | 'unknown' }
 
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,128}$/
-
 /** What a consent link is, without revealing anything about links that do not exist. */
 export async function inspectConsentLink(ctx: ServiceContext, token: string): Promise<LinkInspection> {
-  if (!TOKEN_SHAPE.test(token)) return { status: 'unknown' }
+  if (!isTokenShaped(token)) return { status: 'unknown' }
   const link = await ctx.db.consentLink.findUnique({
     where: { tokenHash: hashToken(token) },
     select: {
@@ -126,6 +161,9 @@ export async function inspectConsentLink(ctx: ServiceContext, token: string): Pr
           name: true,
           onboardingState: true,
           trust: { select: { missingPermissions: true } },
+          attributionEnabled: true,
+          lastCheckAt: true,
+          driftAttributions: { orderBy: { createdAt: 'desc' }, take: 1, select: { status: true } },
         },
       },
     },
@@ -138,7 +176,7 @@ export async function inspectConsentLink(ctx: ServiceContext, token: string): Pr
       id: customer.id,
       name: customer.name,
       // Only a customer that has been checked has a verdict, so a first consent finds none here.
-      newPermissions: customer.trust?.missingPermissions ?? [],
+      newPermissions: newPermissionsOf(customer),
     },
   }
   if (link.usedAt) return { status: 'completed', ...found }
@@ -151,6 +189,26 @@ export async function inspectConsentLink(ctx: ServiceContext, token: string): Pr
   }
   if (link.expiresAt.getTime() <= ctx.now().getTime()) return { status: 'expired' }
   return { status: 'valid', ...found }
+}
+
+/**
+ * What a re-consent adds: the effective-trust permissions the last check found missing, and the audit-log
+ * permissions when staff enabled attribution and no drift lookup has shown them granted yet.
+ */
+function newPermissionsOf(customer: {
+  lastCheckAt: Date | null
+  trust: { missingPermissions: string[] } | null
+  attributionEnabled: boolean
+  driftAttributions: { status: string }[]
+}): string[] {
+  const missing = [...(customer.trust?.missingPermissions ?? [])]
+  const latest = customer.driftAttributions[0]?.status
+  // A customer checked before consented before: a first consent asks for everything anyway.
+  const reconsent = customer.lastCheckAt !== null
+  if (reconsent && customer.attributionEnabled && (latest === undefined || latest === 'not_enabled'))
+    for (const { permission } of ATTRIBUTION_PERMISSIONS)
+      if (!missing.includes(permission)) missing.push(permission)
+  return missing
 }
 
 /** A link can still start or finish a consent: not used, not revoked, not expired, customer not leaving. */

@@ -1,7 +1,12 @@
 // Storing an effective-trust verdict: one row per customer, a `trust_changed` notification (once) when the
 // verdict changes. The per-customer path runs in the caller's transaction; a batch of checks writes its
 // unchanged verdicts in bulk (../monitoring/batch/bulk-persist.ts) and only the changes come through here.
-import { notificationDedupeKey, type EffectiveTrustResult, type TrustVerdict } from '@crosstrust/core'
+import {
+  notificationDedupeKey,
+  type EffectiveTrustResult,
+  type NotificationAttribution,
+  type TrustVerdict,
+} from '@crosstrust/core'
 import type { Prisma, Tx } from '@crosstrust/db'
 import { createDeliveries } from '../notifications/create-deliveries.ts'
 import type { StoredNotification } from '../notifications/stored-event.ts'
@@ -14,6 +19,8 @@ export interface TrustSubject {
   /** False: record without notifying (`report` mode, or the check's own notification tells the cause). */
   notify: boolean
   checkRunId?: string
+  /** Who changed the default policy the entry inherits, when the check found it changed: told with a change. */
+  attribution?: NotificationAttribution
 }
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue
@@ -68,7 +75,11 @@ async function recordTrustChange(
     transition: 'trust_changed',
     occurredAt: at.toISOString(),
     customer: { id: input.customerId, name: input.customerName, tenantId: input.tenantId },
-    detail: `Trust ${label(from)} → ${label(result.verdict)}: ${result.reason}${result.fix ? ` Fix: ${result.fix}` : ''}`,
+    detail: [
+      `Trust ${label(from)} → ${label(result.verdict)}: ${result.reason}${result.fix ? ` Fix: ${result.fix}` : ''}`,
+      ...(input.attribution?.sentences ?? []),
+    ].join(' '),
+    ...(input.attribution === undefined ? {} : { attribution: input.attribution }),
   }
   const created = await tx.notificationEvent.createManyAndReturn({
     data: [

@@ -1,4 +1,6 @@
-import type { NotifiableState } from '@crosstrust/core'
+import { DEFAULT_POLICY_CHANGED_TEXT, type NotifiableState } from '@crosstrust/core'
+import { scheduleAttributionLookup } from '../attribution/schedule-lookup.ts'
+import { insertCheckAttribution, notificationAttribution } from '../attribution/persist-attribution.ts'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { enqueueDeliveriesSafely } from '../notifications/enqueue-deliveries.ts'
@@ -9,25 +11,57 @@ import { toNotifiable } from './notifiable.ts'
 import type { MonitoringDeps } from './settings.ts'
 
 /**
- * Writes the run and moves the customer on. The common case (no state change, no repair) is one statement;
- * otherwise the audit events and notifications join it in one transaction, and deliveries are enqueued after
- * the commit.
+ * Writes the run and moves the customer on. The common case (no state change, no repair, the default policy
+ * as before) is one statement; otherwise the audit events, notifications and the change's attribution join it
+ * in one transaction, and deliveries (and a later attribution lookup) are enqueued after the commit.
+ * `trustNotified`: the check's trust verdict change was notified (a default-policy change's follow-up goes there).
  */
 export async function persistCheck(
   deps: MonitoringDeps,
   facts: CheckFacts,
   record: CheckRecord,
+  trustNotified = false,
 ): Promise<{ runId: string }> {
   const { ctx } = deps
   const { customer, decision } = facts
   const repaired = facts.repair?.repaired === true
-  if (!record.stateChanged && !repaired) {
+  const defaultChanged = facts.defaultPolicy.kind === 'changed'
+  if (!record.stateChanged && !repaired && !defaultChanged) {
     const { runId } = await persistRun(ctx.db, record.run, record.patch, 'onboarded')
     return { runId }
   }
-  const { runId, deliveryIds } = await ctx.db.$transaction(async (tx) => {
+  const { runId, deliveryIds, customerUpdated } = await ctx.db.$transaction(async (tx) => {
     const persisted = await persistRun(tx, record.run, record.patch, 'onboarded')
-    if (!persisted.customerUpdated) return { runId: persisted.runId, deliveryIds: [] as string[] }
+    const nothing = { runId: persisted.runId, deliveryIds: [] as string[], customerUpdated: false }
+    if (!persisted.customerUpdated) return nothing
+    if (facts.attribution !== null)
+      await insertCheckAttribution(tx, {
+        checkRunId: persisted.runId,
+        customerId: customer.id,
+        attribution: {
+          ...facts.attribution,
+          followUp: facts.attribution.subject === 'partner_entry' || trustNotified,
+        },
+      })
+    if (facts.defaultPolicy.kind === 'changed') {
+      // The customer's own setting: recorded on the run's timeline, never repaired.
+      await recordAudit(tx, SYSTEM_ACTOR, {
+        action: 'default_policy.changed',
+        customerId: customer.id,
+        entityType: 'check_run',
+        entityId: persisted.runId,
+        before: { fingerprints: facts.defaultPolicy.previous.fingerprints },
+        after: {
+          fingerprints: facts.defaultPolicy.reading.fingerprints,
+          members: facts.defaultPolicy.members,
+          detail: DEFAULT_POLICY_CHANGED_TEXT,
+          window: {
+            start: facts.defaultPolicy.window.start.toISOString(),
+            end: facts.defaultPolicy.window.end.toISOString(),
+          },
+        },
+      })
+    }
     if (record.stateChanged) {
       await recordAudit(tx, SYSTEM_ACTOR, {
         action: `compliance.${decision.nextState}`,
@@ -53,7 +87,8 @@ export async function persistCheck(
         after: { partner: facts.repair?.after ?? null, policyVersion: facts.target.policy.version },
       })
     }
-    if (facts.target.mode === 'report') return { runId: persisted.runId, deliveryIds: [] as string[] }
+    if (facts.target.mode === 'report' || (!record.stateChanged && !repaired))
+      return { ...nothing, customerUpdated: true }
     const ids: string[] = []
     for (const [from, to] of notifiedTransitions(facts, record)) {
       ids.push(
@@ -67,12 +102,15 @@ export async function persistCheck(
           at: facts.now,
           policyVersion: facts.target.policy.version,
           ...(record.patch.lastFailureReason ? { detail: record.patch.lastFailureReason } : {}),
+          ...(facts.attribution === null ? {} : { attribution: notificationAttribution(facts.attribution) }),
         })),
       )
     }
-    return { runId: persisted.runId, deliveryIds: ids }
+    return { runId: persisted.runId, deliveryIds: ids, customerUpdated: true }
   })
   await enqueueDeliveriesSafely(ctx.enqueue, deliveryIds, deps.log)
+  if (customerUpdated && facts.attribution?.nextLookupAt != null)
+    await scheduleAttributionLookup(deps, runId, 2, facts.attribution.nextLookupAt)
   return { runId }
 }
 

@@ -3,11 +3,13 @@ import {
   evaluatePartner,
   type AcceptedDeviation,
   type CheckClassification,
+  type MissingPermission,
   type MonitoringMode,
   type PolicyDefinition,
 } from '@crosstrust/core'
 import type { Prisma } from '@crosstrust/db'
 import { isMicrosoftError, type GraphPartner, type MicrosoftError } from '@crosstrust/microsoft'
+import { missingPermissionsOf, type PrefetchedTrustInputs } from '../effective-trust/refresh.ts'
 import { currentPolicy } from '../policy-store.ts'
 import type { RunTrigger } from '../runs/persist-run.ts'
 import { errorCodeOf, graphErrorKind } from './classify-error.ts'
@@ -28,6 +30,8 @@ const customerSelect = {
   lastObservedHash: true,
   currentDiff: true,
   licence: true,
+  defaultPolicyFingerprint: true,
+  defaultPolicySeenAt: true,
 } as const
 
 /** The onboarded customer a check works on (its tenant is bound). */
@@ -107,40 +111,101 @@ export interface TenantRead {
   observed: GraphPartner | null
   classification: CheckClassification
   readError: MicrosoftError | null
+  /** The trust inputs read in the same request (null when the token could not even be had). */
+  prefetched: PrefetchedTrustInputs | null
 }
 
-/** Reads the partner entry with low priority and compares it with the target. */
-export async function readTenant(
+/** What the check reads besides the partner entry, decided before its one batched request. */
+interface ReadPlan {
+  missing: MissingPermission[]
+  trustInputs: boolean
+  defaultPolicy: boolean
+}
+
+/**
+ * Which reads to batch with the partner entry: the trust inputs when the token carries their permissions
+ * (a token without them gets "re-consent needed", not a 403 per item), and the default policy when the entry
+ * inherited from it at the last check (otherwise the check reads it on its own only if the entry now does).
+ * The error when no token can be had: it is the read's answer (a batch would only ask for the token again).
+ */
+async function planReads(
   deps: MonitoringDeps,
-  tenantId: string,
-  target: CheckTarget,
-  now: Date,
-  requestIds: string[],
-): Promise<TenantRead> {
-  const { graph, settings } = deps
+  customer: Pick<CheckCustomer, 'tenantId' | 'defaultPolicyFingerprint'>,
+  freshToken: boolean,
+): Promise<ReadPlan | MicrosoftError> {
   try {
-    const read = await graph.getPartner(tenantId, settings.partnerTenantId, {
-      priority: 'low',
-      ...(settings.graphRetry === undefined ? {} : { retry: settings.graphRetry }),
-    })
-    if (read.requestId !== undefined) requestIds.push(read.requestId)
-    const evaluation = evaluatePartner(target.policy, read.value, target.deviations, now)
+    const missing = await missingPermissionsOf(deps, customer.tenantId, freshToken)
     return {
-      observed: read.value,
-      classification: classifyCheck({ kind: 'evaluated', evaluation }),
-      readError: null,
+      missing,
+      trustInputs: missing.length === 0,
+      defaultPolicy: missing.length === 0 && customer.defaultPolicyFingerprint !== null,
     }
   } catch (err) {
     if (!isMicrosoftError(err)) throw err
-    if (err.requestId !== undefined) requestIds.push(err.requestId)
-    return {
-      observed: null,
-      classification: classifyCheck({
-        kind: 'error',
-        errorKind: graphErrorKind(err),
-        code: errorCodeOf(err),
-      }),
-      readError: err,
-    }
+    return err
+  }
+}
+
+/**
+ * Reads the partner entry with low priority and compares it with the target. The trust inputs travel in
+ * the same Graph JSON batch (one HTTP request for up to five reads; docs/effective-trust.md).
+ */
+export async function readTenant(
+  deps: MonitoringDeps,
+  customer: Pick<CheckCustomer, 'tenantId' | 'defaultPolicyFingerprint'>,
+  target: CheckTarget,
+  now: Date,
+  requestIds: string[],
+  freshToken: boolean,
+): Promise<TenantRead> {
+  const { graph, settings } = deps
+  const plan = await planReads(deps, customer, freshToken)
+  if (isMicrosoftError(plan)) return failedRead(plan, requestIds, null)
+  const state = await graph.readTenantState(
+    customer.tenantId,
+    {
+      partnerTenantId: settings.partnerTenantId,
+      trustInputs: plan.trustInputs,
+      defaultPolicy: plan.defaultPolicy,
+    },
+    { priority: 'low', ...(settings.graphRetry === undefined ? {} : { retry: settings.graphRetry }) },
+  )
+  const prefetched: PrefetchedTrustInputs = {
+    missing: plan.missing,
+    ...(state.conditionalAccessPolicies === undefined
+      ? {}
+      : { conditionalAccessPolicies: state.conditionalAccessPolicies }),
+    ...(state.authorizationPolicy === undefined ? {} : { authorizationPolicy: state.authorizationPolicy }),
+    ...(state.licences === undefined ? {} : { licences: state.licences }),
+    ...(state.defaultPolicy === undefined ? {} : { defaultPolicy: state.defaultPolicy }),
+  }
+  const read = state.partner
+  if (!read.ok) return failedRead(read.error, requestIds, prefetched)
+  if (read.requestId !== undefined) requestIds.push(read.requestId)
+  const evaluation = evaluatePartner(target.policy, read.value, target.deviations, now)
+  return {
+    observed: read.value,
+    classification: classifyCheck({ kind: 'evaluated', evaluation }),
+    readError: null,
+    prefetched,
+  }
+}
+
+/** A read that failed: `unknown` or `access_lost` by the error's kind, never drift. */
+function failedRead(
+  err: MicrosoftError,
+  requestIds: string[],
+  prefetched: PrefetchedTrustInputs | null,
+): TenantRead {
+  if (err.requestId !== undefined) requestIds.push(err.requestId)
+  return {
+    observed: null,
+    classification: classifyCheck({
+      kind: 'error',
+      errorKind: graphErrorKind(err),
+      code: errorCodeOf(err),
+    }),
+    readError: err,
+    prefetched,
   }
 }

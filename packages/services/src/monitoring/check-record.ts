@@ -1,13 +1,16 @@
 import {
   checkFailureReason,
   compactDiff,
+  encodeDefaultPolicyReading,
   hashSnapshot,
   scheduleAfterCheck,
   snapshotOwnedFields,
   type CheckOutcomeDecision,
+  type DefaultPolicyChange,
   type Evaluation,
 } from '@crosstrust/core'
-import type { GraphPartner } from '@crosstrust/microsoft'
+import { ThrottledError, type GraphPartner, type MicrosoftError } from '@crosstrust/microsoft'
+import type { CheckAttribution } from '../attribution/check-attribution.ts'
 import type { CustomerPatch, RunRow, RunTrigger } from '../runs/persist-run.ts'
 import type { CheckCustomer, CheckTarget, TenantRead } from './check-read.ts'
 import type { RepairResult } from './check-repair.ts'
@@ -30,6 +33,10 @@ export interface CheckFacts {
   finalObserved: GraphPartner | null
   finalEvaluation: Evaluation | null
   requestIds: readonly string[]
+  /** Who changed it, when this check found drift or a changed default policy (null otherwise): stored beside the run. */
+  attribution: CheckAttribution | null
+  /** The default policy as this check read it, against the fingerprint stored before. */
+  defaultPolicy: DefaultPolicyChange
   startedAt: Date
   durationMs: number
   now: Date
@@ -41,6 +48,10 @@ export interface CheckRecord {
   /** The compact diff kept on the run and the customer (undefined: leave the customer's alone). */
   diff: unknown
   stateChanged: boolean
+}
+
+function retryAfterMsOf(error: MicrosoftError | null): number | undefined {
+  return error instanceof ThrottledError ? error.retryAfterMs : undefined
 }
 
 /** The run row and the customer's patch: new state, next check, failures, diff and snapshot. */
@@ -70,6 +81,7 @@ export function buildCheckRecord(settings: MonitoringSettings, facts: CheckFacts
     acceptedExpiries: (finalEvaluation?.fields ?? []).flatMap((field) =>
       field.accepted?.expiresAt === undefined ? [] : [field.accepted.expiresAt],
     ),
+    retryAfterMs: retryAfterMsOf(readError ?? repair?.error ?? null),
   })
   const patch: CustomerPatch = {
     linkRun: true,
@@ -91,6 +103,10 @@ export function buildCheckRecord(settings: MonitoringSettings, facts: CheckFacts
     patch.compliantPolicyVersion = target.policy.version
   }
   if (diff !== undefined) patch.currentDiff = diff
+  if (facts.defaultPolicy.kind !== 'not_read') {
+    patch.defaultPolicyFingerprint = encodeDefaultPolicyReading(facts.defaultPolicy.reading)
+    patch.defaultPolicySeenAt = facts.startedAt
+  }
   if (snapshotChanged) {
     patch.lastObservedHash = hash
     patch.lastObservedSnapshot = snapshot

@@ -66,6 +66,7 @@ export async function repairStep(
     read: {
       observed: read.observed,
       readError: repair.error,
+      prefetched: read.prefetched,
       classification: classifyCheck({
         kind: 'error',
         errorKind: 'access_lost',

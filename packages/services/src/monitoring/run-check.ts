@@ -37,8 +37,8 @@ export async function runCheck(deps: MonitoringDeps, input: RunCheckInput): Prom
   if (customer === null) return { outcome: 'not_applicable' }
   const target = await readTarget(deps, customer, startedAt)
   const { facts, record, trust } = await examineCustomer(deps, input, customer, target, startedAt)
-  if (trust !== null) await storeCheckTrust(deps, trust)
-  const { runId } = await persistCheck(deps, facts, record)
+  const { notified } = trust === null ? { notified: false } : await storeCheckTrust(deps, trust)
+  const { runId } = await persistCheck(deps, facts, record, notified)
   return {
     outcome: facts.decision.outcome,
     runId,

@@ -7,7 +7,10 @@ import {
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { errorCodeOf, errorMessageOf } from './classify-error.ts'
+import { enqueueDeliveriesSafely } from '../notifications/enqueue-deliveries.ts'
+import { recordStateChange } from '../notifications/record-state-change.ts'
 import { persistRun } from '../runs/persist-run.ts'
+import { toNotifiable } from './notifiable.ts'
 import type { MonitoringDeps } from './settings.ts'
 
 export type OffboardOutcome = 'offboarded' | 'offboarded_without_access' | 'not_applicable'
@@ -32,7 +35,16 @@ export async function runOffboard(
   const startedAt = ctx.now()
   const customer = await ctx.db.customer.findUnique({
     where: { id: input.customerId },
-    select: { id: true, tenantId: true, onboardingState: true, complianceState: true },
+    select: {
+      id: true,
+      name: true,
+      tenantId: true,
+      onboardingState: true,
+      complianceState: true,
+      currentDiff: true,
+      offboardedBy: true,
+      offboardedByAdmin: true,
+    },
   })
   if (customer?.onboardingState !== 'offboarding') return 'not_applicable'
 
@@ -81,13 +93,14 @@ export async function runOffboard(
   }
 
   const now = ctx.now()
-  await ctx.db.$transaction(async (tx) => {
+  const byCustomer = customer.offboardedBy === 'customer'
+  const deliveryIds = await ctx.db.$transaction(async (tx): Promise<string[]> => {
     const { runId, customerUpdated } = await persistRun(
       tx,
       {
         customerId: customer.id,
         kind: 'offboard',
-        trigger: 'staff',
+        trigger: byCustomer ? 'system' : 'staff',
         outcome: 'offboarded',
         policyVersion: null,
         diff: { deleteResult },
@@ -118,15 +131,33 @@ export async function runOffboard(
       },
       'offboarding',
     )
-    if (!customerUpdated) return
+    if (!customerUpdated) return []
     await recordAudit(tx, SYSTEM_ACTOR, {
       action: 'customer.offboarded',
       customerId: customer.id,
       entityType: 'check_run',
       entityId: runId,
       before: { onboardingState: 'offboarding', complianceState: customer.complianceState, partner: before },
-      after: { onboardingState: 'offboarded', deleteResult, note, requestedBy: input.actor },
+      after: {
+        onboardingState: 'offboarded',
+        deleteResult,
+        note,
+        requestedBy: input.actor,
+        offboardedBy: customer.offboardedBy ?? 'partner',
+      },
+    })
+    // Our own offboarding is staff's doing and tells nobody; a removal by the customer's admin is news.
+    if (!byCustomer) return []
+    return recordStateChange(tx, {
+      customerId: customer.id,
+      customerName: customer.name,
+      previous: toNotifiable(customer.complianceState, customer.currentDiff),
+      next: { status: 'offboarded', removedByCustomer: true },
+      checkRunId: runId,
+      at: now,
+      detail: `${customer.offboardedByAdmin ?? "The customer's administrator"} removed the partner configuration from the status page (${deleteResult === 'access_lost' ? 'access was already lost, so the entry could not be deleted' : 'the partner entry is deleted and verified gone'}). Checks have stopped.`,
     })
   })
+  await enqueueDeliveriesSafely(ctx.enqueue, deliveryIds)
   return deleteResult === 'access_lost' ? 'offboarded_without_access' : 'offboarded'
 }

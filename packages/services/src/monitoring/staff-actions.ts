@@ -8,6 +8,7 @@ import {
 import type { Customer } from '@crosstrust/db'
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
+import { beginOffboarding } from './begin-offboarding.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 
 // Staff actions on monitoring (the API exposes them). Each validates, changes Postgres and records an audit
@@ -102,11 +103,7 @@ export async function requestOffboard(
   const now = ctx.now()
   if (customer.onboardingState !== 'offboarding') {
     await ctx.db.$transaction(async (tx) => {
-      const moved = await tx.customer.updateMany({
-        where: { id: customerId, onboardingState: customer.onboardingState },
-        data: { onboardingState: 'offboarding', nextCheckAt: null, version: { increment: 1 } },
-      })
-      if (moved.count !== 1) throw new ConflictError('The customer changed meanwhile; try again.')
+      await beginOffboarding(tx, customerId, customer.onboardingState, { by: 'partner' })
       await recordAudit(tx, actor, {
         action: 'customer.offboard_requested',
         customerId,

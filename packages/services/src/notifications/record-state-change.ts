@@ -1,7 +1,9 @@
 import {
+  customerStatusAfter,
   detectTransition,
   notificationDedupeKey,
   type FieldResult,
+  type NotificationAttribution,
   type NotifiableState,
   type NotificationFieldDiff,
   type TransitionKind,
@@ -28,6 +30,8 @@ export interface StateChangeInput {
   policyVersion?: number
   /** Plain-text detail for the receiver, e.g. why onboarding failed. */
   detail?: string
+  /** Who made the drift (drift transitions only); its sentences are added to the detail too. */
+  attribution?: NotificationAttribution
 }
 
 function driftFields(diff: readonly FieldResult[] | undefined): NotificationFieldDiff[] {
@@ -67,10 +71,16 @@ export async function recordStateChange(tx: Tx, input: StateChangeInput): Promis
       transition,
       occurredAt: input.at.toISOString(),
       customer: { id: input.customerId, name: input.customerName, tenantId: customer?.tenantId ?? null },
+      customerStatus: customerStatusAfter(input.next),
     }
     if (input.policyVersion !== undefined) stored.policyVersion = input.policyVersion
     if (WITH_FIELDS.has(transition) && fields.length > 0) stored.fields = fields
     if (input.detail !== undefined) stored.detail = input.detail
+    if (WITH_FIELDS.has(transition) && input.attribution !== undefined) {
+      stored.attribution = input.attribution
+      // Teams and Slack show the detail: the sentences go there as well.
+      stored.detail = [input.detail, ...input.attribution.sentences].filter((s) => s !== undefined).join(' ')
+    }
     return stored
   })
 

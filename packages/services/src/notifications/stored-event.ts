@@ -1,4 +1,10 @@
-import type { NotificationEvent, NotificationFieldDiff, TransitionKind } from '@crosstrust/core'
+import type {
+  NotificationAttribution,
+  CustomerStatusCode,
+  NotificationEvent,
+  NotificationFieldDiff,
+  TransitionKind,
+} from '@crosstrust/core'
 
 /**
  * The channel-independent event as stored in `notification_events.payload` and each delivery's payload.
@@ -10,9 +16,12 @@ export interface StoredNotification {
   transition: TransitionKind | 'ping'
   occurredAt: string
   customer: { id: string; name: string; tenantId: string | null }
+  /** The customer status the change leads to; absent in events stored before it was added. */
+  customerStatus?: CustomerStatusCode
   policyVersion?: number
   fields?: NotificationFieldDiff[]
   detail?: string
+  attribution?: NotificationAttribution
 }
 
 export interface NotificationSettings {
@@ -33,9 +42,11 @@ export function hydrateEvent(
     customer: stored.customer,
     partnerName: settings.partnerName,
   }
+  if (stored.customerStatus !== undefined) event.customerStatus = stored.customerStatus
   if (stored.policyVersion !== undefined) event.policyVersion = stored.policyVersion
   if (stored.fields !== undefined) event.fields = stored.fields
   if (stored.detail !== undefined) event.detail = stored.detail
+  if (stored.attribution !== undefined) event.attribution = stored.attribution
   if (settings.dashboardBaseUrl !== undefined && stored.customer.id.length > 0) {
     event.dashboardUrl = `${settings.dashboardBaseUrl.replace(/\/+$/, '')}/customers/${stored.customer.id}`
   }

@@ -17,6 +17,7 @@ import {
 } from '@crosstrust/microsoft'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
+import { queueStatusLinkEmail } from '../email/status-link-email.ts'
 import { recordStateChange } from '../notifications/record-state-change.ts'
 import { moveStep } from '../onboarding-steps.ts'
 import { persistRun } from '../runs/persist-run.ts'
@@ -48,7 +49,8 @@ export async function applyPolicy(
 /**
  * Step `verified`: read the entry back until it equals the policy, then record the onboarding run (through
  * the same `persistRun` as every check), the customer's first compliance state and its first check time, in
- * one transaction. Returns the notification deliveries to enqueue after the commit.
+ * one transaction, with the status-link mail when email is on. Returns the notification deliveries and the
+ * emails to enqueue after the commit, and the verified entry.
  */
 export async function verifyPolicy(
   run: OnboardingRun,
@@ -56,7 +58,7 @@ export async function verifyPolicy(
   policy: PolicyDefinition,
   /** The entry before the upsert: after a POST 409 the racer's, else the one seen during prerequisites. */
   before: GraphPartner | null,
-): Promise<string[]> {
+): Promise<{ deliveryIds: string[]; emailIds: string[]; partner: GraphPartner | null }> {
   const { deps, customer } = run
   const { ctx, settings } = deps
   await beginStep(run, 'verified')
@@ -80,7 +82,7 @@ export async function verifyPolicy(
   const now = ctx.now()
   const interval = customer.checkIntervalSeconds ?? settings.defaultCheckIntervalSeconds
   const transition = onboardingTransition(customer.onboardingState, 'onboarded')
-  return ctx.db.$transaction(async (tx) => {
+  const { deliveryIds, emailIds } = await ctx.db.$transaction(async (tx) => {
     await moveStep(
       tx,
       customer.id,
@@ -132,7 +134,8 @@ export async function verifyPolicy(
       before: { partner: before },
       after: { partner: readBack.value, policyVersion: policy.version },
     })
-    return recordStateChange(tx, {
+    const statusEmail = settings.statusLinkEmail === true ? await queueStatusLinkEmail(tx, customer.id) : null
+    const notified = await recordStateChange(tx, {
       customerId: customer.id,
       customerName: customer.name,
       ...transition,
@@ -140,5 +143,7 @@ export async function verifyPolicy(
       at: now,
       policyVersion: policy.version,
     })
+    return { deliveryIds: notified, emailIds: statusEmail === null ? [] : [statusEmail] }
   })
+  return { deliveryIds, emailIds, partner: readBack.value }
 }

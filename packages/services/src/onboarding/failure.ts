@@ -1,4 +1,5 @@
 import { decideOnboardingFailure, describeOnboardingProblem, onboardingTransition } from '@crosstrust/core'
+import { isTransientDatabaseError } from '@crosstrust/db'
 import { MicrosoftError } from '@crosstrust/microsoft'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
@@ -18,8 +19,9 @@ export async function recordFailure(run: OnboardingRun, err: unknown): Promise<s
     attempt: deps.attempt,
     microsoftErrorKind: err instanceof MicrosoftError ? err.kind : null,
     status: err instanceof MicrosoftError ? err.status : undefined,
+    transientDatabase: isTransientDatabaseError(err),
   })
-  if (decision.action === 'retry_later' && err instanceof MicrosoftError) {
+  if (decision.action === 'retry_later') {
     await ctx.db.$transaction(async (tx) => {
       const fresh = await loadSteps(tx, customer.id)
       const record = fresh.find((s) => s.step === run.current)
@@ -28,11 +30,14 @@ export async function recordFailure(run: OnboardingRun, err: unknown): Promise<s
     })
     deps.log?.('onboarding step will be retried', {
       step: run.current,
-      kind: err.kind,
+      kind: err instanceof MicrosoftError ? err.kind : 'database',
       attempt: deps.attempt?.current,
+      ...(err instanceof MicrosoftError ? {} : { error: err instanceof Error ? err.message : String(err) }),
     })
     const retryAfterMs =
-      'retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : undefined
+      err instanceof MicrosoftError && 'retryAfterMs' in err && typeof err.retryAfterMs === 'number'
+        ? err.retryAfterMs
+        : undefined
     throw new OnboardingRetryLater(decision.message, retryAfterMs)
   }
   const failure = asStepFailure(run, err)

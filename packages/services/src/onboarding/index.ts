@@ -1,5 +1,6 @@
 export { runOnboarding } from './runner.ts'
 export {
+  OnboardingFailureNotRecorded,
   OnboardingRetryLater,
   type OnboardingDeps,
   type OnboardingOutcome,

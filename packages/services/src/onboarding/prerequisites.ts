@@ -1,4 +1,4 @@
-import { bindingBasis, describeLicence, prerequisitesMessage } from '@crosstrust/core'
+import { bindingBasis, describeLicence, prerequisitesMessage, type LicenceLevel } from '@crosstrust/core'
 import type { GraphPartner } from '@crosstrust/microsoft'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
@@ -15,7 +15,7 @@ export async function checkPrerequisites(
   run: OnboardingRun,
   tenantId: string,
   bound: boolean,
-): Promise<{ partner: GraphPartner | null; binding: string | null }> {
+): Promise<{ partner: GraphPartner | null; binding: string | null; licence: LicenceLevel }> {
   const { ctx, graph, settings } = run.deps
   const customerId = run.customer.id
   await beginStep(run, 'prerequisites_checked')
@@ -67,5 +67,5 @@ export async function checkPrerequisites(
       })
     }
   })
-  return { partner: partner.value, binding }
+  return { partner: partner.value, binding, licence: level }
 }

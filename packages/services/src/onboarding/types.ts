@@ -12,6 +12,11 @@ export interface OnboardingSettings {
   maxRetryDelayMs: number
   readBack: { attempts: number; delayMs: number }
   defaultCheckIntervalSeconds: number
+  /**
+   * Whether the deployment sends mail (SMTP_URL and MAIL_FROM): then completing onboarding mails the status
+   * page link to the contacts whose consent-link mail was used. Off when absent.
+   */
+  statusLinkEmail?: boolean
 }
 
 export interface OnboardingDeps {
@@ -38,6 +43,29 @@ export class OnboardingRetryLater extends Error {
     super(message)
     this.name = 'OnboardingRetryLater'
   }
+}
+
+/**
+ * A step failed and what it leaves behind could not be written either (the database is down). Thrown so the
+ * queue retries the job instead of counting it done; `cause` is the step's own failure, the one to
+ * investigate, and `recordError` why it could not be recorded.
+ */
+export class OnboardingFailureNotRecorded extends Error {
+  constructor(
+    readonly step: OnboardingStep,
+    cause: unknown,
+    readonly recordError: unknown,
+  ) {
+    super(
+      `onboarding step ${step} failed (${describeError(cause)}) and the failure could not be recorded (${describeError(recordError)})`,
+      { cause },
+    )
+    this.name = 'OnboardingFailureNotRecorded'
+  }
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
 
 export type OnboardingOutcome = 'onboarded' | 'failed' | 'skipped' | 'awaiting_confirmation'

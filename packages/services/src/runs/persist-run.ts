@@ -49,6 +49,9 @@ export interface CustomerPatch {
   backoffUntil?: Date | null
   lastFailureReason?: string | null
   offboardedAt?: Date
+  /** The default policy as this check read it (core's `encodeDefaultPolicyReading`), and the check's start. */
+  defaultPolicyFingerprint?: string
+  defaultPolicySeenAt?: Date
   /** Point lastCheckRunId at the new run (not for skipped runs: the latest real result stays visible). */
   linkRun: boolean
 }
@@ -68,6 +71,8 @@ const COLUMNS: [keyof CustomerPatch, string, string | null][] = [
   ['backoffUntil', 'backoff_until', 'timestamptz'],
   ['lastFailureReason', 'last_failure_reason', null],
   ['offboardedAt', 'offboarded_at', 'timestamptz'],
+  ['defaultPolicyFingerprint', 'default_policy_fingerprint', null],
+  ['defaultPolicySeenAt', 'default_policy_seen_at', 'timestamptz'],
 ]
 
 function setClauses(patch: CustomerPatch): Prisma.Sql[] {

@@ -46,6 +46,8 @@ const COLUMNS: readonly [string, (row: CustomerListRow) => unknown][] = [
   ['tenant_restrictions', (r) => r.verification?.tenantRestrictions],
   ['trust_effective', (r) => (r.trust ? trustLabel(r.trust.verdict) : '')],
   ['trust_reason', (r) => r.trust?.reason],
+  ['status', (r) => r.status.label],
+  ['status_fix', (r) => r.status.fix],
   ['last_check_at', (r) => r.lastCheckAt],
   ['compliance_changed_at', (r) => r.complianceChangedAt],
   ['created_at', (r) => r.createdAt],

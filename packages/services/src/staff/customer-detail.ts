@@ -1,8 +1,16 @@
-import { NotFoundError, ONBOARDING_STEPS, type VerificationView } from '@crosstrust/core'
+import {
+  NotFoundError,
+  ONBOARDING_STEPS,
+  type ConsentLinkDelivery,
+  type CustomerStatus,
+  type LinkDelivery,
+  type VerificationView,
+} from '@crosstrust/core'
 import type { Db } from '@crosstrust/db'
 import { z } from 'zod'
 import { deviationView, type DeviationView } from '../monitoring/deviations.ts'
 import { auditEventView, type AuditEventView } from './audit-events.ts'
+import { statusOf } from './customer-status.ts'
 import { customerView, type CustomerView } from './customer-view.ts'
 import {
   observedFieldsView,
@@ -10,7 +18,7 @@ import {
   type ObservedFieldsView,
   type PolicyDiffView,
 } from './policy-diff-view.ts'
-import { runSummary, type RunSummary } from './runs.ts'
+import { runSummary, WITH_ATTRIBUTION, type RunSummary } from './runs.ts'
 import { verificationFromSnapshot } from './verification.ts'
 
 export type ConsentLinkStatus = 'open' | 'used' | 'revoked' | 'expired'
@@ -24,6 +32,8 @@ export interface ConsentLinkView {
   usedAt: Date | null
   revokedAt: Date | null
   createdBy: string | null
+  /** `staff` (issued on the page or the API) or `email` (minted by the mail that carried it). */
+  delivery: ConsentLinkDelivery
 }
 
 export interface StepView {
@@ -38,6 +48,8 @@ export interface StepView {
 
 export interface CustomerDetail {
   customer: CustomerView
+  /** The customer status (Managed, Access needed, …) with its reason and fix. */
+  status: CustomerStatus
   verification: VerificationView | null
   /** Owned fields as last observed (flat, by policy path); null before the first observation. */
   observed: ObservedFieldsView | null
@@ -68,6 +80,7 @@ export function consentLinkView(
     usedAt: Date | null
     revokedAt: Date | null
     createdBy: string | null
+    delivery: LinkDelivery
   },
   now: Date,
 ): ConsentLinkView {
@@ -79,6 +92,8 @@ export function consentLinkView(
     usedAt: link.usedAt,
     revokedAt: link.revokedAt,
     createdBy: link.createdBy,
+    // A consent link never comes from the result page (the column is shared with status links).
+    delivery: link.delivery === 'email' ? 'email' : 'staff',
   }
 }
 
@@ -89,6 +104,7 @@ const LINK_SELECT = {
   usedAt: true,
   revokedAt: true,
   createdBy: true,
+  delivery: true,
 } as const
 
 /** A customer's consent links, newest first (the index `(customer_id, created_at desc)`). */
@@ -128,12 +144,13 @@ export async function customerDetail(
   const now = options.now ?? new Date()
   const customer = z.uuid().safeParse(id).success ? await db.customer.findUnique({ where: { id } }) : null
   if (!customer) throw new NotFoundError(`No customer ${id}.`, { code: 'customer_not_found' })
-  const [steps, runs, deviations, links, audit] = await Promise.all([
+  const [steps, runs, deviations, links, audit, trust] = await Promise.all([
     db.onboardingStep.findMany({ where: { customerId: id } }),
     db.checkRun.findMany({
       where: { customerId: id },
       orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
       take: options.recentRuns ?? 10,
+      include: WITH_ATTRIBUTION,
     }),
     db.acceptedDeviation.findMany({
       where: { customerId: id, revokedAt: null, expiresAt: { gt: now } },
@@ -150,14 +167,16 @@ export async function customerDetail(
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
       take: options.recentAudit ?? 20,
     }),
+    db.customerTrust.findUnique({ where: { customerId: id }, select: { missingPermissions: true } }),
   ])
   const latest =
     runs[0] ??
     (customer.lastCheckRunId
-      ? await db.checkRun.findUnique({ where: { id: customer.lastCheckRunId } })
+      ? await db.checkRun.findUnique({ where: { id: customer.lastCheckRunId }, include: WITH_ATTRIBUTION })
       : null)
   return {
     customer: customerView(customer),
+    status: statusOf(customer, trust?.missingPermissions ?? []),
     verification: verificationFromSnapshot(customer.lastObservedSnapshot, customer.complianceState),
     observed: observedFieldsView(customer.lastObservedSnapshot),
     currentDiff: policyDiffView(customer.currentDiff),

@@ -1,41 +1,40 @@
-import { ONBOARDING_STATES, ONBOARDING_STEPS, ValidationError, type VerificationView } from '@crosstrust/core'
+import {
+  ONBOARDING_STEPS,
+  ValidationError,
+  type CustomerStatus,
+  type VerificationView,
+} from '@crosstrust/core'
 import { Prisma, type Db } from '@crosstrust/db'
 import { z } from 'zod'
 import { cursorDate, cursorParam, decodeCursor, invalidCursor, keysetPage, pageLimit } from './cursor.ts'
 import { verificationFromSnapshot } from './verification.ts'
-import { trustFilterCondition, trustFilterSchema, type TrustSummary } from './trust.ts'
+import { type TrustSummary } from './trust.ts'
+import {
+  COMPLIANCE_STATE_VALUES,
+  MODE_FILTER_VALUES,
+  ONBOARDING_STATE_VALUES,
+  customerFiltersSchema,
+  filterConditions,
+  type CustomerFilters,
+} from './customer-filters.ts'
+import { statusOf } from './customer-status.ts'
+
+export {
+  COMPLIANCE_STATE_VALUES,
+  MODE_FILTER_VALUES,
+  ONBOARDING_STATE_VALUES,
+  customerFiltersSchema,
+  type CustomerFilters,
+}
 
 // The staff customer list (dashboard, JSON API, CLI, CSV export). ONE SQL statement per page: the page of
 // customers, keyset paginated over an index (`(sort column, id)`; see migration `staff_queries`), joined
-// with each row's current onboarding step and its effective-trust verdict. No OFFSET: page 5,000 costs what
+// with each row's current onboarding step and its effective-trust verdict (and missing permissions, for the
+// customer status). No OFFSET: page 5,000 costs what
 // page 1 costs.
 
-/** The onboarding states, as core defines them (the database enum mirrors them). */
-export const ONBOARDING_STATE_VALUES = ONBOARDING_STATES
-export const COMPLIANCE_STATE_VALUES = [
-  'pending',
-  'compliant',
-  'drifted',
-  'unknown',
-  'access_lost',
-  'removed_by_customer',
-  'offboarded',
-] as const
-/** `default` = customers without their own mode (the global default applies). */
-export const MODE_FILTER_VALUES = ['report', 'alert', 'remediate', 'default'] as const
 export const CUSTOMER_SORTS = ['name', 'createdAt', 'lastCheckAt', 'complianceChangedAt'] as const
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number]
-
-export const customerFiltersSchema = z.object({
-  onboardingState: z.enum(ONBOARDING_STATE_VALUES).optional(),
-  complianceState: z.enum(COMPLIANCE_STATE_VALUES).optional(),
-  mode: z.enum(MODE_FILTER_VALUES).optional(),
-  /** Effective-trust verdict (`effective`, `partly`, `no_effect` or `no effect`, `blocked`, `unknown`). */
-  trust: trustFilterSchema,
-  /** Free text: part of the name or expected domain, a verified domain, or a tenant/customer ID. */
-  q: z.string().trim().max(200).optional(),
-})
-export type CustomerFilters = z.input<typeof customerFiltersSchema>
 
 export const MAX_CUSTOMER_PAGE = 200
 
@@ -81,6 +80,8 @@ export interface CustomerListRow {
   currentStep: CurrentStepView | null
   /** Effective trust as the last check evaluated it; null before the first evaluation. */
   trust: TrustSummary | null
+  /** The customer status (Managed, Access needed, …) with its reason and fix. */
+  status: CustomerStatus
 }
 
 export interface CustomerPage {
@@ -105,6 +106,9 @@ interface RawRow {
   next_check_at: Date | null
   last_failure_reason: string | null
   created_at: Date
+  offboarded_at: Date | null
+  offboarded_by: 'partner' | 'customer' | null
+  consecutive_failures: number
   last_observed_snapshot: unknown
   /** The first onboarding step not done yet (LATERAL join); null columns when every step is done. */
   step_name: CurrentStepView['step'] | null
@@ -117,51 +121,16 @@ interface RawRow {
   trust_reason: string | null
   trust_fix: string | null
   trust_evaluated_at: Date | null
+  trust_missing_permissions: string[] | null
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const SORT_COLUMN: Record<CustomerSort, { sql: Prisma.Sql; nullable: boolean; kind: 'text' | 'time' }> = {
   name: { sql: Prisma.sql`name`, nullable: false, kind: 'text' },
   createdAt: { sql: Prisma.sql`created_at`, nullable: false, kind: 'time' },
   lastCheckAt: { sql: Prisma.sql`last_check_at`, nullable: true, kind: 'time' },
   complianceChangedAt: { sql: Prisma.sql`compliance_changed_at`, nullable: true, kind: 'time' },
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-
-/** WHERE conditions for the filters (each one served by an index: state/mode b-trees, trigram, GIN). */
-export function filterConditions(filters: z.output<typeof customerFiltersSchema>): Prisma.Sql[] {
-  const where: Prisma.Sql[] = []
-  if (filters.onboardingState)
-    where.push(Prisma.sql`onboarding_state = ${filters.onboardingState}::onboarding_state`)
-  if (filters.complianceState)
-    where.push(Prisma.sql`compliance_state = ${filters.complianceState}::compliance_state`)
-  if (filters.mode === 'default') where.push(Prisma.sql`mode IS NULL`)
-  else if (filters.mode) where.push(Prisma.sql`mode = ${filters.mode}::customer_mode`)
-  const trust = trustFilterCondition(filters.trust)
-  if (trust) where.push(trust)
-  const q = filters.q?.trim()
-  if (q) {
-    const like = `%${escapeLike(q)}%`
-    const any: Prisma.Sql[] = [
-      Prisma.sql`name ILIKE ${like}`,
-      Prisma.sql`expected_domain ILIKE ${like}`,
-      Prisma.sql`verified_domains @> ARRAY[${q.toLowerCase()}]::text[]`,
-    ]
-    if (UUID.test(q)) {
-      const id = q.toLowerCase()
-      any.push(
-        Prisma.sql`tenant_id = ${id}::uuid`,
-        Prisma.sql`expected_tenant_id = ${id}::uuid`,
-        Prisma.sql`id = ${id}::uuid`,
-      )
-    }
-    where.push(Prisma.sql`(${Prisma.join(any, ' OR ')})`)
-  }
-  return where
 }
 
 /**
@@ -205,7 +174,7 @@ function cursorValue(sort: CustomerSort, row: RawRow): string | null {
 
 const SELECT_COLUMNS = Prisma.sql`id, name, tenant_id, tenant_display_name, expected_tenant_id, expected_domain,
   verified_domains, onboarding_state, compliance_state, compliance_changed_at, mode, last_check_at,
-  next_check_at, last_failure_reason, created_at, last_observed_snapshot`
+  next_check_at, last_failure_reason, created_at, offboarded_at, offboarded_by, consecutive_failures, last_observed_snapshot`
 
 /** The SQL of one page (exported for the EXPLAIN test and the benchmark). */
 export function customerPageSql(query: z.output<typeof customerListQuerySchema>): Prisma.Sql {
@@ -218,7 +187,8 @@ export function customerPageSql(query: z.output<typeof customerListQuerySchema>)
   return Prisma.sql`SELECT c.*, st.step::text AS step_name, st.status::text AS step_status,
       st.message AS step_message, coalesce(st.started_at, st.updated_at) AS step_since,
       st.attempts AS step_attempts, t.verdict::text AS trust_verdict, t.reason AS trust_reason,
-      t.fix AS trust_fix, t.evaluated_at AS trust_evaluated_at
+      t.fix AS trust_fix, t.evaluated_at AS trust_evaluated_at,
+      t.missing_permissions AS trust_missing_permissions
     FROM (SELECT ${SELECT_COLUMNS} FROM customers ${whereSql}
           ORDER BY ${col} ${dir}, id ${dir} LIMIT ${query.limit + 1}) c
     LEFT JOIN LATERAL (
@@ -266,6 +236,17 @@ function toRow(row: RawRow): CustomerListRow {
             fix: row.trust_fix,
             evaluatedAt: row.trust_evaluated_at,
           },
+    status: statusOf(
+      {
+        onboardingState: row.onboarding_state,
+        complianceState: row.compliance_state,
+        offboardedAt: row.offboarded_at,
+        offboardedBy: row.offboarded_by,
+        consecutiveFailures: row.consecutive_failures,
+        lastFailureReason: row.last_failure_reason,
+      },
+      row.trust_missing_permissions ?? [],
+    ),
   }
 }
 

@@ -65,8 +65,14 @@ export {
   type AuditEventView,
   type AuditListQuery,
 } from './audit-events.ts'
+export { customerStatusCondition, statusOf } from './customer-status.ts'
 export { csvCell, csvLine, exportCustomersCsv } from './csv.ts'
-export { listNeedsAttention, type AttentionItem, type AttentionReason } from './needs-attention.ts'
+export {
+  listNeedsAttention,
+  MAX_ATTENTION_ITEMS,
+  type AttentionItem,
+  type AttentionReason,
+} from './needs-attention.ts'
 export { verificationFromSnapshot } from './verification.ts'
 export { revokeConsentLink } from './consent-link-revoke.ts'
 export {

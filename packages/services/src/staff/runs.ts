@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '@crosstrust/core'
-import type { CheckRun, Db, Prisma } from '@crosstrust/db'
+import type { CheckRun, Db, DriftAttribution, Prisma } from '@crosstrust/db'
+import { attributionView, type AttributionView } from '../attribution/views.ts'
 import { z } from 'zod'
 import type { RunKind, RunOutcome, RunTrigger } from '../runs/persist-run.ts'
 import { cursorParam, decodeTimeCursor, keysetPage, pageLimit, timeCursor } from './cursor.ts'
@@ -53,10 +54,18 @@ export interface RunSummary {
   startedAt: Date
   finishedAt: Date | null
   actor: string | null
+  /** Who made the drift this run found (directory audit log); null when the run found none. */
+  attribution: AttributionView | null
 }
 
 /** A run's summary columns; the diff as stored (reading an already viewed diff again gives the same view). */
-type RunSummarySource = Omit<RunSummary, 'diff'> & { diff: unknown }
+type RunSummarySource = Omit<RunSummary, 'diff' | 'attribution'> & {
+  diff: unknown
+  attribution?: DriftAttribution | null
+}
+
+/** Read a run with its attribution row (`include`), so the summary can show it. */
+export const WITH_ATTRIBUTION = { attribution: true } as const
 
 export function runSummary(run: RunSummarySource): RunSummary {
   return {
@@ -74,6 +83,7 @@ export function runSummary(run: RunSummarySource): RunSummary {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     actor: run.actor,
+    attribution: run.attribution ? attributionView(run.attribution) : null,
   }
 }
 
@@ -87,7 +97,7 @@ export interface RunDetail extends RunSummary {
   after: JsonValue | null
 }
 
-function runDetail(run: CheckRun): RunDetail {
+function runDetail(run: CheckRun & { attribution: DriftAttribution | null }): RunDetail {
   return {
     ...runSummary(run),
     observedSnapshot: observedFieldsView(run.observedSnapshot),
@@ -99,7 +109,9 @@ function runDetail(run: CheckRun): RunDetail {
 
 /** A full run (with the before/after and the observed snapshot) for the run page. */
 export async function getRun(db: Db, id: string): Promise<RunDetail> {
-  const run = z.uuid().safeParse(id).success ? await db.checkRun.findUnique({ where: { id } }) : null
+  const run = z.uuid().safeParse(id).success
+    ? await db.checkRun.findUnique({ where: { id }, include: WITH_ATTRIBUTION })
+    : null
   if (!run) throw new NotFoundError(`No run ${id}.`, { code: 'run_not_found' })
   return runDetail(run)
 }
@@ -131,6 +143,7 @@ export async function listRuns(
     where,
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
+    include: WITH_ATTRIBUTION,
   })
   const { page, nextCursor } = keysetPage(rows, query.limit, (last) =>
     timeCursor('startedAt', last.startedAt, last.id),

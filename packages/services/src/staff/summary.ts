@@ -50,7 +50,7 @@ const zeros = <K extends string>(keys: readonly K[]) =>
 
 /**
  * Counts for the overview: one grouped pass over customers (GROUPING SETS: per onboarding state, per
- * compliance state, per mode, and the total) plus one indexed count of expiring consent links.
+ * compliance state, per mode, and the total) plus one count of the customers whose open consent link expires soon.
  */
 export async function summaryCounts(db: Db, now: Date = new Date()): Promise<SummaryCounts> {
   const soon = new Date(now.getTime() + EXPIRING_LINK_WINDOW_DAYS * 86_400_000)
@@ -62,14 +62,14 @@ export async function summaryCounts(db: Db, now: Date = new Date()): Promise<Sum
              mode::text AS mode, count(*) AS n
       FROM customers
       GROUP BY GROUPING SETS ((onboarding_state), (compliance_state), (mode), ())`,
-    db.consentLink.count({
-      where: {
-        usedAt: null,
-        revokedAt: null,
-        expiresAt: { gt: now, lte: soon },
-        customer: { onboardingState: { notIn: ['offboarding', 'offboarded', 'onboarded'] } },
-      },
-    }),
+    // Customers, not links: a customer may hold a staff link and a mailed one at once.
+    db.$queryRaw<[{ n: bigint }]>`
+      SELECT count(DISTINCT l.customer_id) AS n
+        FROM consent_links l JOIN customers c ON c.id = l.customer_id
+       WHERE l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > ${now} AND l.expires_at <= ${soon}
+         AND c.onboarding_state NOT IN ('offboarding', 'offboarded', 'onboarded')`.then(([row]) =>
+      Number(row.n),
+    ),
   ])
   const byOnboardingState = zeros(ONBOARDING_STATE_VALUES)
   const byComplianceState = zeros(COMPLIANCE_STATE_VALUES)

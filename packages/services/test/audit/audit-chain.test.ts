@@ -80,6 +80,52 @@ describe('audit hash chain', () => {
     expect(result).toEqual({ ok: true, count: 40, headSeq: '40', headHash: rows[39]?.hash })
   })
 
+  it('takes the chain position at commit: an open audited transaction does not hold up another writer', async () => {
+    let finish = () => {}
+    const held = new Promise<void>((resolve) => {
+      finish = resolve
+    })
+    let inserted = () => {}
+    const written = new Promise<void>((resolve) => {
+      inserted = resolve
+    })
+    // A slow writer: its event is inserted, then its transaction stays open (more statements, a slow app).
+    const slow = db.prisma.$transaction(
+      async (tx) => {
+        await recordAudit(tx, STAFF, { action: 'test.slow' })
+        inserted()
+        await held
+      },
+      { timeout: 30_000 },
+    )
+    await written
+    // Before, the insert took the chain lock until the slow writer committed: this one would time out.
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '2s'`)
+      await recordAudit(tx, STAFF, { action: 'test.fast' })
+    })
+    finish()
+    await slow
+    const rows = await db.prisma.$queryRaw<{ action: string; seq: bigint }[]>`
+      SELECT action, chain_seq AS seq FROM audit_events ORDER BY chain_seq`
+    // Positions follow the commits, not the inserts; nothing is left with a placeholder.
+    expect(rows).toEqual([
+      { action: 'test.fast', seq: 1n },
+      { action: 'test.slow', seq: 2n },
+    ])
+    expect((await verifyAuditChain(db.prisma)).ok).toBe(true)
+  })
+
+  it('leaves no event unchained when a writer chains per statement instead (SET CONSTRAINTS … IMMEDIATE)', async () => {
+    const seen = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET CONSTRAINTS audit_events_chain_at_commit IMMEDIATE')
+      await recordAudit(tx, STAFF, { action: 'test.immediate' })
+      return tx.$queryRaw<{ seq: bigint }[]>`SELECT chain_seq AS seq FROM audit_events`
+    })
+    expect(seen).toEqual([{ seq: 1n }])
+    expect((await verifyAuditChain(db.prisma)).ok).toBe(true)
+  })
+
   it('overwrites chain values a writer passes', async () => {
     await db.prisma.auditEvent.create({
       data: {

@@ -1,9 +1,10 @@
 // runCheck on a real database and the simulator, called directly (no queue, no worker): the main paths of the
 // pipeline (claim → read → repair → decide → record → notify) and what each leaves in PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCheck } from '../../src/index.ts'
 import {
   APP,
+  PARTNER,
   compliantPartner,
   notificationsOf,
   onboardedCustomer,
@@ -44,6 +45,30 @@ describe('runCheck', () => {
     expect(hours).toBeGreaterThan(5)
     expect(hours).toBeLessThan(7)
     expect(await notificationsOf(fx, c.id)).toEqual([])
+  })
+
+  it('reads the partner entry and the trust inputs in one Graph request (a JSON batch)', async () => {
+    const c = await onboardedCustomer(fx, { mode: 'alert' })
+    const since = fx.sim.state.requests.lastSeq
+    const result = await runCheck(fx.monitoring, { customerId: c.id, kind: 'check', trigger: 'schedule' })
+    expect(result.outcome).toBe('compliant')
+    const graph = () => fx.sim.state.requests.list({ sinceSeq: since, tenant: c.tenantId, origin: 'graph' })
+    // The log records a request once its answer has left: wait for the batch's own entry.
+    await vi.waitFor(() => {
+      expect(graph().filter((e) => e.batch === null)).toHaveLength(1)
+    })
+    const [envelope] = graph().filter((e) => e.batch === null)
+    expect(envelope).toMatchObject({ method: 'POST', status: 200 })
+    expect(envelope?.path).toMatch(/\/v1\.0\/\$batch$/)
+    const items = graph().filter((e) => e.batch !== null)
+    expect(items.map((e) => e.path.split('?')[0]).sort()).toEqual([
+      '/v1.0/identity/conditionalAccess/policies',
+      '/v1.0/policies/authorizationPolicy',
+      `/v1.0/policies/crossTenantAccessPolicy/partners/${PARTNER}`,
+      '/v1.0/subscribedSkus',
+    ])
+    const trust = await fx.db.prisma.customerTrust.findUniqueOrThrow({ where: { customerId: c.id } })
+    expect(trust.verdict).not.toBe('unknown')
   })
 
   it('repairs drift in remediate mode, re-verifies, and tells drift then repair', async () => {

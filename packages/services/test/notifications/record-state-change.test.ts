@@ -59,9 +59,15 @@ describe('recordStateChange', () => {
     expect(events).toHaveLength(1)
     expect(events[0]?.dedupeKey).toBe(notificationDedupeKey(customerId, 'drifted', at))
     expect(events[0]?.eventType).toBe('drifted')
-    const payload = events[0]?.payload as { fields: { path: string }[]; customer: { tenantId: string } }
+    const payload = events[0]?.payload as {
+      fields: { path: string }[]
+      customer: { tenantId: string }
+      customerStatus: string
+    }
     expect(payload.fields.map((f) => f.path)).toEqual(['inboundTrust.isHybridAzureADJoinedDeviceAccepted'])
     expect(payload.customer.tenantId).toMatch(/^[0-9a-f-]{36}$/)
+    // Drift leaves the customer in Error (re-apply or accept the deviation).
+    expect(payload.customerStatus).toBe('error')
     const deliveries = await db.prisma.webhookDelivery.findMany({ include: { endpoint: true } })
     expect(deliveries.map((d) => d.endpoint.name).sort()).toEqual(['all', 'drift only'])
     expect(deliveries.every((d) => d.status === 'pending' && d.attempts === 0)).toBe(true)

@@ -1,7 +1,7 @@
 // runOnboarding on a real database and the simulator, called directly (no queue, no worker): the main paths
 // of the pipeline (access → prerequisites → apply → verify) and what each leaves in PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { OnboardingRetryLater, runOnboarding } from '../../src/index.ts'
+import { OnboardingFailureNotRecorded, OnboardingRetryLater, runOnboarding } from '../../src/index.ts'
 import {
   APP,
   addTenant,
@@ -25,6 +25,32 @@ afterAll(async () => {
 async function stepsOf(customerId: string): Promise<Record<string, string>> {
   const rows = await fx.db.prisma.onboardingStep.findMany({ where: { customerId } })
   return Object.fromEntries(rows.map((row) => [row.step, row.status]))
+}
+
+/**
+ * The fixture's onboarding deps with a database that goes down the moment a Graph call fails: the step's
+ * failure then cannot be recorded (a dropped connection, as PostgreSQL restarting would give).
+ */
+function dbDownOnGraphFailure(attempt: { current: number; max: number }) {
+  let down = false
+  const db = new Proxy(fx.db.prisma, {
+    get(target, prop, receiver) {
+      if (down) throw new Error("Can't reach database server at 127.0.0.1:5432")
+      return Reflect.get(target, prop, receiver) as unknown
+    },
+  })
+  const graph = new Proxy(fx.onboarding.graph, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
+          down = true
+          throw err
+        })
+    },
+  })
+  return { ...fx.onboarding, ctx: { ...fx.onboarding.ctx, db }, graph, attempt }
 }
 
 const customerRow = (id: string) => fx.db.prisma.customer.findUniqueOrThrow({ where: { id } })
@@ -71,6 +97,10 @@ describe('runOnboarding', () => {
     expect(hoursToFirstCheck).toBeGreaterThan(5)
     expect(hoursToFirstCheck).toBeLessThan(7)
     expect(await notificationsOf(fx, customerId)).toEqual(['onboarding_completed'])
+    // The first effective-trust verdict is stored by onboarding itself, not a change (nothing counted).
+    const trust = await fx.db.prisma.customerTrust.findUnique({ where: { customerId } })
+    expect(trust).toMatchObject({ changeCount: 0 })
+    expect(trust?.verdict).toBeDefined()
   })
 
   it('patches an entry the tenant already has and keeps it as the run’s before', async () => {
@@ -147,6 +177,38 @@ describe('runOnboarding', () => {
     expect(await stepsOf(customerId)).toMatchObject({ prerequisites_checked: 'failed' })
     await expect(runOnboarding(last, customerId)).resolves.toBe('failed')
     expect(await notificationsOf(fx, customerId)).toEqual(['onboarding_failed'])
+  })
+
+  it('a failure that cannot be recorded (database down) is thrown with the original as its cause, not done', async () => {
+    for (const attempt of [
+      { current: 1, max: 3 }, // would have been put back to pending
+      { current: 3, max: 3 }, // would have failed the customer
+    ]) {
+      const tenantId = addTenant(fx)
+      const customerId = await consentedCustomer(fx, tenantId, true)
+      const fault = fx.sim.state.faults.add({
+        kind: 'throttle',
+        origin: 'graph',
+        tenantId,
+        pathContains: '/subscribedskus',
+        retryAfterSeconds: 0,
+      })
+      const run = runOnboarding(dbDownOnGraphFailure(attempt), customerId)
+      await expect(run).rejects.toBeInstanceOf(OnboardingFailureNotRecorded)
+      const error = (await run.catch((e: unknown) => e)) as OnboardingFailureNotRecorded
+      expect(error.cause).toMatchObject({ kind: 'throttled', status: 429 })
+      expect(error.message).toMatch(
+        /^onboarding step prerequisites_checked failed \(ThrottledError: .*\) and the failure could not be recorded \(Error: Can't reach database server/,
+      )
+      // Nothing was recorded: the step is still running, the customer not failed, no one notified.
+      expect(await stepsOf(customerId)).toMatchObject({ prerequisites_checked: 'running' })
+      expect((await customerRow(customerId)).onboardingState).toBe('access_verified')
+      expect(await notificationsOf(fx, customerId)).toEqual([])
+
+      // The queue's next attempt, with the database back, finishes the onboarding.
+      fx.sim.state.faults.remove(fault.id)
+      await expect(runOnboarding({ ...fx.onboarding, attempt }, customerId)).resolves.toBe('onboarded')
+    }
   })
 
   it('fails access verification when the consent was revoked before the job ran', async () => {

@@ -10,6 +10,7 @@ import {
   listAuditEvents,
   listNeedsAttention,
   listRuns,
+  mintConsentLink,
   summaryCounts,
 } from '../../src/index.ts'
 import { N, STAFF, db, ctx, useCustomerDatabase } from './queries-support.ts'
@@ -45,6 +46,14 @@ describe('summaryCounts and needs attention', () => {
       STAFF,
     )
     await issueConsentLink(ctx, { publicBaseUrl: 'https://ct.example', ttlDays: 2 }, customer.id, STAFF)
+    // A second open link (as a mail adds one) is the same customer: counted once, listed once.
+    await mintConsentLink(
+      ctx,
+      { publicBaseUrl: 'https://ct.example', ttlDays: 1 },
+      customer.id,
+      STAFF,
+      'email',
+    )
     const after = await summaryCounts(db.prisma)
     expect(after.needsAttention.expiringLinks).toBe(1)
     expect(after.needsAttention.total).toBe(counts.needsAttention.total + 1)
@@ -53,6 +62,7 @@ describe('summaryCounts and needs attention', () => {
     const attention = await listNeedsAttention(db.prisma, { limit: 200 })
     expect(attention).toHaveLength(200)
     expect(attention[0]).toMatchObject({ reason: 'link_expiring', customerId: customer.id })
+    expect(attention.filter((a) => a.customerId === customer.id)).toHaveLength(1)
     expect(attention[1]?.reason).toBe('failed_onboarding')
     expect(attention.at(-1)?.reason).toMatch(/^(drifted|access_lost)$/)
     const dates = attention.map((a) => a.at?.getTime() ?? 0)

@@ -95,6 +95,7 @@ export async function startRunnerFixture(): Promise<RunnerFixture> {
         ...DEFAULT_MONITORING_SETTINGS,
         readBack,
         partnerTenantId: PARTNER,
+        appClientId: DEMO_IDS.appClientId,
         defaultMode: 'alert',
         defaultCheckIntervalSeconds: 6 * 3600,
       },

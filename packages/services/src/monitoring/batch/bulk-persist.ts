@@ -56,6 +56,8 @@ export async function persistRoutineChecks(
       last_observed_hash: patch.lastObservedHash ?? null,
       set_snapshot: patch.lastObservedSnapshot !== undefined,
       last_observed_snapshot: patch.lastObservedSnapshot ?? null,
+      default_policy_fingerprint: patch.defaultPolicyFingerprint ?? null,
+      default_policy_seen_at: patch.defaultPolicySeenAt ?? null,
       trust_verdict: verdict?.verdict ?? null,
       trust_reason: verdict?.reason ?? null,
       trust_fix: verdict?.fix ?? null,
@@ -73,6 +75,7 @@ export async function persistRoutineChecks(
         next_check_at timestamptz, consecutive_failures int, backoff_until timestamptz,
         last_failure_reason text, compliant_policy_version int, set_diff boolean, current_diff jsonb,
         last_observed_hash text, set_snapshot boolean, last_observed_snapshot jsonb,
+        default_policy_fingerprint text, default_policy_seen_at timestamptz,
         trust_verdict trust_verdict, trust_reason text, trust_fix text, trust_findings jsonb,
         trust_missing jsonb)
     ), runs AS (
@@ -92,6 +95,9 @@ export async function persistRoutineChecks(
         last_observed_hash = COALESCE(i.last_observed_hash, c.last_observed_hash),
         last_observed_snapshot =
           CASE WHEN i.set_snapshot THEN i.last_observed_snapshot ELSE c.last_observed_snapshot END,
+        -- A check that did not read the default policy keeps the last fingerprint and when it was seen.
+        default_policy_fingerprint = COALESCE(i.default_policy_fingerprint, c.default_policy_fingerprint),
+        default_policy_seen_at = COALESCE(i.default_policy_seen_at, c.default_policy_seen_at),
         last_check_run_id = runs.id
       FROM input i JOIN runs ON runs.customer_id = i.customer_id
       WHERE c.id = i.customer_id AND c.onboarding_state = 'onboarded'

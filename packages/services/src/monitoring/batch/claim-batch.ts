@@ -23,6 +23,8 @@ interface ClaimRow {
   last_observed_hash: string | null
   current_diff: unknown
   licence: LicenceLevel
+  default_policy_fingerprint: string | null
+  default_policy_seen_at: Date | null
   deviations: {
     id: string
     field: string
@@ -60,12 +62,14 @@ export async function claimCheckBatch(
       WHERE c.id = due.id AND c.next_check_at = due.due_at
         AND c.onboarding_state = 'onboarded' AND c.tenant_id IS NOT NULL
       RETURNING c.id, c.name, c.tenant_id, c.compliance_state, c.mode, c.check_interval_seconds,
-        c.consecutive_failures, c.next_check_at, c.last_observed_hash, c.current_diff, c.licence
+        c.consecutive_failures, c.next_check_at, c.last_observed_hash, c.current_diff, c.licence,
+        c.default_policy_fingerprint, c.default_policy_seen_at
     )
     SELECT claimed.id::text AS id, claimed.name, claimed.tenant_id::text AS tenant_id,
       claimed.compliance_state::text AS compliance_state, claimed.mode::text AS mode,
       claimed.check_interval_seconds, claimed.consecutive_failures, claimed.next_check_at,
       claimed.last_observed_hash, claimed.current_diff, claimed.licence::text AS licence,
+      claimed.default_policy_fingerprint, claimed.default_policy_seen_at,
       COALESCE((
         SELECT json_agg(json_build_object('id', d.id, 'field', d.field, 'acceptedValue', d.accepted_value,
           'expiresAt', d.expires_at, 'reason', d.reason, 'owner', d.owner) ORDER BY d.created_at, d.id)
@@ -91,6 +95,8 @@ export async function claimCheckBatch(
         lastObservedHash: row.last_observed_hash,
         currentDiff: row.current_diff as CheckCustomer['currentDiff'],
         licence: row.licence,
+        defaultPolicyFingerprint: row.default_policy_fingerprint,
+        defaultPolicySeenAt: row.default_policy_seen_at,
       },
       // Every stored deviation names the value it accepts (acceptDeviation fills in the observed one).
       deviations: row.deviations.map((d) => ({

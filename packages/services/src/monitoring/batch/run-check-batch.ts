@@ -88,8 +88,8 @@ export async function runCheckBatch(
   }
   await persistRoutineChecks(ctx.db, routine, ctx.now())
   for (const { facts, record, trust } of eventful) {
-    if (trust !== null) await storeCheckTrust(deps, trust)
-    await persistCheck(deps, facts, record)
+    const { notified } = trust === null ? { notified: false } : await storeCheckTrust(deps, trust)
+    await persistCheck(deps, facts, record, notified)
   }
   const failed = examined.filter((item) => item === null).length
   return {
@@ -101,9 +101,12 @@ export async function runCheckBatch(
   }
 }
 
-/** No state change, no repair sent, and a trust verdict that is new or unchanged (a change notifies). */
+/**
+ * No state change, no repair sent, the default policy as before (a change is recorded and attributed), and a
+ * trust verdict that is new or unchanged (a change notifies).
+ */
 function isRoutine(claim: ClaimedCheck, { facts, record, trust }: CheckExamination): boolean {
-  if (record.stateChanged || facts.repair !== null) return false
+  if (record.stateChanged || facts.repair !== null || facts.defaultPolicy.kind === 'changed') return false
   if (trust === null || claim.trustVerdict === null) return true
   return trust.evaluation.result.verdict === claim.trustVerdict
 }

@@ -1,0 +1,5 @@
+export { attributeCheckChange, NOT_ENABLED_MESSAGE, type CheckAttribution } from './check-attribution.ts'
+export { lookUpDriftAttribution, type AttributionJobResult } from './run-lookup.ts'
+export { requeueOverdueAttributions } from './requeue-overdue.ts'
+export { attributionView, listDrifts, type AttributionView, type DriftView } from './views.ts'
+export { setAttributionEnabled } from './switch.ts'

@@ -1,0 +1,50 @@
+import { NotFoundError, ValidationError, parseDeliveryStatus } from '@crosstrust/core'
+import { recordAudit } from '../audit.ts'
+import type { Actor, ServiceContext } from '../context.ts'
+import { emailDeliveryView, recipientsOf, type EmailDeliveryView } from './deliveries.ts'
+
+// A bounce that comes back by mail: the mail system (or whoever reads MAIL_FROM's mailbox) hands the raw
+// delivery status notification to Crosstrust, which finds the consent-link email by its Message-ID and
+// records the refused recipients. When every recipient bounced the mail is `bounced`; the customer page shows
+// it either way.
+
+/** Records the permanent failures a raw DSN reports against the email it is about. */
+export async function recordDeliveryStatusReport(
+  ctx: ServiceContext,
+  raw: string,
+  actor: Actor,
+): Promise<EmailDeliveryView> {
+  const report = parseDeliveryStatus(raw)
+  if (report.originalMessageId === null || report.bounced.length === 0) {
+    throw new ValidationError('Not a delivery status notification with a permanent failure.', [
+      { path: 'report', message: 'needs the original Message-ID and a failed recipient with a 5.x.x status' },
+    ])
+  }
+  const messageId = report.originalMessageId
+  return ctx.db.$transaction(async (tx) => {
+    const mail = await tx.emailDelivery.findFirst({ where: { messageId } })
+    if (mail === null) {
+      throw new NotFoundError(`No consent-link email with Message-ID ${messageId}.`, {
+        code: 'email_not_found',
+      })
+    }
+    const bounced = [...new Set([...mail.bouncedRecipients, ...report.bounced.map((b) => b.recipient)])]
+    const everyone = recipientsOf(mail.recipients).every((r) => bounced.includes(r.email.toLowerCase()))
+    const lastError = report.bounced
+      .map((b) => `${b.recipient}: ${b.diagnostic ?? b.status}`)
+      .join('; ')
+      .slice(0, 1000)
+    const updated = await tx.emailDelivery.update({
+      where: { id: mail.id },
+      data: { bouncedRecipients: bounced, lastError, ...(everyone ? { status: 'bounced' as const } : {}) },
+    })
+    await recordAudit(tx, actor, {
+      action: 'consent_email.bounced',
+      customerId: mail.customerId,
+      entityType: 'email_delivery',
+      entityId: mail.id,
+      after: { source: 'delivery_status_notification', recipients: report.bounced },
+    })
+    return emailDeliveryView(updated)
+  })
+}
