@@ -15,8 +15,13 @@
   var labels = table('data-step-labels')
   var icons = table('data-step-icons')
   var badge = table('data-step-tones')
-  var outcome = document.getElementById('outcome')
-  var shown = outcome ? outcome.getAttribute('data-outcome') : null
+  // The page's phase as the server rendered it; a different one in the status means a reload.
+  var shown = live.getAttribute('data-phase')
+  function phaseOf(status) {
+    if (status.partnerConfigured) return status.trust ? 'verdict' : 'configured'
+    if (status.failed) return 'failed'
+    return status.awaitingConfirmation ? 'awaiting' : 'running'
+  }
 
   function render(status) {
     var list = document.getElementById('steps')
@@ -59,8 +64,7 @@
       .then(function (status) {
         if (!status) return setTimeout(poll, 4000)
         render(status)
-        var now = status.awaitingConfirmation ? 'awaiting' : 'running'
-        if (status.partnerConfigured || status.failed || now !== shown) {
+        if (phaseOf(status) !== shown) {
           window.location.reload()
           return
         }
@@ -71,4 +75,10 @@
       })
   }
   setTimeout(poll, 1500)
+  // Waiting for the first verdict: the server stops the page's refresh when it no longer expects one soon;
+  // reloading now and then lets it.
+  if (shown === 'configured')
+    setTimeout(function () {
+      window.location.reload()
+    }, 60000)
 })()

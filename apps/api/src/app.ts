@@ -15,6 +15,8 @@ import type { StaffApiDeps } from './routes/api/deps.ts'
 import { assetRoutes } from './routes/assets.ts'
 import { consentRoutes } from './routes/consent/index.ts'
 import type { ConsentRouteDeps } from './routes/consent/deps.ts'
+import { statusRoutes } from './routes/status/index.ts'
+import type { StatusRouteDeps } from './routes/status/deps.ts'
 import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.tsx'
 import { healthRoutes, type ReadinessProbe } from './routes/health.ts'
 import { metricsRoutes, type ApiMetricsDeps } from './plugins/metrics.ts'
@@ -33,6 +35,8 @@ export interface AppDeps {
   auth: { config: AuthConfig; revocations?: SessionRevocations }
   /** Public consent pages and callback. */
   consent?: ConsentRouteDeps
+  /** The customer's status page (its link, the admin's sign-in, self-service removal). */
+  status?: StatusRouteDeps
   /** Staff JSON API (`/api/v1`). */
   staffApi?: StaffApiDeps
   /** Staff dashboard (server-rendered HTML at `/`, `/customers`, …). */
@@ -70,6 +74,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID()
     },
     requestIdHeader: false,
+    // On SIGTERM (server.ts) the API drains: a request that reaches an already accepted connection while it
+    // closes is served, not answered 503 (the container check's rolling restart lost requests to that).
+    return503OnClosing: false,
     bodyLimit: 256 * 1024,
     routerOptions: { maxParamLength: 256 },
   })
@@ -109,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps.probes)
   assetRoutes(app)
   if (deps.consent) await app.register(consentRoutes, { prefix: '/consent', ...deps.consent })
+  if (deps.status) await app.register(statusRoutes, { prefix: '/status', ...deps.status })
   if (deps.staffApi) staffApiRoutes(app, deps.staffApi)
   if (deps.dashboard) await dashboardRoutes(app, deps.dashboard)
 

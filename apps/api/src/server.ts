@@ -18,7 +18,7 @@ const app = await buildApp({
   ...composeEdge(config, infra, logger),
   onClose: infra.close,
   auth: { config, revocations: redisSessionRevocations(infra.redis, config.QUEUE_PREFIX) },
-  ...composeRoutes(config, infra),
+  ...composeRoutes(config, infra, logger),
 })
 
 let shuttingDown = false

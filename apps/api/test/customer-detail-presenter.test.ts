@@ -34,6 +34,7 @@ function detail(
       mode: null,
       ...over,
     } as CustomerDetail['customer'],
+    status: { code: 'managed', label: 'Managed', reason: 'In place.', fix: null },
     verification: null,
     observed: null,
     currentDiff: null,
@@ -52,6 +53,7 @@ const present = (d: CustomerDetail, who: 'Viewer' | 'Operator' | 'Admin') =>
     detail: d,
     policy: defaultPolicy,
     trust: null,
+    drifts: { attributionEnabled: false, items: [] },
     pending: null,
     viewer: viewer(who),
     partnerName: 'Truesec Detect AB',
@@ -83,6 +85,12 @@ describe('customer page presenter', () => {
       mode: false,
       offboard: false,
     })
+  })
+
+  it('lets only Admins switch attribution, and not for an offboarded customer', () => {
+    expect(present(detail({}), 'Operator').drift).toEqual({ enabled: false, items: [], canSwitch: false })
+    expect(present(detail({}), 'Admin').drift.canSwitch).toBe(true)
+    expect(present(detail({ onboardingState: 'offboarded' }), 'Admin').drift.canSwitch).toBe(false)
   })
 
   it('refreshes only while onboarding moves on its own', () => {

@@ -40,18 +40,27 @@ describe('customer list presenter', () => {
       defaultMode: 'alert',
     })
     expect(view.selects.map((s) => [s.name, s.label, s.value])).toEqual([
+      ['status', 'Status', undefined],
       ['onboardingState', 'Onboarding', undefined],
       ['complianceState', 'Compliance', undefined],
       ['mode', 'Mode', undefined],
       ['trust', 'Trust effective', undefined],
     ])
-    expect(view.selects[2]?.options).toEqual([
+    expect(view.selects[0]?.options).toEqual([
+      ['pending', 'Pending'],
+      ['managed', 'Managed'],
+      ['access_needed', 'Access needed'],
+      ['removed_by_customer', 'Removed by customer'],
+      ['removed_by_partner', 'Removed by partner'],
+      ['error', 'Error'],
+    ])
+    expect(view.selects[3]?.options).toEqual([
       ['report', 'Report'],
       ['alert', 'Alert'],
       ['remediate', 'Remediate'],
       ['default', 'Default (alert)'],
     ])
-    expect(view.selects[3]?.options).toEqual([
+    expect(view.selects[4]?.options).toEqual([
       ['effective', 'Effective'],
       ['partly', 'Partly'],
       ['no_effect', 'No effect'],
@@ -67,12 +76,20 @@ describe('customer list presenter', () => {
       'c3',
     )
     expect(view.search).toBe('lit')
-    expect(view.selects.map((s) => s.value)).toEqual([undefined, 'drifted', undefined, undefined])
+    expect(view.selects.map((s) => s.value)).toEqual([undefined, undefined, 'drifted', undefined, undefined])
     expect([view.sortKey, view.sort, view.order]).toEqual(['name', 'name', 'asc'])
     expect(view.filtered).toBe(true)
     expect(view.clearable).toBe(true)
     expect(view.prevHref).toBe('/customers?q=lit&complianceState=drifted&sort=name&cursor=c1')
     expect(view.nextHref).toBe('/customers?q=lit&complianceState=drifted&sort=name&cursor=c3&trail=c1.c2')
+  })
+
+  it('filters by customer status and keeps it in the page links', () => {
+    const view = present({ status: 'access_needed' }, { cursor: undefined, trail: [] }, 'c2')
+    expect(view.selects[0]?.value).toBe('access_needed')
+    expect(view.filtered).toBe(true)
+    expect(view.nextHref).toBe('/customers?status=access_needed&cursor=c2')
+    expect(present({ status: 'happy' }).selects[0]?.value).toBeUndefined()
   })
 
   it('can be cleared when only a sort was chosen, and falls back to newest for an unknown sort', () => {

@@ -8,7 +8,7 @@ const now = new Date('2026-12-03T08:00:00Z')
 
 const countedAt = new Date('2026-12-03T07:59:57Z')
 
-const counts: StaleSummary = {
+const counts: Omit<StaleSummary, 'attentionItems'> = {
   asOf: countedAt,
   ageSeconds: 3,
   total: 40,

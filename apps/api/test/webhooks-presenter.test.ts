@@ -28,6 +28,7 @@ const ALL_EVENTS = [
   ['onboarding_failed', 'Onboarding failed'],
   ['onboarding_completed', 'Onboarding completed'],
   ['trust_changed', 'Trust effectiveness changed'],
+  ['drift_attributed', 'Drift attributed (who changed it)'],
 ] as const
 
 describe('webhooks page presenter', () => {

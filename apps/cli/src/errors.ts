@@ -11,6 +11,7 @@ export class CliError extends Error {
 
 /**
  * Exit codes: 0 ok, 1 the API refused or failed, 2 bad usage, 3 not signed in / token refused, 4 the
- * audit chain is broken (`audit verify`: the API answered, and what it found is tampering).
+ * audit chain is broken (`audit verify`: the API answered, and what it found is tampering) or an evidence
+ * pack fails verification (`evidence verify`).
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3, broken: 4 } as const

@@ -113,6 +113,37 @@ const COMMANDS: Record<string, Command> = {
     options: { anchor: { type: 'string' } },
     run: commands.auditVerify,
   },
+  evidence: {
+    usage: 'evidence <customer id> [--from DATE] [--to DATE] [--output FILE] [--pdf FILE]',
+    summary:
+      'Download the customer’s signed evidence pack for a period (default: the last 30 days); --pdf also writes its PDF',
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      pdf: { type: 'string' },
+    },
+    run: commands.evidenceExport,
+  },
+  'evidence verify': {
+    usage: 'evidence verify <file> [--public-key FILE]',
+    summary:
+      'Verify an evidence pack offline against the signer’s public key (or CROSSTRUST_EVIDENCE_PUBLIC_KEY_FILE); exit 4 when it was changed',
+    options: { 'public-key': { type: 'string' } },
+    run: commands.evidenceVerify,
+  },
+  'report fleet': {
+    usage: 'report fleet [--from DATE] [--to DATE] [--format csv|pdf] [--output FILE]',
+    summary:
+      'The fleet report: compliance, mean time to detect and repair drift, open deviations, trust not effective',
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
+    run: commands.fleetReport,
+  },
   logout: { usage: 'logout', summary: 'Forget the stored sign-in', options: {}, run: commands.logout },
   whoami: {
     usage: 'whoami',
@@ -132,8 +163,10 @@ function help(): string {
     '',
     'Global options: --json (machine output), --url URL (API base URL), -h/--help',
     'Environment: CROSSTRUST_URL (API base URL), CROSSTRUST_TOKEN (bearer token; overrides `login`),',
-    '  CROSSTRUST_TENANT_ID, CROSSTRUST_CLIENT_ID, CROSSTRUST_LOGIN_URL, CROSSTRUST_CLIENT_SECRET (login)',
-    'Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 not signed in or token refused, 4 audit chain broken',
+    '  CROSSTRUST_TENANT_ID, CROSSTRUST_CLIENT_ID, CROSSTRUST_LOGIN_URL, CROSSTRUST_CLIENT_SECRET (login),',
+    '  CROSSTRUST_EVIDENCE_PUBLIC_KEY_FILE (evidence verify)',
+    'Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 not signed in or token refused,',
+    '  4 audit chain broken or evidence pack changed',
     '',
   ].join('\n')
 }

@@ -4,6 +4,7 @@ import type { Db } from '@crosstrust/db'
 import type { JobQueues } from '@crosstrust/jobs'
 import type { Logger } from '@crosstrust/logger'
 import type { GraphGateway, TokenProvider } from '@crosstrust/microsoft'
+import type { Mailer } from '@crosstrust/services'
 import type { Redis } from 'ioredis'
 import type { SettingsSource } from './settings.ts'
 
@@ -16,4 +17,6 @@ export interface WorkerDeps extends SettingsSource {
   logger: Logger
   /** Redis for the per-tenant locks (the process's shared connection); a new one is made when absent. */
   redis?: Redis
+  /** The SMTP mailer for consent-link emails; made from SMTP_URL when absent (none without it). */
+  mailer?: Mailer
 }

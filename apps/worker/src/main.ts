@@ -39,12 +39,8 @@ const workers = startWorkers({
   tuning: queueTuning(config),
 })
 // The monitoring sweep: one BullMQ job scheduler shared by all worker processes (see sweep.ts).
-const sweepScheduler = await startSweepScheduler(
-  queues,
-  monitoringSettings(registryDeps).sweepIntervalMs,
-  logger,
-)
-const metricsServer = await serveWorkerMetrics(config, metrics, logger)
+const sweepStarting = startSweepScheduler(queues, monitoringSettings(registryDeps).sweepIntervalMs, logger)
+const metricsStarting = serveWorkerMetrics(config, metrics, logger)
 
 let stopping = false
 async function shutdown(signal: string) {
@@ -52,8 +48,11 @@ async function shutdown(signal: string) {
   stopping = true
   logger.info({ signal }, 'shutting down: letting active jobs finish')
   setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref()
-  sweepScheduler.stop()
-  await metricsServer?.close()
+  // A signal during start-up still waits for what is starting, so it can be stopped in order; what failed to
+  // start has nothing to stop (its error ends the process through the start-up await below).
+  const [sweep, metricsListener] = await Promise.allSettled([sweepStarting, metricsStarting])
+  if (sweep.status === 'fulfilled') sweep.value.stop()
+  if (metricsListener.status === 'fulfilled') await metricsListener.value?.close()
   await workers.close()
   await queues.close()
   connection.disconnect()
@@ -61,5 +60,8 @@ async function shutdown(signal: string) {
   logger.info('stopped')
   process.exit(0)
 }
+// Installed before anything is awaited: the workers take jobs from the moment they exist, and a SIGTERM
+// that arrived before the handler would kill the process mid-check (Node's default action, exit 143).
 process.once('SIGTERM', () => void shutdown('SIGTERM'))
 process.once('SIGINT', () => void shutdown('SIGINT'))
+await Promise.all([sweepStarting, metricsStarting])

@@ -3,8 +3,11 @@
 import { createCheckLimiter, type ServiceContext } from '@crosstrust/services'
 import type { WorkerDeps } from './deps.ts'
 import { applyProcessor } from './processors/apply.ts'
+import { attributeDriftProcessor } from './processors/attribute-drift.ts'
 import { checkBatchProcessor } from './processors/check-batch.ts'
 import { checkProcessor } from './processors/check.ts'
+import { emailProcessor } from './processors/email.ts'
+import { linkCleanupProcessor } from './processors/link-cleanup.ts'
 import { notifyProcessor } from './processors/notify.ts'
 import { offboardProcessor } from './processors/offboard.ts'
 import { onboardProcessor } from './processors/onboard.ts'
@@ -21,7 +24,8 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
   const ctx: ServiceContext = {
     db: deps.db,
     now: () => new Date(),
-    enqueue: (kind, payload) => deps.queues.enqueue(kind, payload),
+    enqueue: (kind, payload, options) =>
+      deps.queues.enqueue(kind, payload, options?.delayMs === undefined ? {} : { delay: options.delayMs }),
   }
   const settings = monitoringSettings(deps)
   const locks = tenantLockRuntime(deps, settings)
@@ -33,7 +37,10 @@ export function buildRegistry(deps: WorkerDeps): ProcessorRegistry {
     'check-batch': checkBatchProcessor(monitoring, createCheckLimiter(deps.config.WORKER_CONCURRENCY)),
     apply: applyProcessor(monitoring),
     offboard: offboardProcessor(monitoring),
-    sweep: sweepProcessor(deps, settings),
+    sweep: sweepProcessor(deps, settings, locks),
     notify: notifyProcessor(deps),
+    'attribute-drift': attributeDriftProcessor(monitoring),
+    'link-cleanup': linkCleanupProcessor(deps),
+    email: emailProcessor(deps, ctx),
   }
 }

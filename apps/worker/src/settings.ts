@@ -75,6 +75,7 @@ export function onboardingSettings(deps: SettingsSource): OnboardingSettings {
     maxRetryDelayMs: ONBOARDING_MAX_RETRY_DELAY_MS,
     readBack: { ...ONBOARDING_READ_BACK },
     defaultCheckIntervalSeconds: deps.config.CHECK_INTERVAL_SECONDS,
+    statusLinkEmail: deps.config.SMTP_URL !== undefined && deps.config.MAIL_FROM !== undefined,
     ...deps.onboarding,
   }
 }
@@ -83,6 +84,7 @@ export function monitoringSettings(deps: SettingsSource): MonitoringWorkerSettin
   return {
     ...DEFAULT_MONITORING_SETTINGS,
     partnerTenantId: deps.config.PARTNER_TENANT_ID,
+    appClientId: deps.config.APP_CLIENT_ID,
     defaultMode: deps.config.DEFAULT_MODE,
     defaultCheckIntervalSeconds: deps.config.CHECK_INTERVAL_SECONDS,
     sweepIntervalMs: deps.config.SWEEP_INTERVAL_SECONDS * 1000,

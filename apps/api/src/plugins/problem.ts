@@ -2,6 +2,7 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  NotConfiguredError,
   NotFoundError,
   RateLimitedError,
   UnauthorizedError,
@@ -43,6 +44,7 @@ const ANSWER_BY_CLASS: readonly (readonly [DomainErrorClass, HttpAnswer])[] = [
   [ConflictError, { status: 409, title: 'Conflict' }],
   [UnprocessableError, { status: 422, title: 'Unprocessable request' }],
   [RateLimitedError, { status: 429, title: 'Too many requests' }],
+  [NotConfiguredError, { status: 503, title: 'Not configured' }],
 ]
 
 /** A domain error of a class the mapping does not know is a bug of ours, not the caller's fault. */
@@ -120,7 +122,7 @@ export const problemPlugin = fp(
         })
       }
       // A domain error the mapping does not know falls through to the 500 below (logged, detail withheld).
-      if (isClientDomainError(err)) {
+      if (err instanceof DomainError && httpAnswerFor(err) !== UNMAPPED) {
         if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds))
         return sendProblem(reply, request, domainProblem(err))
       }

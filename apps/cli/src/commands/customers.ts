@@ -125,6 +125,8 @@ interface Detail {
     outcome: string | null
     startedAt: string
     errorMessage: string | null
+    /** Who made the drift (or default-policy change) the run found (the tenant's directory audit log). */
+    attribution: { subject?: string; status: string; sentences: string[] } | null
   }[]
 }
 
@@ -194,6 +196,21 @@ export async function customersShow(ctx: CommandContext): Promise<void> {
           r.trigger,
           r.outcome ?? 'running',
           r.errorMessage,
+        ]),
+      ),
+    )
+  }
+  const attributed = d.recentRuns.filter((r) => r.attribution !== null)
+  if (attributed.length > 0) {
+    ctx.io.out('\nWho changed it\n')
+    ctx.io.out(
+      table(
+        ['FOUND', 'CHANGE', 'ATTRIBUTION', 'WHO, WHAT, WHEN'],
+        attributed.map((r) => [
+          when(r.startedAt),
+          r.attribution?.subject === 'default_policy' ? 'default policy' : 'drift',
+          r.attribution?.status.replace('_', ' ') ?? '',
+          r.attribution?.sentences.join(' ') ?? '',
         ]),
       ),
     )

@@ -10,23 +10,27 @@ import type { MonitoringJobContext } from './monitoring-job.ts'
 export function checkBatchProcessor(m: MonitoringJobContext, limit: CheckLimiter): Processor<'check-batch'> {
   return async (payload, job) => {
     const lock = await m.locks.lock()
-    const dueAt = new Map(payload.checks.map((c) => [c.customerId, new Date(c.dueAt)]))
+    const due = (customerIds: readonly string[]) => {
+      const wanted = new Set(customerIds)
+      return payload.checks
+        .filter((c) => wanted.has(c.customerId))
+        .map((c) => ({ customerId: c.customerId, dueAt: new Date(c.dueAt) }))
+    }
     const services = { ctx: m.ctx, graph: m.deps.graph, settings: m.settings, log: jobLog(job) }
-    const { value, busy } = await lock.withLocks([...dueAt.keys()], job.jobId, (acquired) =>
-      runCheckBatch(
-        services,
-        acquired.map((customerId) => ({ customerId, dueAt: dueAt.get(customerId) ?? new Date(0) })),
-        limit,
-      ),
+    const customerIds = payload.checks.map((c) => c.customerId)
+    const { value, busy } = await lock.withLocks(customerIds, job.jobId, (acquired) =>
+      runCheckBatch(services, due(acquired), limit),
     )
-    for (const { customerId, holder } of busy) {
+    const holders = new Map(busy.map((b) => [b.customerId, b.holder]))
+    for (const { customerId, dueAt } of due([...holders.keys()])) {
+      const holder = holders.get(customerId) ?? null
       job.logger.info({ customerId, holder }, 'tenant busy')
       await recordSkippedCheck(m.ctx, {
         customerId,
         trigger: 'schedule',
         holder,
         retrySeconds: m.settings.skippedRetrySeconds,
-        ...(dueAt.has(customerId) ? { dueAt: dueAt.get(customerId) } : {}),
+        dueAt,
       })
     }
     return { ...value, busy: busy.length }

@@ -16,6 +16,7 @@ import {
   consentLinkSchema,
   customerRowSchema,
   customerSchema,
+  customerStatusSchema,
   deviationSchema,
   idParams,
   pageOf,
@@ -29,6 +30,7 @@ const tags = ['customers']
 
 const customerDetailSchema = z.object({
   customer: customerSchema,
+  status: customerStatusSchema,
   verification: verificationSchema,
   observed: z.unknown().describe('Owned policy fields as last observed, by dotted path; null before'),
   currentDiff: z.unknown().describe('Desired vs observed, per drifted field; null when compliant'),

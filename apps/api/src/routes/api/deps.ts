@@ -8,6 +8,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type {
   ConsentLinkSettings,
+  EvidenceSettings,
   ServiceContext,
   SummaryCache,
   TenantResolver,
@@ -22,6 +23,10 @@ export interface StaffApiDeps {
   webhookTargets: WebhookTargetPolicy
   /** The overview counts, reused for a few seconds (they say their age). */
   summaries: SummaryCache
+  /** Signs evidence packs and names the partner in them. */
+  evidence: EvidenceSettings
+  /** Consent links can be sent by email (SMTP_URL and MAIL_FROM are set). */
+  emailEnabled: boolean
 }
 
 /** The app the staff API routes are declared on: request and reply types come from their zod schemas. */

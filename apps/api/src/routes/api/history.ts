@@ -5,7 +5,6 @@ import {
   listRuns,
   requireCustomer,
   runListQuerySchema,
-  runSummary,
   verifyAuditChain,
 } from '@crosstrust/services'
 import {
@@ -48,16 +47,7 @@ export function historyApiRoutes(r: StaffApi, { ctx }: StaffApiDeps) {
         response: withProblems({ 200: runDetailSchema }, [400, 404]),
       },
     },
-    async (request) => {
-      const run = await getRun(ctx.db, request.params.id)
-      return {
-        ...runSummary(run),
-        observedSnapshot: run.observedSnapshot,
-        observedHash: run.observedHash,
-        before: run.before,
-        after: run.after,
-      }
-    },
+    async (request) => getRun(ctx.db, request.params.id),
   )
 
   r.get(

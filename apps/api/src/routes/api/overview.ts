@@ -1,4 +1,4 @@
-import { listNeedsAttention } from '@crosstrust/services'
+import { MAX_ATTENTION_ITEMS } from '@crosstrust/services'
 import { z } from 'zod'
 import type { StaffApi, StaffApiDeps } from './deps.ts'
 import { withProblems } from './schemas.ts'
@@ -15,7 +15,7 @@ const meSchema = z.object({
 })
 
 const summarySchema = z.object({
-  /** When the counts were taken: they are reused for up to 5 s (the attention items are always fresh). */
+  /** When the counts and the attention items were taken: they are reused for up to 5 s. */
   asOf: z.date(),
   ageSeconds: z.number().int().min(0),
   total: z.number().int(),
@@ -78,20 +78,18 @@ export function overviewApiRoutes(r: StaffApi, { ctx, summaries }: StaffApiDeps)
       schema: {
         tags: ['summary'],
         summary:
-          'Counts by onboarding state, compliance state and mode (as of `asOf`, at most 5 s old), and what needs attention',
+          'Counts by onboarding state, compliance state and mode, and what needs attention (as of `asOf`, at most 5 s old)',
         querystring: z
-          .object({ attentionLimit: z.coerce.number().int().min(0).max(200).default(25) })
+          .object({
+            attentionLimit: z.coerce.number().int().min(0).max(MAX_ATTENTION_ITEMS).default(25),
+          })
           .strict(),
         response: withProblems({ 200: summarySchema }, [400]),
       },
     },
     async (request) => {
-      const now = ctx.now()
-      const limit = request.query.attentionLimit
-      const [summary, items] = await Promise.all([
-        summaries.get(ctx.db, now),
-        limit === 0 ? Promise.resolve([]) : listNeedsAttention(ctx.db, { now, limit }),
-      ])
+      const { attentionItems, ...summary } = await summaries.get(ctx.db, ctx.now())
+      const items = attentionItems.slice(0, request.query.attentionLimit)
       return { ...summary, needsAttention: { ...summary.needsAttention, items } }
     },
   )

@@ -7,7 +7,7 @@ import {
   RUN_KINDS,
   RUN_OUTCOMES,
 } from '@crosstrust/services'
-import { TRUST_VERDICTS } from '@crosstrust/core'
+import { ATTRIBUTION_SUBJECTS, CUSTOMER_STATUSES, TRUST_VERDICTS } from '@crosstrust/core'
 import { z } from 'zod'
 
 export const idParams = z.object({ id: z.uuid() })
@@ -34,10 +34,11 @@ const problemAnswers = {
   404: 'No such resource',
   409: 'Conflicts with the current state; nothing changed',
   422: 'Well-formed but not acceptable',
+  503: 'This deployment is not configured for it',
 } as const
 
 /** The problems a route may answer besides 401 and 403, which the route policy can give on any route. */
-export type RouteProblem = 400 | 404 | 409 | 422
+export type RouteProblem = 400 | 404 | 409 | 422 | 503
 
 /**
  * A route's response schemas: its own answers plus the problem+json ones it can give (documentation for
@@ -74,6 +75,16 @@ export const trustSummarySchema = z
     "Will the partner's operators stop being prompted? effective, partly, no_effect, blocked, unknown",
   )
 
+/** The customer status in Microsoft 365 Lighthouse's vocabulary, with its reason and plain fix. */
+export const customerStatusSchema = z
+  .object({
+    code: z.enum(CUSTOMER_STATUSES),
+    label: z.string(),
+    reason: z.string(),
+    fix: z.string().nullable(),
+  })
+  .describe('Pending, Managed, Access needed, Removed by customer, Removed by partner or Error')
+
 export const customerRowSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -101,6 +112,7 @@ export const customerRowSchema = z.object({
     })
     .nullable(),
   trust: trustSummarySchema,
+  status: customerStatusSchema,
 })
 
 export const customerSchema = z.object({
@@ -134,6 +146,39 @@ export const customerSchema = z.object({
   offboardedAt: nullableDate,
 })
 
+/**
+ * Who made the drift (or the default-policy change) a run found, from the tenant's directory audit log
+ * (docs/attribution.md).
+ */
+export const attributionSchema = z.object({
+  subject: z.enum(ATTRIBUTION_SUBJECTS),
+  status: z.enum(['pending', 'found', 'not_found', 'not_enabled', 'failed']),
+  sentences: z.array(z.string()),
+  entries: z.array(
+    z.object({
+      auditId: z.string(),
+      activity: z.string(),
+      activityDateTime: z.string(),
+      actor: z.object({
+        type: z.enum(['user', 'app']),
+        userPrincipalName: z.string().optional(),
+        displayName: z.string().optional(),
+        appId: z.string().optional(),
+        servicePrincipalId: z.string().optional(),
+      }),
+      ours: z.boolean(),
+      modifiedProperties: z.array(
+        z.object({ name: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable() }),
+      ),
+    }),
+  ),
+  windowStart: z.date(),
+  windowEnd: z.date(),
+  lookups: z.number().int(),
+  nextLookupAt: nullableDate,
+  errorMessage: z.string().nullable(),
+})
+
 export const runSummarySchema = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
@@ -149,6 +194,7 @@ export const runSummarySchema = z.object({
   startedAt: z.date(),
   finishedAt: nullableDate,
   actor: z.string().nullable(),
+  attribution: attributionSchema.nullable(),
 })
 
 export const runDetailSchema = runSummarySchema.extend({
@@ -211,6 +257,7 @@ export const consentLinkSchema = z.object({
   usedAt: nullableDate,
   revokedAt: nullableDate,
   createdBy: z.string().nullable(),
+  delivery: z.enum(['staff', 'email']),
 })
 
 export const deviationSchema = z.object({

@@ -8,13 +8,14 @@ import {
   inspectConsentLink,
   retryConsent,
   signInCallbackQuery,
+  statusLinkFromConsent,
   consentCookieName,
-  type Actor,
   type BrowserSecrets,
   type StartedAttempt,
 } from '@crosstrust/services'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { customerAdmin } from '../customer-admin-actor.ts'
 import type { ConsentRouteDeps } from './deps.ts'
 import { landingPage } from './pages/landing.tsx'
 import { presentResult, type LinkProblem } from './pages/presenter.ts'
@@ -26,13 +27,10 @@ import {
   signInProblemPage,
 } from './pages/problems.tsx'
 import { resultPage } from './pages/result.tsx'
+import { statusLinkPage } from './pages/status-link.tsx'
 
 const tokenParams = z.object({ token: z.string().max(256) })
 const attemptParams = z.object({ attemptId: z.string().max(64) })
-
-function customerAdmin(request: FastifyRequest): Actor {
-  return { type: 'customer_admin', name: 'customer administrator', requestId: request.id, ip: request.ip }
-}
 
 /**
  * Public pages a customer's administrator sees, as an encapsulated plugin registered with the `/consent`
@@ -161,7 +159,7 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
       const { attemptId, status } = await attemptStatus(request)
       reply.type('text/html; charset=utf-8')
       if (!status) return reply.status(404).send(linkProblemPage('unknown', partner))
-      return resultPage(presentResult(attemptId, status, partner))
+      return resultPage(presentResult(attemptId, status, partner, new Date()))
     },
   )
 
@@ -178,6 +176,25 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRouteDeps, done
         browserSecret(request),
       )
       return toMicrosoftOrProblem(reply, result)
+    },
+  )
+
+  // The admin who just consented takes their status page link from the result page (once per attempt).
+  app.post(
+    '/result/:attemptId/status-page',
+    { schema: { params: attemptParams }, config: limited(10) },
+    async (request, reply) => {
+      const { attemptId } = request.params as z.infer<typeof attemptParams>
+      const result = await statusLinkFromConsent(
+        ctx,
+        { publicBaseUrl: deps.publicBaseUrl },
+        attemptId,
+        browserSecret(request),
+        customerAdmin(request),
+      )
+      reply.type('text/html; charset=utf-8')
+      if (result.kind === 'unknown') return reply.status(404).send(linkProblemPage('unknown', partner))
+      return reply.status(result.kind === 'issued' ? 200 : 409).send(statusLinkPage(result, partner))
     },
   )
 

@@ -5,18 +5,22 @@ import {
   acceptDeviation,
   changeMode,
   issueConsentLink,
+  issueStatusLink,
+  requestConsentEmail,
   requestApply,
   requestOffboard,
   requestRecheck,
   revokeConsentLink,
   revokeDeviation,
+  revokeStatusLinks,
+  setAttributionEnabled,
 } from '@crosstrust/services'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { staffActor } from '../api/actor.ts'
 import type { DashboardDeps } from './deps.ts'
 import type { Flash, FlashStore } from './flash.ts'
-import { field, formBody, userMessage } from './forms.ts'
+import { field, fields, formBody, userMessage } from './forms.ts'
 
 const params = z.object({ id: z.string().max(64) })
 const linkParams = params.extend({ linkId: z.string().max(64) })
@@ -60,12 +64,63 @@ export function customerActionRoutes(app: FastifyInstance, deps: DashboardDeps, 
     })
   })
 
+  app.post('/customers/:id/consent-emails', async (request, reply) => {
+    const { id } = params.parse(request.params)
+    const recipients = fields(formBody(request), 'recipients')
+    return act(
+      request,
+      reply,
+      id,
+      async () => {
+        if (recipients.length === 0) return { tone: 'bad', text: 'Tick at least one contact to send to.' }
+        await requestConsentEmail(ctx, id, { recipients }, staffActor(request), deps.emailEnabled)
+        return `Consent link email queued for ${recipients.join(', ')}. Its delivery shows below.`
+      },
+      '#emails',
+    )
+  })
+
   app.post('/customers/:id/consent-links/:linkId/revoke', async (request, reply) => {
     const { id, linkId } = linkParams.parse(request.params)
     return act(request, reply, id, async () => {
       await revokeConsentLink(ctx, id, linkId, staffActor(request))
       return 'Consent link revoked. It no longer works.'
     })
+  })
+
+  app.post('/customers/:id/status-link', async (request, reply) => {
+    const { id } = params.parse(request.params)
+    return act(
+      request,
+      reply,
+      id,
+      async () => {
+        const link = await issueStatusLink(ctx, deps.links, id, staffActor(request))
+        return {
+          tone: 'ok',
+          text: `New status page link issued (${replacedText(link.revokedEarlier)}). Send it to the customer’s admin.`,
+          reveal: { label: 'Status page link', value: link.url },
+        }
+      },
+      '#status-link',
+    )
+  })
+
+  app.post('/customers/:id/status-link/revoke', async (request, reply) => {
+    const { id } = params.parse(request.params)
+    return act(
+      request,
+      reply,
+      id,
+      async () => {
+        const revoked = await revokeStatusLinks(ctx, id, staffActor(request))
+        if (revoked === 0) return 'No status page link was working: nothing to revoke.'
+        return revoked === 1
+          ? 'Status page link revoked. It shows “This link no longer works”.'
+          : `${revoked} status page links revoked. They show “This link no longer works”.`
+      },
+      '#status-link',
+    )
   })
 
   app.post('/customers/:id/recheck', async (request, reply) => {
@@ -139,6 +194,23 @@ export function customerActionRoutes(app: FastifyInstance, deps: DashboardDeps, 
     })
   })
 
+  app.post('/customers/:id/attribution', async (request, reply) => {
+    const { id } = params.parse(request.params)
+    const enabled = field(formBody(request), 'enabled') === 'true'
+    return act(
+      request,
+      reply,
+      id,
+      async () => {
+        await setAttributionEnabled(ctx, id, enabled, staffActor(request))
+        return enabled
+          ? 'Attribution enabled. If the tenant has not granted AuditLog.Read.All and Directory.Read.All yet, send a fresh consent link: its page lists them as new.'
+          : 'Attribution disabled: drifts are no longer looked up in the audit log.'
+      },
+      '#drift',
+    )
+  })
+
   app.post('/customers/:id/offboard', async (request, reply) => {
     const { id } = params.parse(request.params)
     const body = formBody(request)
@@ -151,4 +223,10 @@ export function customerActionRoutes(app: FastifyInstance, deps: DashboardDeps, 
       return 'Offboarding started: the partner entry is being removed from the customer’s tenant.'
     })
   })
+}
+
+/** What a fresh status link did to the earlier ones, for the flash message. */
+function replacedText(revoked: number): string {
+  if (revoked === 0) return 'no earlier link was working'
+  return revoked === 1 ? 'the earlier link no longer works' : `the ${revoked} earlier links no longer work`
 }

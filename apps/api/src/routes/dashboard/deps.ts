@@ -1,5 +1,6 @@
 import type {
   ConsentLinkSettings,
+  EvidenceSettings,
   ServiceContext,
   SummaryCache,
   TenantResolver,
@@ -14,6 +15,10 @@ export interface DashboardDeps {
   webhookTargets: WebhookTargetPolicy
   /** The overview counts, reused for a few seconds (they say their age). */
   summaries: SummaryCache
+  /** Signs evidence packs and names the partner in them. */
+  evidence: EvidenceSettings
+  /** Consent links can be sent by email (SMTP_URL and MAIL_FROM are set). */
+  emailEnabled: boolean
   /** The partner's display name, used in portal wording ("all Truesec Detect AB users and groups"). */
   partnerName: string
   /** The mode a customer without its own mode runs in (shown as "Default (alert)"). */

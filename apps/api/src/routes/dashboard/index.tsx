@@ -12,6 +12,7 @@ import { tenantConfirmationRoutes } from './tenant-confirmation.ts'
 import { customerListRoutes } from './customers-list/route.tsx'
 import { customerNewRoutes } from './customer-new/route.tsx'
 import type { DashboardDeps } from './deps.ts'
+import { evidenceRoutes } from './evidence/route.ts'
 import { FlashStore } from './flash.ts'
 import { overviewRoutes } from './overview/route.tsx'
 import { policyRoutes } from './policy/route.tsx'
@@ -64,6 +65,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardDeps)
     customerDetailRoutes(scope, deps, flash)
     customerActionRoutes(scope, deps, flash)
     tenantConfirmationRoutes(scope, deps, flash)
+    evidenceRoutes(scope, deps)
     auditRoutes(scope, deps, flash)
     policyRoutes(scope, deps, flash)
     webhookRoutes(scope, deps, flash)

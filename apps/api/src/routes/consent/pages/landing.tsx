@@ -52,6 +52,14 @@ function permissionReasons(partner: string): [string, string][] {
       'Organization.Read.All',
       "To read your organization's name, verified domains and licences, so the setup can check its prerequisites (trust settings need Entra ID P1 or P2).",
     ],
+    [
+      'AuditLog.Read.All',
+      `To read your directory audit log when the cross-tenant access settings for ${partner} drift, so ${partner} can tell who changed them and when. Used only if ${partner} turned on attribution for your organization.`,
+    ],
+    [
+      'Directory.Read.All',
+      `Microsoft requires it together with AuditLog.Read.All to read the directory audit log; ${partner} reads nothing else with it.`,
+    ],
   ]
 }
 
@@ -105,9 +113,9 @@ function Permissions({ partner }: { partner: string }) {
         </tbody>
       </table>
       <p class="muted">
-        None of these permissions can read users, groups, mail or files, or change anything but the
-        cross-tenant access settings. You can remove this access at any time by deleting the enterprise
-        application in your tenant.
+        None of these permissions can read mail or files, or change anything but the cross-tenant access
+        settings; Directory.Read.All could read users and groups, and is used only to read the audit log. You
+        can remove this access at any time by deleting the enterprise application in your tenant.
       </p>
     </section>
   )

@@ -1,6 +1,6 @@
 // What the customer's administrator is told on each consent page, decided from service data alone: the
 // words for a link or sign-in problem, and the outcome and step list of the setup-progress page.
-import type { AttemptStatus } from '@crosstrust/services'
+import type { AttemptStatus, AttemptTrust } from '@crosstrust/services'
 import { STEP_STATUS_ICONS, STEP_STATUS_TONES } from '../../../html/step-status.ts'
 
 export interface Partner {
@@ -94,17 +94,88 @@ export interface ProgressStep {
   message: string | null
 }
 
+/** The effective-trust verdict in the administrator's words ("will it work?"). */
+export interface VerdictView {
+  tone: 'ok' | 'warn' | 'bad' | 'info'
+  headline: string
+  reason: string
+  fix: string | null
+  requirements: { name: string; outcome: string; tone: string; reason: string; fix: string | null }[]
+}
+
 export interface ResultView {
   attemptId: string
   customerName: string
   partnerName: string
   outcome: 'configured' | 'failed' | 'awaiting' | 'running'
+  /**
+   * Where the page is; the status script reloads it when the status endpoint says otherwise. `configured`
+   * waits for the first verdict, `verdict` has it.
+   */
+  phase: 'running' | 'awaiting' | 'failed' | 'configured' | 'verdict'
   /** Still moving: the page refreshes itself (a script updates it in place, or a no-script refresh). */
   live: boolean
   steps: ProgressStep[]
+  /** Null while the first verdict is being evaluated (or when it could not be, see `verdictPending`). */
+  verdict: VerdictView | null
+  /** Configured and the first verdict is still expected shortly. */
+  verdictPending: boolean
 }
 
-export function presentResult(attemptId: string, status: AttemptStatus, partner: Partner): ResultView {
+/**
+ * How long after the settings were verified the page keeps waiting for the first verdict. Onboarding
+ * evaluates it right away (a few Graph reads); if a read failed, the first scheduled check evaluates it and
+ * the page stops refreshing rather than poll for hours.
+ */
+export const VERDICT_WAIT_MS = 2 * 60_000
+
+const VERDICT_WORDS: Record<AttemptTrust['verdict'], { tone: VerdictView['tone']; headline: string }> = {
+  effective: { tone: 'ok', headline: 'Trust is effective' },
+  partly: { tone: 'warn', headline: 'Trust is partly effective' },
+  no_effect: { tone: 'info', headline: 'Trust has no effect (yet)' },
+  blocked: { tone: 'bad', headline: 'The operators would be blocked' },
+  unknown: { tone: 'info', headline: 'Not known yet' },
+}
+
+const REQUIREMENT_NAMES: Record<string, string> = {
+  mfa: 'Multifactor authentication',
+  compliant_device: 'Compliant device',
+}
+
+const OUTCOME_WORDS: Record<string, [string, string]> = {
+  not_required: ['not asked by your policies', 'info'],
+  satisfied: ['trusted: no second prompt', 'ok'],
+  conditional: ['trusted under conditions', 'warn'],
+  prompted: ['still prompted', 'warn'],
+  blocked: ['blocked', 'bad'],
+}
+
+function presentVerdict(trust: AttemptTrust): VerdictView {
+  const words = VERDICT_WORDS[trust.verdict]
+  return {
+    tone: words.tone,
+    headline: words.headline,
+    reason: trust.reason,
+    fix: trust.fix,
+    requirements: trust.requirements.map((r) => {
+      const [outcome, tone] = OUTCOME_WORDS[r.outcome] ?? [r.outcome, 'info']
+      return {
+        name: REQUIREMENT_NAMES[r.requirement] ?? r.requirement,
+        outcome,
+        tone,
+        reason: r.reason,
+        fix: r.fix,
+      }
+    }),
+  }
+}
+
+export function presentResult(
+  attemptId: string,
+  status: AttemptStatus,
+  partner: Partner,
+  now: Date,
+): ResultView {
   const outcome = status.partnerConfigured
     ? 'configured'
     : status.failed
@@ -112,12 +183,21 @@ export function presentResult(attemptId: string, status: AttemptStatus, partner:
       : status.awaitingConfirmation
         ? 'awaiting'
         : 'running'
+  const verifiedAt = status.steps.find((s) => s.step === 'verified')?.finishedAt
+  const verdictPending =
+    status.partnerConfigured &&
+    status.trust === null &&
+    typeof verifiedAt === 'string' &&
+    now.getTime() - Date.parse(verifiedAt) < VERDICT_WAIT_MS
   return {
     attemptId,
     customerName: status.customerName,
     partnerName: partner.name,
     outcome,
-    live: !status.partnerConfigured && !status.failed,
+    phase: outcome === 'configured' && status.trust !== null ? 'verdict' : outcome,
+    live: (!status.partnerConfigured && !status.failed) || verdictPending,
+    verdict: status.trust === null ? null : presentVerdict(status.trust),
+    verdictPending,
     steps: status.steps.map((s) => ({
       step: s.step,
       status: s.status,

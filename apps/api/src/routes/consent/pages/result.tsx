@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx'
 import { Layout } from '../../../html/layout.tsx'
 import { renderDocument } from '../../../html/render.ts'
 import { STEP_STATUS_ICONS, STEP_STATUS_TONES } from '../../../html/step-status.ts'
-import { CONSENT_STEP_LABELS, type ProgressStep, type ResultView } from './presenter.ts'
+import { CONSENT_STEP_LABELS, type ProgressStep, type ResultView, type VerdictView } from './presenter.ts'
 
 const OUTCOMES: Record<ResultView['outcome'], { tone: string; text: (partner: string) => Child }> = {
   configured: {
@@ -80,6 +80,53 @@ export function StepList({ steps }: { steps: ProgressStep[] }) {
   )
 }
 
+/** Will it work? The first effective-trust verdict, once onboarding has evaluated it. */
+function Verdict({ view }: { view: ResultView }) {
+  if (view.outcome !== 'configured') return null
+  const question = <h2>Will it work for {view.partnerName}'s operators?</h2>
+  if (view.verdict === null) {
+    return (
+      <section class="panel" id="verdict" aria-live="polite">
+        {question}
+        <p>
+          {view.verdictPending
+            ? 'Checking whether the trust takes effect in your tenant (Conditional Access policies, licences and invitation settings)…'
+            : `${view.partnerName} will see the answer after the first check and contact you if anything needs to change.`}
+        </p>
+      </section>
+    )
+  }
+  return (
+    <section class="panel" id="verdict">
+      {question}
+      <VerdictNotice verdict={view.verdict} />
+    </section>
+  )
+}
+
+function VerdictNotice({ verdict }: { verdict: VerdictView }) {
+  return (
+    <>
+      <div class={`notice ${verdict.tone}`} data-verdict-headline={verdict.headline}>
+        <p>
+          <strong>{verdict.headline}.</strong> {verdict.reason}
+        </p>
+        {verdict.fix ? <p>To fix: {verdict.fix}</p> : null}
+      </div>
+      {verdict.requirements.length > 0 ? (
+        <ul class="requirements">
+          {verdict.requirements.map((r) => (
+            <li>
+              <strong>{r.name}</strong>: <span class={`badge ${r.tone}`}>{r.outcome}</span> {r.reason}
+              {r.fix ? <> To fix: {r.fix}</> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  )
+}
+
 export function resultPage(view: ResultView): string {
   return renderDocument(
     <Layout
@@ -92,15 +139,29 @@ export function resultPage(view: ResultView): string {
       <div
         id="live"
         data-status-url={`/consent/status/${view.attemptId}`}
+        data-phase={view.phase}
         data-step-labels={JSON.stringify(CONSENT_STEP_LABELS)}
         data-step-icons={JSON.stringify(STEP_STATUS_ICONS)}
         data-step-tones={JSON.stringify(STEP_STATUS_TONES)}
       >
         <Outcome view={view} />
+        <Verdict view={view} />
         <section class="panel">
           <StepList steps={view.steps} />
         </section>
       </div>
+      {view.outcome === 'configured' ? (
+        <section class="panel" id="status-page">
+          <h2>Keep an eye on it</h2>
+          <p>
+            Your status page shows what {view.partnerName} configured in your tenant, whether it still
+            matches, and lets an administrator remove it.
+          </p>
+          <form method="post" action={`/consent/result/${view.attemptId}/status-page`} class="actions">
+            <button type="submit">Get your status page link</button>
+          </form>
+        </section>
+      ) : null}
     </Layout>,
   )
 }

@@ -1,7 +1,8 @@
-// The top of a customer's page: name, tenant and domains, the state badges, and the notice that explains a
+// The top of a customer's page: name, tenant and domains, the customer status with its fix, the state badges, and the notice that explains a
 // failure or a lost access.
 import type { Child } from 'hono/jsx'
 import { Badge, ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
+import { StatusLine } from '../ui/customer-status.tsx'
 import type { CustomerDetailView, Problem } from './presenter.ts'
 
 function StateFact({ label, id, children }: { label: string; id?: string; children: Child }) {
@@ -34,6 +35,7 @@ export function CustomerHead({ view }: { view: CustomerDetailView }) {
             )}
             {view.domains ? <span>{view.domains}</span> : null}
           </p>
+          <StatusLine status={view.detail.status} />
         </div>
         <dl class="state-badges">
           <StateFact label="Onboarding" id="onboarding-state">

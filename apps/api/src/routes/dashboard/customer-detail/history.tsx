@@ -55,6 +55,9 @@ function runColumns(now: Date): Column<RunSummary>[] {
       cell: (r) => (
         <>
           {runDetails(r)}
+          {r.attribution?.sentences.map((s) => (
+            <span class="sub attribution">{s}</span>
+          ))}
           {r.policyVersion ? <span class="sub">policy v{String(r.policyVersion)}</span> : null}
         </>
       ),

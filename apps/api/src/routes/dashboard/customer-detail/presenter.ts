@@ -10,6 +10,7 @@ import {
 } from '@crosstrust/core'
 import type {
   CustomerDetail,
+  DriftView,
   ObservedFieldsView,
   PendingTenantConfirmation,
   TrustDetail,
@@ -85,6 +86,8 @@ export interface CustomerDetailView {
   /** The effective-trust panel is shown once onboarded or once a verdict exists. */
   showTrust: boolean
   trust: TrustDetail | null
+  /** Drifts the checks found and who made them; `canSwitch`: the viewer may turn attribution on or off. */
+  drift: { enabled: boolean; items: DriftView[]; canSwitch: boolean }
   actions: {
     recheck: boolean
     apply: boolean
@@ -110,6 +113,7 @@ export interface CustomerDetailInput {
   detail: CustomerDetail
   policy: PolicyDefinition
   trust: TrustDetail | null
+  drifts: { attributionEnabled: boolean; items: DriftView[] }
   pending: PendingTenantConfirmation | null
   viewer: StaffViewer
   partnerName: string
@@ -195,6 +199,11 @@ export function presentCustomerDetail(input: CustomerDetailInput): CustomerDetai
     waiting: !SETTLED_STATES.has(state),
     showTrust: onboarded || input.trust !== null,
     trust: input.trust,
+    drift: {
+      enabled: input.drifts.attributionEnabled,
+      items: input.drifts.items,
+      canSwitch: viewer.admin && state !== 'offboarded',
+    },
     actions: viewer.operator
       ? {
           recheck: onboarded,

@@ -2,7 +2,10 @@ import {
   currentPolicy,
   customerDetail,
   customerTrustDetail,
+  listDrifts,
+  listEmailDeliveries,
   pendingTenantConfirmation,
+  statusLinkSummary,
 } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
@@ -18,16 +21,20 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
   app.get('/customers/:id', async (request, reply) => {
     const { id } = params.parse(request.params)
     const now = deps.ctx.now()
-    const [detail, policy, trust] = await Promise.all([
+    const [detail, policy, trust, deliveries] = await Promise.all([
       customerDetail(deps.ctx.db, id, { now, recentRuns: 10, recentAudit: 15 }),
       currentPolicy(deps.ctx.db),
       customerTrustDetail(deps.ctx.db, id),
+      z.uuid().safeParse(id).success ? listEmailDeliveries(deps.ctx.db, id) : [],
     ])
+    const drifts = await listDrifts(deps.ctx.db, id, 10)
     const pending = await pendingTenantConfirmation(deps.ctx, id)
+    const statusLink = await statusLinkSummary(deps.ctx, id)
     const view = presentCustomerDetail({
       detail,
       policy,
       trust,
+      drifts,
       pending,
       viewer: staffViewer(request),
       partnerName: deps.partnerName,
@@ -37,7 +44,26 @@ export function customerDetailRoutes(app: FastifyInstance, deps: DashboardDeps, 
     return sendStaffPage(request, reply, {
       title: detail.customer.name,
       section: 'customers',
-      body: <CustomerDetailPage view={view} />,
+      body: (
+        <CustomerDetailPage
+          view={view}
+          emails={{
+            customerId: detail.customer.id,
+            contacts: detail.customer.contacts,
+            deliveries,
+            enabled: deps.emailEnabled,
+            viewer: view.viewer,
+            now,
+          }}
+          statusLink={{
+            customerId: detail.customer.id,
+            summary: statusLink,
+            operator: view.viewer.operator,
+            csrfToken: view.viewer.csrfToken,
+            now,
+          }}
+        />
+      ),
       flash,
       ...(view.waiting ? { refreshSeconds: 5 } : {}),
     })

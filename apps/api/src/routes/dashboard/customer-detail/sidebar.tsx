@@ -75,7 +75,8 @@ export function ConsentLinks({ view }: { view: CustomerDetailView }) {
                 <div>
                   <Badge label={label} tone={tone} />{' '}
                   <span class="meta">
-                    issued <TimeAgo at={l.createdAt} now={now} />
+                    {l.delivery === 'email' ? 'mailed ' : 'issued '}
+                    <TimeAgo at={l.createdAt} now={now} />
                   </span>
                 </div>
                 <div class="meta">
@@ -103,6 +104,7 @@ export function ConsentLinks({ view }: { view: CustomerDetailView }) {
       )}
       <p class="hint">
         Links are shown only once, when issued. Lost one? Issue a new link: earlier links stop working.
+        Sending a link by email adds one and leaves the earlier ones working.
       </p>
     </section>
   )

@@ -1,5 +1,6 @@
 // The customer list: filters, free-text search, sort and keyset pagination (next and previous) over the
 // read-side query `listCustomers`. The filter form is a plain GET form: it works without scripts.
+import { FleetReportPanel } from '../evidence/period-form.tsx'
 import { DataTable, Pager } from '../ui/data-table.tsx'
 import { FilterActions, PageHead } from '../ui/page-parts.tsx'
 import type { CustomerListView, FilterSelect } from './presenter.ts'
@@ -83,6 +84,7 @@ export function CustomerListPage({ view }: { view: CustomerListView }) {
     <>
       <PageHead title="Customers" newCustomer={view.canCreate} />
       <Filters view={view} />
+      <FleetReportPanel now={view.now} />
       {view.badCursor ? (
         <p class="notice info" role="status">
           That page link had expired; showing the first page.

@@ -1,6 +1,6 @@
 // The customer list's view, decided from the query and the read-side page alone: the filters as chosen,
 // the sort, the links to the next and previous page, and whether the list is filtered.
-import { TRUST_VERDICTS, type VerificationView } from '@crosstrust/core'
+import { CUSTOMER_STATUSES, TRUST_VERDICTS, type VerificationView } from '@crosstrust/core'
 import {
   COMPLIANCE_STATE_VALUES,
   ONBOARDING_STATE_VALUES,
@@ -10,6 +10,7 @@ import {
 import { z } from 'zod'
 import { COMPLIANCE_LABELS, MODE_LABELS, ONBOARDING_LABELS } from '../format.ts'
 import { pageLinks, withQuery, type PagePosition } from '../pager.ts'
+import { STATUS_FILTER_OPTIONS } from '../ui/customer-status.tsx'
 import { TRUST_LABELS } from '../ui/trust.tsx'
 
 export const SORT_CHOICES: readonly (readonly [
@@ -29,6 +30,7 @@ export const SORT_CHOICES: readonly (readonly [
 const empty = (v: unknown) => (v === '' ? undefined : v)
 export const listQuery = z.object({
   q: z.preprocess(empty, z.string().trim().max(200).optional()).catch(undefined),
+  status: z.preprocess(empty, z.enum(CUSTOMER_STATUSES).optional()).catch(undefined),
   onboardingState: z.preprocess(empty, z.enum(ONBOARDING_STATE_VALUES).optional()).catch(undefined),
   complianceState: z.preprocess(empty, z.enum(COMPLIANCE_STATE_VALUES).optional()).catch(undefined),
   mode: z.preprocess(empty, z.enum(['report', 'alert', 'remediate', 'default']).optional()).catch(undefined),
@@ -47,6 +49,7 @@ export function sortChoice(q: ListQuery) {
 export function listFilters(q: ListQuery) {
   return {
     ...(q.q ? { q: q.q } : {}),
+    ...(q.status ? { status: q.status } : {}),
     ...(q.onboardingState ? { onboardingState: q.onboardingState } : {}),
     ...(q.complianceState ? { complianceState: q.complianceState } : {}),
     ...(q.mode ? { mode: q.mode } : {}),
@@ -104,6 +107,7 @@ export function presentCustomerList(input: {
     canCreate: input.canCreate,
     search: q.q ?? '',
     selects: [
+      { name: 'status', label: 'Status', value: q.status, options: STATUS_FILTER_OPTIONS },
       {
         name: 'onboardingState',
         label: 'Onboarding',

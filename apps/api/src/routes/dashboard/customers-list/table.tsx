@@ -1,4 +1,4 @@
-// The customer table: one row per customer with its onboarding step, compliance, effective trust, the
+// The customer table: one row per customer with its status, onboarding step, compliance, effective trust, the
 // partner entry as the customer's admin center lists it, the mode and the last check.
 import type { VerificationView } from '@crosstrust/core'
 import type { CustomerListRow, CustomerSort } from '@crosstrust/services'
@@ -6,6 +6,7 @@ import { STEP_ACTIONS, modeLabel } from '../format.ts'
 import { ComplianceBadge, OnboardingBadge, TimeAgo } from '../ui/badges.tsx'
 import type { Column } from '../ui/data-table.tsx'
 import { PARTNER_ENTRY_COLUMNS, partnerEntryColumns } from '../ui/partner-entry.tsx'
+import { StatusBadge } from '../ui/customer-status.tsx'
 import { TrustBadge } from '../ui/trust.tsx'
 
 function TenantLine({ row }: { row: CustomerListRow }) {
@@ -56,6 +57,7 @@ export function customerColumns(props: {
         </>
       ),
     },
+    { label: 'Status', cellClass: 'nowrap', cell: (row) => <StatusBadge status={row.status} /> },
     { label: 'Onboarding', cell: (row) => <StepCell row={row} now={now} /> },
     { label: 'Compliance', cell: (row) => <ComplianceBadge state={row.complianceState} /> },
     { label: 'Trust effective', cell: (row) => <TrustBadge trust={row.trust} /> },
@@ -77,6 +79,13 @@ export function CustomerTableHead(props: { sort?: CustomerSort; order?: 'asc' | 
       <tr>
         <th scope="col" rowspan={2} aria-sort={sorted('name')}>
           Customer
+        </th>
+        <th
+          scope="col"
+          rowspan={2}
+          title="Managed, Access needed, Removed by customer or partner, Error, Pending"
+        >
+          Status
         </th>
         <th scope="col" rowspan={2}>
           Onboarding

@@ -131,7 +131,7 @@ export function OverviewPage({ view }: { view: OverviewView }) {
         ))}
       </div>
       <p class="muted counts-as-of">
-        Counts as of <time datetime={view.countsAsOf.toISOString()}>{exactTime(view.countsAsOf)}</time>
+        Figures as of <time datetime={view.countsAsOf.toISOString()}>{exactTime(view.countsAsOf)}</time>
         {view.countsAgeSeconds > 0 ? ` (${plural(view.countsAgeSeconds, 'second')} ago)` : ''}; they are
         reused for up to 5 seconds.
       </p>

@@ -46,7 +46,7 @@ export const REASON_FILTERS: Record<AttentionReason, { filter: string; label: st
 
 export interface OverviewView {
   now: Date
-  /** When the counts were taken (they are reused for a few seconds); the attention list is always fresh. */
+  /** When the counts and the attention list were taken (both are reused for a few seconds). */
   countsAsOf: Date
   countsAgeSeconds: number
   canCreate: boolean

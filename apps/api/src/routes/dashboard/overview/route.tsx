@@ -1,4 +1,3 @@
-import { listNeedsAttention } from '@crosstrust/services'
 import type { FastifyInstance } from 'fastify'
 import type { DashboardDeps } from '../deps.ts'
 import type { FlashStore } from '../flash.ts'
@@ -12,13 +11,10 @@ export function overviewRoutes(app: FastifyInstance, deps: DashboardDeps, flash:
   app.get('/', async (request, reply) => {
     const now = deps.ctx.now()
     const db = deps.ctx.db
-    const [counts, items] = await Promise.all([
-      deps.summaries.get(db, now),
-      listNeedsAttention(db, { now, limit: ATTENTION_LIMIT }),
-    ])
+    const { attentionItems, ...counts } = await deps.summaries.get(db, now)
     const view = presentOverview({
       counts,
-      items,
+      items: attentionItems.slice(0, ATTENTION_LIMIT),
       canCreate: staffViewer(request).operator,
       defaultMode: deps.defaultMode,
       now,

@@ -14,6 +14,7 @@ const TRANSITION_LABELS: Record<string, string> = {
   onboarding_failed: 'Onboarding failed',
   onboarding_completed: 'Onboarding completed',
   trust_changed: 'Trust effectiveness changed',
+  drift_attributed: 'Drift attributed (who changed it)',
 }
 
 /** The form's rule, in words: what `webhookUrlProblem` and the worker's connect-time check enforce. */
