@@ -5,6 +5,9 @@
 import { spawn } from 'node:child_process'
 import { run } from './lib/run.mjs'
 
+/** The prefix scripts/test.mjs puts before each failed test's name. */
+const FAILURE_MARK = 'FAILED: '
+
 const gates = [
   ['format', 'pnpm', ['exec', 'prettier', '--check', '--log-level', 'warn', '.']],
   ['lint', 'pnpm', ['exec', 'eslint', '.', '--max-warnings=0']],
@@ -33,30 +36,36 @@ for (const [name, cmd, args] of gates) {
 function runSuite(args) {
   return new Promise((resolve) => {
     let tally = null
+    const failures = []
     const child = spawn('node', ['scripts/test.mjs', ...args], { stdio: ['inherit', 'pipe', 'inherit'] })
     child.stdout.on('data', (chunk) => {
       const text = chunk.toString()
       const m = /^(\d+) passed, (\d+) failed\s*$/m.exec(text)
       if (m) tally = { passed: Number(m[1]), failed: Number(m[2]) }
+      for (const line of text.split('\n')) if (line.startsWith(FAILURE_MARK)) failures.push(line)
       process.stdout.write(text.replace(/^\d+ passed, \d+ failed\s*$/m, ''))
     })
     child.on('exit', (code) => {
-      resolve({ code: code ?? 1, tally: tally ?? { passed: 0, failed: 1 } })
+      resolve({ code: code ?? 1, tally: tally ?? { passed: 0, failed: 1 }, failures })
     })
   })
 }
 
 let passed = 0
 let failed = 0
+const failures = []
 for (const [name, args] of suites) {
   console.log(`\n── ${name} ──`)
   const result = await runSuite(args)
   passed += result.tally.passed
   failed += result.tally.failed
+  failures.push(...result.failures)
   if (result.code !== 0 && result.tally.failed === 0) failed += 1
   console.log(`${name}: ${result.tally.passed} passed, ${result.tally.failed} failed`)
 }
 
+// Repeated just above the tally: CI often keeps only the tail of a long log.
+if (failures.length > 0) console.log(`\n${failures.join('\n')}`)
 if (failedGates.length > 0) console.log(`\nfailed gates: ${failedGates.join(', ')}`)
 console.log(`${passed} passed, ${failed + failedGates.length} failed`)
 process.exit(failed === 0 && failedGates.length === 0 ? 0 : 1)

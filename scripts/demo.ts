@@ -5,7 +5,9 @@
 // Flags: --port <api port, default 3000>  --database <name, default crosstrust_demo>
 //        --exit-when-ready (start, print, verify /readyz, then stop: used by the test suite)
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import {
@@ -19,6 +21,7 @@ import {
 import { createPrismaClient } from '../packages/db/src/index.ts'
 import { createCustomer, issueConsentLink, type ServiceContext } from '../packages/services/src/index.ts'
 import { resolveTenant } from '../packages/microsoft/src/index.ts'
+import { startDemoMailbox } from './demo-mailbox.ts'
 
 // Node reads NODE_EXTRA_CA_CERTS only at start: make this process (and its children) trust the simulator's
 // CA by re-running itself once with the trust bundle in the environment.
@@ -61,6 +64,18 @@ const appSecret = randomBytes(24).toString('base64url')
 const staffSecret = randomBytes(24).toString('base64url')
 const say = (line: string) => process.stdout.write(`${line}\n`)
 
+// The evidence packs' signing key (docs/evidence.md): generated once per demo database and kept under .sim/
+// (git-ignored), so packs exported in an earlier demo run still verify with the same public key.
+const evidenceKeyDir = path.resolve('.sim', `evidence-${dbName}`)
+const evidenceKeyFile = path.join(evidenceKeyDir, 'evidence-signing.pem')
+const evidencePublicKeyFile = path.join(evidenceKeyDir, 'evidence-signing.pub.pem')
+if (!existsSync(evidenceKeyFile)) {
+  mkdirSync(evidenceKeyDir, { recursive: true, mode: 0o700 })
+  const pair = generateKeyPairSync('ed25519')
+  writeFileSync(evidenceKeyFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
+  writeFileSync(evidencePublicKeyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }))
+}
+
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env })
@@ -100,8 +115,10 @@ const demoSeed = buildDemoSeed({
   redirectUris: [
     `${baseUrl}/consent/callback`,
     `${baseUrl}/consent/signed-in`,
+    `${baseUrl}/status/signed-in`,
     `http://localhost:${port}/consent/callback`,
     `http://localhost:${port}/consent/signed-in`,
+    `http://localhost:${port}/status/signed-in`,
   ],
   staffRedirectUris: [`${baseUrl}/auth/callback`, `http://localhost:${port}/auth/callback`],
 })
@@ -116,6 +133,8 @@ demoSeed.tenants = [
   }),
 ]
 const sim = await startSimulator({ seed: demoSeed })
+// Consent-link emails go to a local SMTP catcher that writes each one to a file.
+const mailbox = await startDemoMailbox(`.artifacts/demo-mail/${dbName}`)
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -136,8 +155,12 @@ const env: NodeJS.ProcessEnv = {
   STAFF_CLIENT_ID: DEMO_IDS.staffAppClientId,
   STAFF_CLIENT_SECRET: staffSecret,
   SESSION_SECRET: randomBytes(32).toString('hex'),
+  EVIDENCE_SIGNING_KEY_FILE: evidenceKeyFile,
   QUEUE_PREFIX: `demo_${dbName}`,
   CONSENT_RETRY_WINDOW_SECONDS: '120',
+  SMTP_URL: mailbox.url,
+  MAIL_FROM: 'Truesec Detect AB <onboarding@crosstrust.example>',
+  MAIL_REPLY_TO: 'soc@truesec.example',
   // Worker metrics listener off unless asked for: the demo must not collide with a worker already running.
   WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT ?? '0',
 }
@@ -177,6 +200,7 @@ async function stop(code: number): Promise<never> {
     ),
   )
   await sim.close()
+  await mailbox.close()
   process.exit(code)
 }
 // Never leave the API or the worker running without the demo: whatever ends this process ends them.
@@ -217,16 +241,19 @@ const customers = [
     name: 'Contoso Manufacturing AB',
     tenant: 'contoso-manufacturing.se',
     note: 'Entra ID P2: the happy path',
+    contact: 'it-admin@contoso-manufacturing.se',
   },
   {
     name: 'Fabrikam Retail',
     tenant: DEMO_IDS.customers.fabrikam,
     note: 'no Entra ID P1: onboards with a licence warning',
+    contact: 'it@fabrikam.example',
   },
   {
     name: 'Northwind Traders',
     tenant: undefined,
     note: 'its admin will cancel: press Cancel to see the failure and "Try again"',
+    contact: 'admin@northwind.example',
   },
 ]
 say('')
@@ -234,12 +261,20 @@ for (const c of customers) {
   const customer = await createCustomer(
     ctx,
     (t) => resolveTenant(sim.loginUrl, t),
-    { name: c.name, tenant: c.tenant, notes: c.note },
+    {
+      name: c.name,
+      tenant: c.tenant,
+      notes: c.note,
+      contacts: [{ name: 'IT Administrator', email: c.contact, role: 'Global Administrator' }],
+    },
     actor,
   )
   const link = await issueConsentLink(ctx, { publicBaseUrl: baseUrl, ttlDays: 14 }, customer.id, actor)
   say(`Consent link (${c.name}): ${link.url}`)
 }
+say(
+  `Evidence packs are signed; verify one with: crosstrust evidence verify <pack> --public-key ${evidencePublicKeyFile}`,
+)
 // The trust demo customers consented long ago and carry the applied partner entry: recorded as onboarded
 // and due now, so the first sweep checks them and the dashboard's "Trust effective" column fills in.
 say('')
@@ -264,6 +299,7 @@ await db.$disconnect()
 say('')
 say(`Dashboard:  ${baseUrl}/   (sign in through the simulator as Oskar Operator, Alva Admin or Vera Viewer)`)
 say(`API docs:   ${baseUrl}/docs`)
+say(`Mail:       consent-link emails (customer page → "Send by email") are written to ${mailbox.dir}/*.eml`)
 say(
   `Simulator:  ${sim.loginUrl} (identity), ${sim.graphUrl} (Graph), control API ${sim.loginUrl}/_sim/tenants`,
 )

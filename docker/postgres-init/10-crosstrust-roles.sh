@@ -5,7 +5,15 @@
 #   crosstrust_owner  owns the database and every table; `migrate` logs in as it (MIGRATION_DATABASE_URL)
 #   crosstrust        the API's and worker's login (DATABASE_URL), a member of crosstrust_app only
 # Neither login is a superuser or may create roles or databases. See packages/db/README.md ("Database roles").
+# Each password may come from a file instead: CROSSTRUST_OWNER_PASSWORD_FILE, CROSSTRUST_APP_PASSWORD_FILE.
 set -euo pipefail
+for name in CROSSTRUST_OWNER_PASSWORD CROSSTRUST_APP_PASSWORD; do
+  file_var="${name}_FILE"
+  if [ -n "${!file_var:-}" ]; then
+    [ -z "${!name:-}" ] || { echo "set either $name or $file_var, not both" >&2; exit 1; }
+    printf -v "$name" '%s' "$(cat "${!file_var}")"
+  fi
+done
 : "${CROSSTRUST_OWNER_PASSWORD:?must be set}"
 : "${CROSSTRUST_APP_PASSWORD:?must be set}"
 

@@ -85,10 +85,12 @@ function summarise(
       tokenLatencyMs: opts.tokenLatencyMs,
       workerNodeFlags: [...opts.worker.nodeFlags, ...(opts.workerNodeOptions ?? [])],
       graphRequestsPerJob: round(graphPerJob, 3),
+      graphReadsPerJob: round(m.graphReads / n, 3),
       throughputPerSecond: round(n / wallSeconds, 1),
       latencyBoundThroughputPerSecond:
         busyMsPerJob > 0 ? round(opts.concurrency / (busyMsPerJob / 1000), 1) : null,
       graphRequests: m.graphRequests,
+      graphReads: m.graphReads,
       graphErrors: m.graphErrors,
       graphConcurrencyMax: m.graphInFlight.max,
       graphConcurrencyMean: m.graphInFlight.mean,
@@ -98,6 +100,8 @@ function summarise(
       dbWrites: m.writes,
       dbWritesByTable: m.writesByTable,
       sqlStatements: m.sqlStatements,
+      dbSessionSamples: m.dbWaits.sessionSamples,
+      dbWaits: m.dbWaits.byWait,
       sqlStatementsSource: m.sqlStatementsSource,
       redisCommands: m.redisCommands,
       redisTopCommands: m.redisTopCommands,
@@ -272,6 +276,10 @@ export async function onboardingWave(opts: FleetOptions): Promise<ScenarioResult
   const row = rows[0]
   if (row?.first == null || row.last == null) throw new Error('no onboarding timestamps')
   const f = await finished()
+  if (f.failed > 0)
+    opts.log(
+      `onboarding ${String(n)}: ${String(f.failed)} failed; the worker's last lines:\n${m.workerLogTail}`,
+    )
   const wall = (row.last.getTime() - row.first.getTime()) / 1000
   const result = summarise(
     `onboarding-wave-${String(n)}-c${String(opts.concurrency)}${variant(opts)}`,

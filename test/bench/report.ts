@@ -75,11 +75,11 @@ const fmt = (v: unknown): string =>
 
 function fleetTable(rows: RecordedScenario[]): string {
   const head =
-    '| Scenario | Tenants | C asked | C achieved (mean / max) | L ms | T ms | Graph req/job | Wall s | Ideal s | Efficiency | Jobs/s | Token req/tenant | Worker CPU ms/job | SQL stmts/job | Redis cmds/job | DB writes/job | Worker peak RSS MB | Simulator ELU | Load (1 min) |\n' +
+    '| Scenario | Tenants | C asked | C achieved (mean / max) | L ms | T ms | Graph HTTP req/job (reads) | Wall s | Ideal s | Efficiency | Jobs/s | Token req/tenant | Worker CPU ms/job | SQL stmts/job | Redis cmds/job | DB writes/job | Worker peak RSS MB | Simulator ELU | Load (1 min) |\n' +
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   const lines = rows.map((r) => {
     const d = r.details
-    return `| ${r.scenario} | ${fmt(r.tenants)} | ${fmt(r.concurrency)} | ${fmt(r.graphConcurrencyAchieved)} / ${fmt(d.graphConcurrencyMax)} | ${fmt(d.latencyMs)} | ${fmt(d.tokenLatencyMs)} | ${fmt(d.graphRequestsPerJob)} | ${fmt(r.wallSeconds)} | ${fmt(r.idealSeconds)} | **${fmt(r.efficiency)}** | ${fmt(d.throughputPerSecond)} | ${fmt(r.tokenRequestsPerTenant)} | ${fmt(r.workerCpuMsPerCheck)} | ${fmt(r.sqlStatementsPerCheck)} | ${fmt(r.redisCommandsPerCheck)} | ${fmt(r.dbWritesPerCheck)} | ${fmt(r.workerPeakRssMb)} | ${fmt(d.simulatorEventLoopUtilisation)} | ${fmt(r.loadAverage)} |`
+    return `| ${r.scenario} | ${fmt(r.tenants)} | ${fmt(r.concurrency)} | ${fmt(r.graphConcurrencyAchieved)} / ${fmt(d.graphConcurrencyMax)} | ${fmt(d.latencyMs)} | ${fmt(d.tokenLatencyMs)} | ${fmt(d.graphRequestsPerJob)} (${fmt(d.graphReadsPerJob)}) | ${fmt(r.wallSeconds)} | ${fmt(r.idealSeconds)} | **${fmt(r.efficiency)}** | ${fmt(d.throughputPerSecond)} | ${fmt(r.tokenRequestsPerTenant)} | ${fmt(r.workerCpuMsPerCheck)} | ${fmt(r.sqlStatementsPerCheck)} | ${fmt(r.redisCommandsPerCheck)} | ${fmt(r.dbWritesPerCheck)} | ${fmt(r.workerPeakRssMb)} | ${fmt(d.simulatorEventLoopUtilisation)} | ${fmt(r.loadAverage)} |`
   })
   return [head, ...lines].join('\n')
 }

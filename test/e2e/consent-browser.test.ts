@@ -115,6 +115,14 @@ describe('consent in the browser', () => {
     ])
     await b.screenshot('05-configured')
 
+    // Will it work? Onboarding evaluated the first verdict; the page reloads itself once it is stored.
+    const verdict = page.locator('#verdict [data-verdict-headline]')
+    await verdict.waitFor({ timeout: 20_000 })
+    const trust = await sys.db.prisma.customerTrust.findUniqueOrThrow({ where: { customerId } })
+    expect(await verdict.textContent()).toContain(trust.reason)
+    expect(await page.locator('#live').getAttribute('data-phase')).toBe('verdict')
+    await b.screenshot('06-verdict')
+
     const customer = await finished(sys, customerId)
     expect(customer.onboardingState).toBe('onboarded')
     expect(customer.tenantId).toBe(tenant.id)

@@ -132,10 +132,7 @@ describe('per-tenant serialization', () => {
     try {
       const lock = createTenantLock(redis, { prefix: sys.config.QUEUE_PREFIX })
       await requestApply(ctx, c.id, STAFF)
-      await waitFor(
-        async () => (await redis.get(lock.key(c.id))) ?? null,
-        'the apply to take the tenant lock',
-      )
+      await waitFor(async () => lock.holderOf(c.id), 'the apply to take the tenant lock')
       const skipped = await checkNow(sys, c.id)
       expect(skipped.outcome).toBe('skipped')
       expect(skipped.errorMessage).toMatch(/apply-/)

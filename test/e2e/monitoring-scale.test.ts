@@ -27,7 +27,10 @@ afterAll(async () => {
 
 function startWorkerProcess(name: string): ChildProcess {
   const c = sys.config
-  const child = spawn('node_modules/.bin/tsx', ['apps/worker/src/main.ts'], {
+  // One process, as in the container: the tsx CLI would run the worker as its child and relay signals, and
+  // when the busy child does not confirm its SIGTERM handler within the CLI's few milliseconds, the CLI
+  // exits 143 on its own.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
     cwd: process.cwd(),
     env: {
       ...process.env, // NODE_EXTRA_CA_CERTS: trust the simulator

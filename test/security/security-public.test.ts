@@ -3,7 +3,9 @@
 // overlong, unicode, injection payloads) and must change nothing; real staff sign-ins with hostile returnTo
 // values stay on the site; the rate limits are burst.
 import { describe, expect, it } from 'vitest'
-import { addTenant, newCustomer } from '../support/consent-steps.ts'
+import { issueStatusLink } from '@crosstrust/services'
+import { consentAs } from '../support/consent-driver.ts'
+import { addTenant, finished, newCustomer, serviceContext } from '../support/consent-steps.ts'
 import { DEMO_IDS } from '../support/system.ts'
 import { changedTables, dbSnapshot } from './support/db-snapshot.ts'
 import { fuzzCases, RAW_TARGETS } from './support/fuzz-targets.ts'
@@ -35,9 +37,28 @@ describe('security', () => {
     const tenant = addTenant(sys)
     const { token } = await newCustomer(sys, 'Fuzz target AB', tenant.id)
     remember('consent link token', token)
+    // The consent link above stays unused (it is fuzzed); a status link needs a customer who has consented.
+    const statusTenant = addTenant(sys)
+    const statusTarget = await newCustomer(sys, 'Status page target AB', statusTenant.id)
+    expect((await consentAs(statusTarget.linkUrl, statusTenant.id, 'accept')).finalUrl).toContain(
+      '/consent/result/',
+    )
+    expect((await finished(sys, statusTarget.customerId)).onboardingState).toBe('onboarded')
+    const status = await issueStatusLink(
+      serviceContext(sys),
+      { publicBaseUrl: sys.baseUrl },
+      statusTarget.customerId,
+      {
+        type: 'staff',
+        id: 'security-suite',
+        name: 'Security suite',
+      },
+    )
+    const statusToken = status.url.split('/').pop() ?? ''
+    remember('status link token', statusToken)
     const before = await dbSnapshot(sys.db.prisma)
 
-    const cases = fuzzCases({ validToken: token, tenantId: tenant.id })
+    const cases = fuzzCases({ validToken: token, tenantId: tenant.id, statusToken })
     await pool(cases, 12, async (c) => {
       const res = await sendOrRecord(c.label, {
         method: c.method,
@@ -130,6 +151,11 @@ describe('security', () => {
       ['GET', '/consent/status/00000000-0000-4000-8000-000000000000', 240],
       ['GET', '/auth/sign-in?returnTo=%2F', 60],
       ['GET', '/auth/callback?state=x&code=y', 60],
+      ['GET', '/status/unknown-token-0123456789', 60],
+      ['POST', '/status/unknown-token-0123456789/sign-in', 20],
+      ['GET', '/status/signed-in?state=unknown-state-0123456789&code=x', 30],
+      ['GET', '/status/view', 120],
+      ['POST', '/status/view/remove', 10],
     ]
     const before = await dbSnapshot(sys.db.prisma)
     let octet = 1

@@ -6,13 +6,34 @@ import { DEMO_IDS, type System } from './system.ts'
 export type StaffUser = keyof typeof DEMO_IDS.staff
 
 export async function staffToken(sys: System, user: StaffUser): Promise<string> {
-  const tenant = sys.config.STAFF_TENANT_ID
-  const clientId = sys.config.STAFF_CLIENT_ID ?? DEMO_IDS.staffAppClientId
-  const redirectUri = `${sys.baseUrl}/auth/callback`
+  return staffTokenAt(
+    {
+      baseUrl: sys.baseUrl,
+      loginUrl: sys.sim.loginUrl,
+      tenantId: sys.config.STAFF_TENANT_ID,
+      clientId: sys.config.STAFF_CLIENT_ID ?? DEMO_IDS.staffAppClientId,
+      clientSecret: sys.config.STAFF_CLIENT_SECRET ?? '',
+    },
+    user,
+  )
+}
+
+/** Where a staff user signs in: any running Crosstrust (a test system, the containers) and its simulator. */
+export interface StaffSignIn {
+  baseUrl: string
+  loginUrl: string
+  tenantId: string
+  clientId: string
+  clientSecret: string
+}
+
+export async function staffTokenAt(target: StaffSignIn, user: StaffUser): Promise<string> {
+  const { tenantId: tenant, clientId } = target
+  const redirectUri = `${target.baseUrl}/auth/callback`
   const scope = `api://${clientId}/access_as_user`
   const verifier = randomBytes(32).toString('base64url')
   const challenge = createHash('sha256').update(verifier).digest('base64url')
-  const authorize = await fetch(`${sys.sim.loginUrl}/${tenant}/oauth2/v2.0/authorize`, {
+  const authorize = await fetch(`${target.loginUrl}/${tenant}/oauth2/v2.0/authorize`, {
     method: 'POST',
     redirect: 'manual',
     body: new URLSearchParams({
@@ -29,12 +50,12 @@ export async function staffToken(sys: System, user: StaffUser): Promise<string> 
   })
   const code = new URL(authorize.headers.get('location') ?? 'http://x/').searchParams.get('code')
   if (!code) throw new Error(`authorize answered ${authorize.status}`)
-  const res = await fetch(`${sys.sim.loginUrl}/${tenant}/oauth2/v2.0/token`, {
+  const res = await fetch(`${target.loginUrl}/${tenant}/oauth2/v2.0/token`, {
     method: 'POST',
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       client_id: clientId,
-      client_secret: sys.config.STAFF_CLIENT_SECRET ?? '',
+      client_secret: target.clientSecret,
       code,
       redirect_uri: redirectUri,
       code_verifier: verifier,

@@ -83,7 +83,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const seed = buildDemoSeed({
     appSecret: APP_SECRET,
     staffAppSecret: STAFF_SECRET,
-    redirectUris: [`${baseUrl}/consent/callback`, `${baseUrl}/consent/signed-in`],
+    redirectUris: [
+      `${baseUrl}/consent/callback`,
+      `${baseUrl}/consent/signed-in`,
+      `${baseUrl}/status/signed-in`,
+    ],
     staffRedirectUris: [`${baseUrl}/auth/callback`],
   })
   options.seed?.(seed)
@@ -121,7 +125,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     ...composeEdge(config, infra, logger),
     onClose: infra.close,
     auth: { config, revocations: redisSessionRevocations(infra.redis, config.QUEUE_PREFIX) },
-    ...composeRoutes(config, infra),
+    ...composeRoutes(config, infra, logger),
   })
   await app.listen({ host: '127.0.0.1', port })
 

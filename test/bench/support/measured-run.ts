@@ -15,6 +15,7 @@ import {
   watchPeakRss,
 } from './process-stats.ts'
 import { inFlight, type InFlight } from './in-flight.ts'
+import { sampleDbWaits, type DbWaits } from './db-waits.ts'
 import {
   redisCommandsByName,
   sqlStatementCounter,
@@ -62,7 +63,10 @@ export interface RunMeasure {
   redisTopCommands: Record<string, number>
   redisCommandsSource: string
   tokenRequests: number
+  /** HTTP requests to Graph: a JSON batch counts once. */
   graphRequests: number
+  /** Reads and writes Graph answered: each item of a batch, and every plain request. */
+  graphReads: number
   graphErrors: number
   graphInFlight: InFlight
   early: number
@@ -71,6 +75,10 @@ export interface RunMeasure {
   loadAverageAfter: number
   /** The worker's CPU profile, when --profile asked for one. */
   profileDir: string | null
+  /** Where the product's database sessions waited while the scenario ran (sampled). */
+  dbWaits: DbWaits
+  /** The last lines the worker logged (it logs at warn): what a scenario with failures prints. */
+  workerLogTail: string
 }
 
 async function flushStats(db: BenchDatabase): Promise<void> {
@@ -138,7 +146,10 @@ export async function measuredRun(
     [...(opts.workerNodeOptions ?? []), ...profile.args],
   )
   const rss = watchPeakRss(worker.pid)
+  const waits = sampleDbWaits(db)
+  let dbWaits: DbWaits
   let peakRssMb: number
+  let workerLogTail: string
   let selfStats: { cpuSeconds: number; elu: number; wallSeconds: number }
   let workerCpuSeconds = 0
   let startupRssMb: number | null = null
@@ -166,10 +177,12 @@ export async function measuredRun(
     )
   } finally {
     clearInterval(cpuTimer)
+    dbWaits = await waits.stop()
     workerCpuSeconds = cpuSecondsOf(worker.pid) ?? workerCpuSeconds
     peakRssMb = rss.stop()
     selfStats = self.stop()
     await worker.stop()
+    workerLogTail = worker.tail()
     // Read before the harness's own clean-up commands.
     const redisAfter = await redisCommandsByName(connection)
     redisTopCommands = topCommandDeltas(redisBefore, redisAfter)
@@ -202,7 +215,10 @@ export async function measuredRun(
   if (sim.state.requests.lastSeq - firstSeq > log.length && log.length === 0) {
     throw new Error('the simulator request log overflowed; raise requestLogCap')
   }
-  const graph = log.filter((e) => e.origin === 'graph')
+  // HTTP requests to Graph (a JSON batch is one, whatever it carries) for the latency ideal and the in-flight
+  // concurrency; the reads Graph answered (a batch's items and plain requests) for throttling and errors.
+  const graph = log.filter((e) => e.origin === 'graph' && e.batch === null)
+  const graphReads = log.filter((e) => e.origin === 'graph' && !isBatchEnvelope(e))
   return {
     peakRssMb,
     startupRssMb,
@@ -213,6 +229,8 @@ export async function measuredRun(
     postgresCpuSeconds: cpuSecondsOfCommand('postgres') - pgBefore,
     redisCpuSeconds: redisCpu() - redisCpuBefore,
     benchWallSeconds: selfStats.wallSeconds,
+    workerLogTail,
+    dbWaits,
     writes,
     writesByTable,
     sqlStatements,
@@ -224,7 +242,8 @@ export async function measuredRun(
       : 'INFO commandstats of a shared Redis (includes other clients)',
     tokenRequests: log.filter((e) => e.origin === 'login' && e.path.includes('/oauth2/v2.0/token')).length,
     graphRequests: graph.length,
-    graphErrors: graph.filter((e) => e.status === 0 || e.status >= 500).length,
+    graphReads: graphReads.length,
+    graphErrors: graphReads.filter((e) => e.status === 0 || e.status >= 500).length,
     graphInFlight: inFlight(graph),
     early: log.filter((e) => e.early).length,
     loadAverageBefore,
@@ -233,3 +252,6 @@ export async function measuredRun(
     profileDir: profile.dir,
   }
 }
+
+const isBatchEnvelope = (e: { method: string; path: string }) =>
+  e.method === 'POST' && e.path.split('?')[0]?.toLowerCase().endsWith('/$batch') === true

@@ -16,6 +16,10 @@ export const WATCHED_TABLES = [
   'notification_events',
   'policy_rollouts',
   'staff_sessions',
+  'status_links',
+  'status_sign_ins',
+  'status_sessions',
+  'email_deliveries',
 ] as const
 
 export type DbSnapshot = Record<string, { rows: number; checksum: string }>

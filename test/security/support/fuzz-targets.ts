@@ -15,6 +15,8 @@ export interface FuzzFixture {
   validToken: string
   /** A tenant id that exists in the simulator. */
   tenantId: string
+  /** A working status page link token (GET only: starting a sign-in on it would create a row). */
+  statusToken: string
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
@@ -27,6 +29,10 @@ const CALLBACK_PARAMS = [
   'error_subcode',
   'scope',
 ]
+
+const STATUS_SESSION = 'crosstrust_status_session'
+/** A sign-in cookie name as the status page sets them (one per sign-in, named by its id). */
+const STATUS_SIGN_IN = 'crosstrust_status_signin_00000000000040008000000000000000'
 
 function callback(params: Record<string, string>): string {
   return `/consent/callback?${Object.entries(params)
@@ -72,6 +78,20 @@ export function fuzzCases(fx: FuzzFixture): FuzzCase[] {
     add(p, 'GET', `/auth/callback?error=${w}&error_description=${w}&state=${w}`)
     add(p, 'GET', `/assets/${w}`)
     add(p, 'GET', `/${w}`)
+    // The customer's status page: link, sign-in, the signed-in page and removal (no session here).
+    add(p, 'GET', `/status/${w}`)
+    add(p, 'GET', `/status/${fx.statusToken}?${w}=${w}&returnTo=${w}`)
+    add(p, 'POST', `/status/${w}/sign-in`)
+    add(p, 'POST', `/status/${w}/sign-in`, { headers: FORM, body: `token=${w}&state=${w}` })
+    add(p, 'GET', `/status/signed-in?code=${w}&state=${w}`)
+    add(p, 'GET', `/status/signed-in?code=x&state=unknown-state-0123456789&client_info=${w}`)
+    add(p, 'GET', `/status/signed-in?error=${w}&error_subcode=${w}&error_description=${w}&state=${w}`)
+    add(p, 'GET', `/status/signed-in?state=${w}&state=${w}&code=${w}&code=x`)
+    add(p, 'GET', `/status/view?${w}=${w}`)
+    add(p, 'GET', `/status/view/remove?confirm=${w}`)
+    add(p, 'POST', `/status/view/remove`, { headers: FORM, body: `csrf=${w}&confirm=remove` })
+    add(p, 'POST', `/status/view/remove`, { headers: FORM, body: `csrf=x&confirm=${w}` })
+    add(p, 'POST', `/status/view/sign-out`, { headers: FORM, body: `a=${w}` })
   }
   // Malformed bodies on the public POST endpoints: broken JSON, prototype pollution, oversize, odd types.
   const bodies: [string, Record<string, string>, string][] = [
@@ -105,6 +125,9 @@ export function fuzzCases(fx: FuzzFixture): FuzzCase[] {
     for (const target of [
       `/consent/unknown-token-0123456789/start`,
       '/consent/result/00000000-0000-4000-8000-000000000000/retry',
+      '/status/unknown-token-0123456789/sign-in',
+      '/status/view/remove',
+      '/status/view/sign-out',
     ]) {
       cases.push({
         label: `POST ${target} [body: ${name}]`,
@@ -122,6 +145,21 @@ export function fuzzCases(fx: FuzzFixture): FuzzCase[] {
     if (value === undefined || /[\r\n\0]/.test(value) || value.length > 4096) continue
     add(p, 'GET', '/auth/callback?state=x&code=y', { headers: { cookie: `ct_signin=${value}` } })
     add(p, 'GET', `/consent/${fx.validToken}`, {
+      headers: { 'x-request-id': value, 'x-forwarded-for': value, referer: value, accept: value },
+    })
+    // Forged status-page cookies: a session secret nobody was given, a sign-in cookie for no sign-in.
+    for (const target of ['/status/view', '/status/view/remove']) {
+      add(p, 'GET', target, { headers: { cookie: `${STATUS_SESSION}=${value}` } })
+    }
+    add(p, 'POST', '/status/view/remove', {
+      headers: { ...FORM, cookie: `${STATUS_SESSION}=${value}` },
+      body: 'csrf=x&confirm=remove',
+    })
+    add(p, 'POST', '/status/view/sign-out', { headers: { cookie: `${STATUS_SESSION}=${value}` } })
+    add(p, 'GET', '/status/signed-in?state=unknown-state-0123456789&code=x', {
+      headers: { cookie: `${STATUS_SIGN_IN}=${value}` },
+    })
+    add(p, 'GET', `/status/${fx.statusToken}`, {
       headers: { 'x-request-id': value, 'x-forwarded-for': value, referer: value, accept: value },
     })
   }
@@ -166,6 +204,16 @@ export const RAW_TARGETS: { name: string; method: string; target: string; reflec
   { name: 'raw-callback-crlf', method: 'GET', target: '/consent/callback?state=a\r\nX-Injected: 1' },
   { name: 'raw-signin-crlf', method: 'GET', target: '/auth/sign-in?returnTo=/a\r\nX-Injected: 1' },
   { name: 'raw-huge-target', method: 'GET', target: `/consent/${'a'.repeat(70_000)}` },
+  { name: 'raw-status-crlf-path', method: 'GET', target: '/status/a\r\nX-Injected: 1' },
+  {
+    name: 'raw-status-script-path',
+    method: 'GET',
+    target: '/status/<script>alert(1)</script>',
+    reflect: '<script>alert(1)</script>',
+  },
+  { name: 'raw-status-dotdot', method: 'GET', target: '/status/../../../../etc/passwd' },
+  { name: 'raw-status-signed-in-crlf', method: 'GET', target: '/status/signed-in?state=a\r\nX-Injected: 1' },
+  { name: 'raw-status-huge-target', method: 'GET', target: `/status/${'a'.repeat(70_000)}` },
   { name: 'raw-bad-method', method: 'FOO', target: '/consent/x' },
   { name: 'raw-trace', method: 'TRACE', target: '/consent/x' },
 ]
