@@ -2,11 +2,13 @@ import { NotFoundError, ValidationError, parseDeliveryStatus } from '@crosstrust
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { emailDeliveryView, recipientsOf, type EmailDeliveryView } from './deliveries.ts'
+import { revokeUndelivered, type LinkRef } from './send.ts'
 
 // A bounce that comes back by mail: the mail system (or whoever reads MAIL_FROM's mailbox) hands the raw
 // delivery status notification to Crosstrust, which finds the consent-link email by its Message-ID and
-// records the refused recipients. When every recipient bounced the mail is `bounced`; the customer page shows
-// it either way.
+// records the refused recipients. When every recipient bounced the mail is `bounced` and the link it carried
+// stops working, as when the server refused the mail at once (nobody holds it); the customer page shows the
+// bounce either way.
 
 /** Records the permanent failures a raw DSN reports against the email it is about. */
 export async function recordDeliveryStatusReport(
@@ -38,12 +40,24 @@ export async function recordDeliveryStatusReport(
       where: { id: mail.id },
       data: { bouncedRecipients: bounced, lastError, ...(everyone ? { status: 'bounced' as const } : {}) },
     })
+    const undelivered: LinkRef | null = !everyone
+      ? null
+      : mail.statusLinkId !== null
+        ? { statusLinkId: mail.statusLinkId }
+        : mail.consentLinkId !== null
+          ? { consentLinkId: mail.consentLinkId }
+          : null
+    if (undelivered !== null) await revokeUndelivered(tx, undelivered, ctx.now())
     await recordAudit(tx, actor, {
       action: 'consent_email.bounced',
       customerId: mail.customerId,
       entityType: 'email_delivery',
       entityId: mail.id,
-      after: { source: 'delivery_status_notification', recipients: report.bounced },
+      after: {
+        source: 'delivery_status_notification',
+        recipients: report.bounced,
+        ...(undelivered === null ? {} : { revokedUndelivered: undelivered }),
+      },
     })
     return emailDeliveryView(updated)
   })

@@ -128,13 +128,13 @@ export async function sendConsentEmail(
   }
 }
 
-type LinkRef = { consentLinkId: string } | { statusLinkId: string }
+export type LinkRef = { consentLinkId: string } | { statusLinkId: string }
 
 /**
  * The link of a mail that did not go out is held by nobody (its token was only in that mail): it stops
  * working rather than stand among the customer's working links. A retry mints its own.
  */
-async function revokeUndelivered(tx: Tx, link: LinkRef, now: Date): Promise<void> {
+export async function revokeUndelivered(tx: Tx, link: LinkRef, now: Date): Promise<void> {
   if ('statusLinkId' in link)
     await tx.statusLink.updateMany({
       where: { id: link.statusLinkId, revokedAt: null },

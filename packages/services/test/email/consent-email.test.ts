@@ -285,12 +285,16 @@ describe('consent links by email', () => {
       '',
       '--b--',
     ].join('\r\n')
+    const token = /\/consent\/([A-Za-z0-9_-]+)/.exec(mail?.parsed.text ?? '')?.[1] ?? ''
+    expect(await inspectConsentLink(ctx, token)).toMatchObject({ status: 'valid' })
     const view = await recordDeliveryStatusReport(ctx, dsn, STAFF)
     expect(view).toMatchObject({
       status: 'bounced',
       bouncedRecipients: ['ada@proseware.example'],
       lastError: 'ada@proseware.example: smtp; 550 5.2.1 Mailbox disabled',
     })
+    // Nobody received the link the mail carried: it stops working, as after a bounce at sending.
+    expect(await inspectConsentLink(ctx, token)).toEqual({ status: 'revoked' })
     await expect(
       recordDeliveryStatusReport(ctx, dsn.replace(mail?.parsed.messageId ?? 'x', '<unknown@x>'), STAFF),
     ).rejects.toThrow(/No consent-link email/)
