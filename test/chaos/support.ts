@@ -1,12 +1,12 @@
 // Helpers of the chaos suite: worker processes it can SIGKILL, Redis FLUSHDB on its own DB index, a
 // PostgreSQL restart, and the end-state checks over the simulator's request log.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync } from 'node:fs'
 import pg from 'pg'
 import type { RequestLogEntry } from '@crosstrust/ms-sim'
 import type { System } from '../support/system.ts'
-import { APP_SECRET } from '../support/system.ts'
+import { spawnWorkerProcess } from '../support/worker-process.ts'
 
 export class WorkerProcess {
   child: ChildProcess | null = null
@@ -20,24 +20,11 @@ export class WorkerProcess {
   ) {}
 
   start(): void {
-    const c = this.sys.config
     this.starts += 1
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-      cwd: process.cwd(),
-      env: {
-        ...process.env, // NODE_EXTRA_CA_CERTS (set by the global setup): trust the simulator
+    const child = spawnWorkerProcess(
+      this.sys,
+      {
         NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: this.sys.db.url,
-        REDIS_URL: c.REDIS_URL,
-        PUBLIC_BASE_URL: c.PUBLIC_BASE_URL,
-        MS_LOGIN_URL: c.MS_LOGIN_URL,
-        MS_GRAPH_URL: c.MS_GRAPH_URL,
-        APP_CLIENT_ID: c.APP_CLIENT_ID,
-        APP_CLIENT_SECRET: APP_SECRET,
-        PARTNER_TENANT_ID: c.PARTNER_TENANT_ID,
-        PARTNER_NAME: c.PARTNER_NAME,
-        QUEUE_PREFIX: c.QUEUE_PREFIX,
         DEFAULT_MODE: 'remediate',
         WORKER_CONCURRENCY: String(this.concurrency),
         // Production shapes, shortened so the suite converges within its bounded CI time: the sweep runs
@@ -47,14 +34,13 @@ export class WorkerProcess {
         CHECK_BACKOFF_BASE_SECONDS: '5',
         CHECK_BACKOFF_CAP_SECONDS: '30',
         CONSENT_RETRY_WINDOW_SECONDS: '60',
-        WORKER_METRICS_PORT: '0',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+      'pipe',
+    )
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line.trim() !== '') this.lines.push(line)
     }
-    child.stdout.on('data', keep)
+    child.stdout?.on('data', keep)
     child.stderr.on('data', keep)
     this.child = child
   }

@@ -4,10 +4,11 @@
 // slowly. The simulator's request log then proves no tenant ever saw two jobs at once: per tenant, no two
 // requests (token or Graph) overlap in time. Each job's own requests are sequential, so two jobs running
 // together would overlap; the log shows they never did.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSystem, waitFor, APP_SECRET, type System } from '../support/system.ts'
+import { startSystem, waitFor, type System } from '../support/system.ts'
+import { spawnWorkerProcess } from '../support/worker-process.ts'
 import { seedOnboardedCustomer, tamper, readPartner } from '../support/monitoring.ts'
 
 const TENANTS = 200
@@ -26,31 +27,7 @@ afterAll(async () => {
 })
 
 function startWorkerProcess(name: string): ChildProcess {
-  const c = sys.config
-  // One process, as in the container: the tsx CLI would run the worker as its child and relay signals, and
-  // when the busy child does not confirm its SIGTERM handler within the CLI's few milliseconds, the CLI
-  // exits 143 on its own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env, // NODE_EXTRA_CA_CERTS: trust the simulator
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: sys.db.url,
-      REDIS_URL: c.REDIS_URL,
-      PUBLIC_BASE_URL: c.PUBLIC_BASE_URL,
-      MS_LOGIN_URL: c.MS_LOGIN_URL,
-      MS_GRAPH_URL: c.MS_GRAPH_URL,
-      APP_CLIENT_ID: c.APP_CLIENT_ID,
-      APP_CLIENT_SECRET: APP_SECRET,
-      PARTNER_TENANT_ID: c.PARTNER_TENANT_ID,
-      PARTNER_NAME: c.PARTNER_NAME,
-      QUEUE_PREFIX: c.QUEUE_PREFIX,
-      WORKER_CONCURRENCY: '10',
-      WORKER_METRICS_PORT: '0', // two processes on one host: no metrics listener to collide on
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawnWorkerProcess(sys, { WORKER_CONCURRENCY: '10' })
   child.stderr.on('data', (chunk: Buffer) => {
     process.stderr.write(`[${name}] ${chunk.toString()}`)
   })

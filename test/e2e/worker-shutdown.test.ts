@@ -2,11 +2,12 @@
 // container): it stops taking jobs, lets the checks it is running finish and records them, exits 0 well
 // within Docker's grace period, and leaves the jobs it had not started in the queue, where the next worker
 // process takes them. Nothing is lost and nothing is checked twice.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedOnboardedCustomer } from '../support/monitoring.ts'
-import { APP_SECRET, startSystem, waitFor, type System } from '../support/system.ts'
+import { startSystem, waitFor, type System } from '../support/system.ts'
+import { spawnWorkerProcess } from '../support/worker-process.ts'
 
 const CHECKS = 12
 /** The compose file's stop_grace_period for the worker: Docker sends SIGKILL after it. */
@@ -23,31 +24,7 @@ afterAll(async () => {
 })
 
 function startWorkerProcess(): ChildProcess {
-  const c = sys.config
-  // One process, as in the container: the tsx CLI would run the worker as its child and relay signals, and
-  // when the busy child does not confirm its SIGTERM handler within the CLI's few milliseconds, the CLI
-  // exits 143 on its own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env, // NODE_EXTRA_CA_CERTS: trust the simulator
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: sys.db.url,
-      REDIS_URL: c.REDIS_URL,
-      PUBLIC_BASE_URL: c.PUBLIC_BASE_URL,
-      MS_LOGIN_URL: c.MS_LOGIN_URL,
-      MS_GRAPH_URL: c.MS_GRAPH_URL,
-      APP_CLIENT_ID: c.APP_CLIENT_ID,
-      APP_CLIENT_SECRET: APP_SECRET,
-      PARTNER_TENANT_ID: c.PARTNER_TENANT_ID,
-      PARTNER_NAME: c.PARTNER_NAME,
-      QUEUE_PREFIX: c.QUEUE_PREFIX,
-      WORKER_CONCURRENCY: '3',
-      WORKER_METRICS_PORT: '0',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawnWorkerProcess(sys, { WORKER_CONCURRENCY: '3' })
   child.stderr.on('data', (chunk: Buffer) => {
     process.stderr.write(`[worker] ${chunk.toString()}`)
   })
