@@ -21,7 +21,7 @@ import {
 } from './graph-paths.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './graph-middleware.ts'
 import { TenantRetryGate } from './retry-gate.ts'
-import { createGraphSender, type CallOptions, type GraphResult } from './graph-request.ts'
+import { createGraphSender, usableToken, type CallOptions, type GraphResult } from './graph-request.ts'
 import {
   parseLicences,
   parseObject,
@@ -76,6 +76,7 @@ export interface GraphGateway {
   /**
    * The Graph application roles the tenant's app token carries (what the customer consented to).
    * `forceRefresh` asks for a new token first (after a re-consent the cached one still has the old roles).
+   * A token lacking a required role fails as `AccessLostError` (`missing_roles`), as every call with it would.
    */
   grantedRoles(tenantId: string, opts?: { forceRefresh?: boolean }): Promise<string[]>
   /**
@@ -173,7 +174,8 @@ export function createGraphGateway(options: GraphGatewayOptions): GraphGateway {
     getAuthorizationPolicy: (tenantId, opts) =>
       send(tenantId, { method: 'GET', path: AUTHORIZATION_POLICY_PATH, parse: parseObject }, opts),
     async grantedRoles(tenantId, opts) {
-      return (await options.tokens.getToken(tenantId, { forceRefresh: opts?.forceRefresh === true })).roles
+      return (await usableToken(options.tokens, tenantId, { forceRefresh: opts?.forceRefresh === true }))
+        .roles
     },
     listSubscribedSkus: (tenantId, opts): Promise<GraphResult<LicenceSummary>> =>
       send(tenantId, { method: 'GET', path: SUBSCRIBED_SKUS_PATH, parse: parseLicences }, opts),

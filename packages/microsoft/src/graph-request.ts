@@ -16,7 +16,7 @@ import {
 } from './graph-middleware.ts'
 import { silentLogger, type MicrosoftLogger } from './logger.ts'
 import { TenantRetryGate } from './retry-gate.ts'
-import type { TokenProvider } from './token-provider.ts'
+import type { AppToken, TokenProvider } from './token-provider.ts'
 
 const GRAPH_HOSTS = new Set([
   'graph.microsoft.com',
@@ -87,6 +87,26 @@ export type GraphSender = <T>(
   opts: CallOptions | undefined,
 ) => Promise<GraphResult<T>>
 
+/**
+ * The tenant's token, refused (not sent) when it lacks a required role: every call with it would fail, and the
+ * token is not cached, so asking again only costs another token request.
+ */
+export async function usableToken(
+  tokens: TokenProvider,
+  tenantId: string,
+  opts?: { forceRefresh?: boolean },
+): Promise<AppToken> {
+  const token = await tokens.getToken(tenantId, opts)
+  if (token.missingRoles.length > 0) {
+    throw new AccessLostError(`token for tenant ${tenantId} lacks ${token.missingRoles.join(', ')}`, {
+      reason: 'missing_roles',
+      consentPending: true,
+      missingRoles: token.missingRoles,
+    })
+  }
+  return token
+}
+
 export function createGraphSender(options: GraphSenderOptions): GraphSender {
   const { graph, tokens } = options
   const logger = options.logger ?? silentLogger
@@ -99,17 +119,10 @@ export function createGraphSender(options: GraphSenderOptions): GraphSender {
 
   function clientFor(tenantId: string, trace: CallTrace, opts: CallOptions | undefined): Client {
     const policy = { ...basePolicy, ...opts?.retry }
-    const auth = new BearerAuthMiddleware(async () => {
-      const token = await tokens.getToken(tenantId)
-      if (token.missingRoles.length > 0) {
-        throw new AccessLostError(`token for tenant ${tenantId} lacks ${token.missingRoles.join(', ')}`, {
-          reason: 'missing_roles',
-          consentPending: true,
-          missingRoles: token.missingRoles,
-        })
-      }
-      return token.accessToken
-    }, trace)
+    const auth = new BearerAuthMiddleware(
+      async () => (await usableToken(tokens, tenantId)).accessToken,
+      trace,
+    )
     const retry = new BudgetedRetryMiddleware(policy, trace, logger, retryGate)
     auth.setNext(retry)
     retry.setNext(new FetchMiddleware(policy.timeoutMs, trace, pool))

@@ -8,6 +8,7 @@ import {
   addCustomer,
   CLIENT_ID,
   graphRequests,
+  tokenPosts,
   PARTNER_TENANT_ID,
   tokenProvider,
 } from '../support/sim-fixture.ts'
@@ -149,5 +150,18 @@ describe('graph gateway: partner entries', () => {
     expect((error as AccessLostError).reason).toBe('missing_roles')
     expect((error as AccessLostError).consentPending).toBe(true)
     expect(graphRequests(fx, tenantId)).toHaveLength(0)
+  })
+
+  it('grantedRoles refuses a token missing a required role the same way (a check then asks no second token)', async () => {
+    const { tenantId } = addCustomer(fx, {
+      consent: { ageSeconds: 0 },
+      settings: { consentMissingSeconds: 0, consentNoRolesSeconds: 600 },
+    })
+    const error = await gateway()
+      .grantedRoles(tenantId)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AccessLostError)
+    expect(error).toMatchObject({ reason: 'missing_roles', consentPending: true })
+    expect(tokenPosts(fx, tenantId)).toBe(1)
   })
 })
