@@ -70,9 +70,18 @@ export async function readBatch<R extends Record<string, BatchRead<unknown> | un
   if (open.size > MAX_BATCH_REQUESTS) throw new Error(`a batch holds at most ${MAX_BATCH_REQUESTS} reads`)
   const settled: Record<string, Settled<unknown>> = {}
   const started = Date.now()
+  // One policy for the whole reading: the envelope's own retries and the rounds share its attempts.
+  let sent = 0
+  const count = (attempts: number): void => {
+    sent += attempts
+    onAttempts(attempts)
+  }
   for (let round = 1; open.size > 0; round++) {
-    const remainingMs = policy.budgetMs - (Date.now() - started)
-    const envelope = await sendBatch(reader, tenantId, open, opts, remainingMs, onAttempts)
+    const remaining = {
+      budgetMs: Math.max(0, policy.budgetMs - (Date.now() - started)),
+      maxAttempts: Math.max(1, policy.maxAttempts - sent),
+    }
+    const envelope = await sendBatch(reader, tenantId, open, opts, remaining, count)
     if (isMicrosoftError(envelope)) {
       // The sender has logged the envelope's failure; every read still open shares it.
       for (const id of open.keys()) settled[id] = { ok: false, error: envelope }
@@ -107,7 +116,7 @@ export async function readBatch<R extends Record<string, BatchRead<unknown> | un
       clientRequestId: envelope.clientRequestId,
     }
     // Waiting past the budget is pointless: the reads settle with their last answer now.
-    if (round >= policy.maxAttempts || elapsed + delay > policy.budgetMs) {
+    if (sent >= policy.maxAttempts || elapsed + delay > policy.budgetMs) {
       reader.logger.warn({ ...logFields, elapsedMs: elapsed }, 'graph retry budget exhausted')
       for (const { id, error } of again) {
         settled[id] = { ok: false, error }
@@ -129,7 +138,7 @@ async function sendBatch(
   tenantId: string,
   open: Map<string, BatchRead<unknown>>,
   opts: CallOptions | undefined,
-  remainingMs: number,
+  remaining: Pick<RetryPolicy, 'budgetMs' | 'maxAttempts'>,
   onAttempts: (attempts: number) => void,
 ): Promise<GraphResult<Map<string, BatchAnswer>> | MicrosoftError> {
   // Graph evaluates each request of a batch against the throttling limits on its own, so each one carries
@@ -148,7 +157,7 @@ async function sendBatch(
         // Microsoft: a batch with a throttled request inside fails with 424; its answers are all there.
         answerOnStatus: [424],
       },
-      { ...opts, retry: { ...opts?.retry, budgetMs: Math.max(0, remainingMs) } },
+      { ...opts, retry: { ...opts?.retry, ...remaining } },
     )
   } catch (error) {
     if (isMicrosoftError(error)) return error

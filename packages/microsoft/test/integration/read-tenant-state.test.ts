@@ -330,6 +330,34 @@ describe('readTenantState: retries', () => {
     expect(log.filter((e) => e.batch === null).map((e) => e.status)).toEqual([503, 200])
   })
 
+  it("the envelope's retries and the rounds share one maxAttempts: no more HTTP requests than the policy allows", async () => {
+    const tenantId = customer()
+    fx.sim.state.faults.add({
+      kind: 'error',
+      origin: 'graph',
+      tenantId,
+      status: 503,
+      pathContains: '/$batch',
+      retryAfterSeconds: 0,
+      times: 1,
+    })
+    fx.sim.state.faults.add({
+      kind: 'throttle',
+      origin: 'graph',
+      tenantId,
+      pathContains: '/subscribedskus',
+      retryAfterSeconds: 0,
+    })
+    const state = await gateway().readTenantState(tenantId, EVERYTHING, {
+      retry: { ...fastRetry, maxAttempts: 2 },
+    })
+    expect(state.httpRequests).toBe(2)
+    expect(failure(state.licences)).toBeInstanceOf(ThrottledError)
+    expect(value(state.partner)?.tenantId).toBe(PARTNER_TENANT_ID)
+    const log = await graphLog(tenantId, 2)
+    expect(log.filter((e) => e.batch === null).map((e) => e.status)).toEqual([503, 424])
+  })
+
   it('an envelope failing after its retries fails every read with that one error', async () => {
     const tenantId = customer()
     fx.sim.state.faults.add({
