@@ -1,4 +1,4 @@
-import { jobDefinitions, type JobKind } from '@crosstrust/jobs'
+import { jobDefinitions, jobRetryDelayMs, type JobKind } from '@crosstrust/jobs'
 import { withContext, type Logger } from '@crosstrust/logger'
 import { DelayedError, Worker, type ConnectionOptions } from 'bullmq'
 import type { Processor, ProcessorSet, QueueTuning } from './registry.ts'
@@ -58,6 +58,7 @@ export function startWorkers(opts: {
         concurrency: tuning.concurrency,
         lockDuration: tuning.lockDurationMs ?? DEFAULT_JOB_LOCK_DURATION_MS,
         autorun: true,
+        settings: { backoffStrategy: (attemptsMade, _type, error) => jobRetryDelayMs(attemptsMade, error) },
       },
     )
     worker.on('failed', (job, err) => {

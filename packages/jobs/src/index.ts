@@ -7,3 +7,4 @@ export {
   type JobPayload,
 } from './definitions.ts'
 export { JobQueues, createRedis, type QueueSettings } from './queues.ts'
+export { JOB_BACKOFF, jobRetryDelayMs } from './backoff.ts'

@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
+import { JOB_BACKOFF } from './backoff.ts'
 import { jobDefinitions, jobIdFor, type JobKind, type JobPayload } from './definitions.ts'
 
 export interface QueueSettings {
@@ -14,7 +15,8 @@ export function createRedis(url: string, extra: RedisOptions = {}): Redis {
 
 const defaultJobOptions: JobsOptions = {
   attempts: 5,
-  backoff: { type: 'exponential', delay: 5_000 },
+  // Every worker registers the strategy (jobRetryDelayMs): exponential, never sooner than a Retry-After.
+  backoff: { ...JOB_BACKOFF },
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 }
