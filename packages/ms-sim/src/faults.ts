@@ -46,9 +46,12 @@ export interface FaultContext {
   path: string
   /**
    * The `POST /v1.0/$batch` envelope itself. Microsoft throttles each request inside a batch on its own, so
-   * rules apply to those requests; the envelope only meets a rule whose `pathContains` names `$batch`.
+   * rules apply to those requests; the envelope only meets a rule whose `pathContains` names `$batch`, and a
+   * `reset` rule without `pathContains`: a reset cuts a connection, and the envelope's is the only one.
    */
   batchEnvelope?: boolean
+  /** A request inside a batch: it has no connection of its own, so a path-less `reset` rule passes it by. */
+  batchItem?: boolean
 }
 
 export type FaultDecision =
@@ -88,7 +91,10 @@ export class FaultInjector {
     if (r.clientId && r.clientId !== c.clientId) return false
     if (r.method && r.method.toUpperCase() !== c.method) return false
     if (r.pathContains && !c.path.toLowerCase().includes(r.pathContains)) return false
-    if (c.batchEnvelope === true && r.pathContains?.includes('$batch') !== true) return false
+    const connectionReset = r.kind === 'reset' && r.pathContains === undefined
+    if (c.batchEnvelope === true && r.pathContains?.includes('$batch') !== true && !connectionReset)
+      return false
+    if (c.batchItem === true && connectionReset) return false
     return true
   }
 

@@ -164,7 +164,15 @@ export function buildOrigin(
     }
     const batchEnvelope = origin === 'graph' && req.routeOptions.url === BATCH_PATH
     const d = state.faults.decide(
-      { origin, tenant: c.tenant, clientId: c.clientId, method: req.method, path, batchEnvelope },
+      {
+        origin,
+        tenant: c.tenant,
+        clientId: c.clientId,
+        method: req.method,
+        path,
+        batchEnvelope,
+        batchItem: c.batch !== null,
+      },
       nowMs,
     )
     if (d.delayMs > 0) {

@@ -230,6 +230,20 @@ describe('JSON batching: the requests inside', () => {
 })
 
 describe('JSON batching: the envelope', () => {
+  it('has its connection cut by a reset rule without a path; the requests inside are not reset on their own', async () => {
+    sim.state.faults.add({ kind: 'reset', origin: 'graph', tenantId: CONTOSO, times: 1 })
+    const cut = await fetch(`${sim.graphUrl}/v1.0/$batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requests: CHECK_READS }),
+    }).catch((e: unknown) => e)
+    expect(cut).toBeInstanceOf(TypeError)
+    // Path-less and matching every request inside (GET), but not the envelope (POST).
+    sim.state.faults.add({ kind: 'reset', origin: 'graph', tenantId: CONTOSO, method: 'GET' })
+    const reply = await postBatch({ requests: CHECK_READS })
+    expect(reply.body.responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
+  })
+
   it('is exempt from fault rules unless pathContains names $batch', async () => {
     sim.state.faults.add({ kind: 'error', origin: 'graph', tenantId: CONTOSO, status: 503, times: 4 })
     const items = await postBatch({ requests: CHECK_READS })
