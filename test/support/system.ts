@@ -1,7 +1,6 @@
 // A whole Crosstrust under test: the Microsoft simulator, a fresh migrated database, the API listening on
 // a real port and a worker consuming real BullMQ queues (own Redis prefix), all composed exactly as the
 // production entry points compose them. Nothing that runs on the machine is mocked.
-import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { parseConfig, type Config } from '@crosstrust/config'
 import { JobQueues, createRedis, JOB_KINDS } from '@crosstrust/jobs'
@@ -13,7 +12,7 @@ import {
   type RunningSimulator,
   type SimSeed,
 } from '@crosstrust/ms-sim'
-import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
+import { createTestDatabase, freePort, type TestDatabase } from '@crosstrust/testkit'
 import { buildApp } from '../../apps/api/src/app.ts'
 import { redisSessionRevocations } from '../../apps/api/src/auth/index.ts'
 import { composeEdge, composeRoutes } from '../../apps/api/src/compose.ts'
@@ -30,20 +29,7 @@ import type { FastifyInstance } from 'fastify'
 export const APP_SECRET = 'system-test-app-secret'
 export const STAFF_SECRET = 'system-test-staff-secret'
 export { DEMO_IDS }
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => {
-        resolve(port)
-      })
-    })
-  })
-}
+export { freePort }
 
 export interface SystemOptions {
   /** Adjust the simulator seed (tenants, licences, existing partner entries). */

@@ -1,7 +1,6 @@
 // Shared by the auth tests: a real simulator with the demo staff tenant, a small app that carries the
 // auth plugin, and real tokens obtained the way the CLI gets them (authorization code + PKCE).
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
@@ -18,25 +17,13 @@ import {
 } from '../src/auth/index.ts'
 import { problemPlugin } from '../src/plugins/problem.ts'
 
+export { freePort } from '@crosstrust/testkit'
+
 export const STAFF_TENANT = DEMO_IDS.partnerTenantId
 export const STAFF_APP = DEMO_IDS.staffAppClientId
 export const STAFF_SECRET = 'test-staff-secret-0123456789'
 export const STAFF = DEMO_IDS.staff
 export const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklmnop'
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      srv.close(() => {
-        if (addr && typeof addr === 'object') resolve(addr.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
 
 export async function startStaffSimulator(redirectUris: string[]): Promise<RunningSimulator> {
   return startSimulator({

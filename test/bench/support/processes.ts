@@ -3,10 +3,10 @@
 // the simulator's HTTPS).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEMO_IDS } from '@crosstrust/ms-sim'
+export { freePort } from '@crosstrust/testkit'
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const APP_SECRET = 'bench-app-secret-not-for-production'
@@ -108,20 +108,6 @@ export function startProduct(
       await exited
     },
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => {
-        resolve(port)
-      })
-    })
-  })
 }
 
 export async function waitUntil(
