@@ -12,7 +12,7 @@ export {
 } from './admin-sign-in.ts'
 export { loadClientCredential } from './credential-file.ts'
 export { createStaffSignInClient, type StaffSignInClient } from './staff-sign-in-client.ts'
-export { parseRetryAfter } from './retry-after.ts'
+export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.ts'
 export { backoffDelay, sleepAtLeast, type BackoffOptions } from './backoff.ts'
 export { classifyTokenError, CONSENT_PENDING_CODES, CONFIGURATION_CODES } from './classify-token-error.ts'
 export { classifyGraphError, type GraphFailure } from './classify-graph-error.ts'

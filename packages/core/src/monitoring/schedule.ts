@@ -55,7 +55,7 @@ export function backoffUntil(now: Date, consecutiveFailures: number, options: Ba
 }
 
 function laterOf(backoff: Date, retryAfterMs: number | undefined, now: Date): Date {
-  if (retryAfterMs === undefined || !(retryAfterMs > 0)) return backoff
+  if (retryAfterMs === undefined || !(retryAfterMs > 0) || !Number.isFinite(retryAfterMs)) return backoff
   const end = now.getTime() + retryAfterMs
   return end > backoff.getTime() ? new Date(end) : backoff
 }

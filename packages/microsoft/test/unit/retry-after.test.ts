@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseRetryAfter } from '../../src/retry-after.ts'
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/retry-after.ts'
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-01-02T03:04:05Z')
@@ -16,6 +16,13 @@ describe('parseRetryAfter', () => {
 
   it('reads an HTTP-date relative to now', () => {
     expect(parseRetryAfter('Fri, 02 Jan 2026 03:04:15 GMT', now)).toBe(10_000)
+  })
+
+  it('takes at most an hour, however long the header asks (huge numbers and far dates included)', () => {
+    expect(parseRetryAfter('4000000000', now)).toBe(MAX_RETRY_AFTER_MS)
+    expect(parseRetryAfter('9'.repeat(400), now)).toBe(MAX_RETRY_AFTER_MS)
+    expect(parseRetryAfter('Fri, 02 Jan 2150 03:04:15 GMT', now)).toBe(MAX_RETRY_AFTER_MS)
+    expect(MAX_RETRY_AFTER_MS).toBe(3_600_000)
   })
 
   it('treats a date in the past as no wait', () => {
