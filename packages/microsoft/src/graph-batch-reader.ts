@@ -178,7 +178,7 @@ function settle(
   if (answer === undefined)
     return { again: new TransientError(`${what}: no answer in the batch`, { clientRequestId }) }
   const requestId = answer.headers.get('request-id') ?? envelope.requestId
-  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'))
+  const retryAfterMs = answer.status >= 400 ? parseRetryAfter(answer.headers.get('retry-after')) : undefined
   if (retryAfterMs !== undefined) reader.retryGate.hold(tenantId, retryAfterMs)
   if (answer.status >= 200 && answer.status < 300) {
     try {

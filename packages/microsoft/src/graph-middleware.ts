@@ -123,7 +123,9 @@ export class BudgetedRetryMiddleware extends Link {
       }
       const response = context.response as Response | undefined
       const retryAfterMs = parseRetryAfter(response?.headers.get('retry-after'))
-      if (retryAfterMs !== undefined) this.gate.hold(this.trace.tenantId, retryAfterMs)
+      // Only an error answer's Retry-After is throttling; on a 2xx or 3xx it is a polling hint.
+      if (retryAfterMs !== undefined && response !== undefined && response.status >= 400)
+        this.gate.hold(this.trace.tenantId, retryAfterMs)
       if (failure === undefined && (response === undefined || !RETRY_STATUSES.has(response.status))) return
 
       const delay = retryAfterMs ?? backoffDelay(attempt, this.policy, this.random)

@@ -132,4 +132,10 @@ describe('BudgetedRetryMiddleware', () => {
     expect((error as ThrottledError).retryAfterMs).toBeGreaterThan(28_000)
     expect(t.thrown).toBe(error)
   })
+
+  it('a Retry-After on a success is a polling hint, not throttling: it holds nothing', async () => {
+    const gate = new TenantRetryGate()
+    await run([{ status: 202, retryAfter: '30' }], policy, gate)
+    expect(gate.remainingMs('t')).toBe(0)
+  })
 })

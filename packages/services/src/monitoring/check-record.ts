@@ -9,7 +9,7 @@ import {
   type DefaultPolicyChange,
   type Evaluation,
 } from '@crosstrust/core'
-import { ThrottledError, type GraphPartner, type MicrosoftError } from '@crosstrust/microsoft'
+import { ThrottledError, TransientError, type GraphPartner, type MicrosoftError } from '@crosstrust/microsoft'
 import type { CheckAttribution } from '../attribution/check-attribution.ts'
 import type { CustomerPatch, RunRow, RunTrigger } from '../runs/persist-run.ts'
 import type { CheckCustomer, CheckTarget, TenantRead } from './check-read.ts'
@@ -50,8 +50,9 @@ export interface CheckRecord {
   stateChanged: boolean
 }
 
+/** The wait Microsoft asked for with the failure: a 429's, or a 503's (a TransientError keeps it too). */
 function retryAfterMsOf(error: MicrosoftError | null): number | undefined {
-  return error instanceof ThrottledError ? error.retryAfterMs : undefined
+  return error instanceof ThrottledError || error instanceof TransientError ? error.retryAfterMs : undefined
 }
 
 /** The run row and the customer's patch: new state, next check, failures, diff and snapshot. */

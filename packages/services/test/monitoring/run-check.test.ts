@@ -139,6 +139,25 @@ describe('runCheck', () => {
     expect(await notificationsOf(fx, c.id)).toEqual([])
   })
 
+  it('a 503 whose Retry-After is longer than the backoff holds the next check until it ends (any process)', async () => {
+    const c = await onboardedCustomer(fx, { mode: 'alert' })
+    const fault = fx.sim.state.faults.add({
+      kind: 'error',
+      origin: 'graph',
+      tenantId: c.tenantId,
+      status: 503,
+      pathContains: '/partners',
+      retryAfterSeconds: 600,
+    })
+    const result = await runCheck(fx.monitoring, { customerId: c.id, kind: 'check', trigger: 'schedule' })
+    fx.sim.state.faults.remove(fault.id)
+    expect(result.outcome).toBe('unknown')
+    const customer = await customerRow(c.id)
+    const waitMs = (customer.backoffUntil?.getTime() ?? 0) - (customer.lastCheckAt?.getTime() ?? 0)
+    expect(waitMs).toBeGreaterThanOrEqual(599_000)
+    expect(waitMs).toBeLessThanOrEqual(600_000)
+  })
+
   it('revoked permissions are access lost, told once', async () => {
     const c = await onboardedCustomer(fx, { mode: 'alert' })
     fx.sim.state.removeRoles(c.tenantId, APP)
