@@ -333,29 +333,31 @@ describe('readTenantState: retries', () => {
   it("the envelope's retries and the rounds share one maxAttempts: no more HTTP requests than the policy allows", async () => {
     const tenantId = customer()
     fx.sim.state.faults.add({
+      kind: 'throttle',
+      origin: 'graph',
+      tenantId,
+      pathContains: '/subscribedskus',
+      retryAfterSeconds: 1,
+    })
+    const reading = gateway().readTenantState(tenantId, EVERYTHING, {
+      retry: { ...fastRetry, maxAttempts: 3 },
+    })
+    // The first batch is answered (424, the SKUs throttled); the second round's envelope then fails.
+    await graphLog(tenantId, 1)
+    fx.sim.state.faults.add({
       kind: 'error',
       origin: 'graph',
       tenantId,
       status: 503,
       pathContains: '/$batch',
       retryAfterSeconds: 0,
-      times: 1,
     })
-    fx.sim.state.faults.add({
-      kind: 'throttle',
-      origin: 'graph',
-      tenantId,
-      pathContains: '/subscribedskus',
-      retryAfterSeconds: 0,
-    })
-    const state = await gateway().readTenantState(tenantId, EVERYTHING, {
-      retry: { ...fastRetry, maxAttempts: 2 },
-    })
-    expect(state.httpRequests).toBe(2)
-    expect(failure(state.licences)).toBeInstanceOf(ThrottledError)
+    const state = await reading
+    expect(state.httpRequests).toBe(3)
+    expect(failure(state.licences)).toMatchObject({ kind: 'transient', status: 503 })
     expect(value(state.partner)?.tenantId).toBe(PARTNER_TENANT_ID)
-    const log = await graphLog(tenantId, 2)
-    expect(log.filter((e) => e.batch === null).map((e) => e.status)).toEqual([503, 424])
+    const log = await graphLog(tenantId, 3)
+    expect(log.filter((e) => e.batch === null).map((e) => e.status)).toEqual([424, 503, 503])
   })
 
   it('an envelope failing after its retries fails every read with that one error', async () => {
