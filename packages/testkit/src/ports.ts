@@ -14,10 +14,25 @@ function ephemeralLow(): number {
   try {
     const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)
     const value = Number(low)
-    return Number.isInteger(value) && value > 2_048 ? value : DEFAULT_EPHEMERAL_LOW
+    return Number.isInteger(value) ? value : DEFAULT_EPHEMERAL_LOW
   } catch {
     return DEFAULT_EPHEMERAL_LOW
   }
+}
+
+/** A port the kernel picks (`listen(0)`): the fallback when no range below the ephemeral one is left. */
+function kernelPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port)
+        else reject(new Error('no port'))
+      })
+    })
+  })
 }
 
 function canBind(port: number): Promise<boolean> {
@@ -34,10 +49,11 @@ function canBind(port: number): Promise<boolean> {
   })
 }
 
-/** A free port on 127.0.0.1 below the ephemeral range. */
+/** A free port on 127.0.0.1 below the ephemeral range (where the host leaves room for one). */
 export async function freePort(): Promise<number> {
   const high = ephemeralLow() - 1
   const low = Math.max(1_025, high - SPAN)
+  if (high - low < 1_000) return kernelPort()
   for (let tries = 0; tries < 100; tries++) {
     const port = low + Math.floor(Math.random() * (high - low + 1))
     if (await canBind(port)) return port

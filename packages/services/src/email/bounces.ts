@@ -40,14 +40,15 @@ export async function recordDeliveryStatusReport(
       where: { id: mail.id },
       data: { bouncedRecipients: bounced, lastError, ...(everyone ? { status: 'bounced' as const } : {}) },
     })
-    const undelivered: LinkRef | null = !everyone
+    const carried: LinkRef | null = !everyone
       ? null
       : mail.statusLinkId !== null
         ? { statusLinkId: mail.statusLinkId }
         : mail.consentLinkId !== null
           ? { consentLinkId: mail.consentLinkId }
           : null
-    if (undelivered !== null) await revokeUndelivered(tx, undelivered, ctx.now())
+    // A consent link already used (or a link revoked before) stays as it is, and the event says nothing of it.
+    const undelivered = carried !== null && (await revokeUndelivered(tx, carried, ctx.now())) ? carried : null
     await recordAudit(tx, actor, {
       action: 'consent_email.bounced',
       customerId: mail.customerId,

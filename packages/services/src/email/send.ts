@@ -134,17 +134,18 @@ export type LinkRef = { consentLinkId: string } | { statusLinkId: string }
  * The link of a mail that did not go out is held by nobody (its token was only in that mail): it stops
  * working rather than stand among the customer's working links. A retry mints its own.
  */
-export async function revokeUndelivered(tx: Tx, link: LinkRef, now: Date): Promise<void> {
-  if ('statusLinkId' in link)
-    await tx.statusLink.updateMany({
-      where: { id: link.statusLinkId, revokedAt: null },
-      data: { revokedAt: now },
-    })
-  else
-    await tx.consentLink.updateMany({
-      where: { id: link.consentLinkId, revokedAt: null, usedAt: null },
-      data: { revokedAt: now },
-    })
+export async function revokeUndelivered(tx: Tx, link: LinkRef, now: Date): Promise<boolean> {
+  const { count } =
+    'statusLinkId' in link
+      ? await tx.statusLink.updateMany({
+          where: { id: link.statusLinkId, revokedAt: null },
+          data: { revokedAt: now },
+        })
+      : await tx.consentLink.updateMany({
+          where: { id: link.consentLinkId, revokedAt: null, usedAt: null },
+          data: { revokedAt: now },
+        })
+  return count > 0
 }
 
 /** Mints the link the mail carries and writes the mail around it; the token leaves only inside the mail. */

@@ -295,6 +295,13 @@ describe('consent links by email', () => {
     })
     // Nobody received the link the mail carried: it stops working, as after a bounce at sending.
     expect(await inspectConsentLink(ctx, token)).toEqual({ status: 'revoked' })
+    // The same report again records the bounce but revokes nothing more, and says so.
+    await recordDeliveryStatusReport(ctx, dsn, STAFF)
+    const bounces = await db.prisma.auditEvent.findMany({
+      where: { customerId: customer.id, action: 'consent_email.bounced' },
+      orderBy: { chainSeq: 'asc' },
+    })
+    expect(bounces.map((e) => 'revokedUndelivered' in (e.after as object))).toEqual([true, false])
     await expect(
       recordDeliveryStatusReport(ctx, dsn.replace(mail?.parsed.messageId ?? 'x', '<unknown@x>'), STAFF),
     ).rejects.toThrow(/No consent-link email/)
