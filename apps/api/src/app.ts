@@ -5,7 +5,7 @@ import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { TrustProxy } from '@crosstrust/config'
 import type { Logger } from '@crosstrust/logger'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import { randomUUID } from 'node:crypto'
 import { authPlugin, type AuthConfig, type SessionRevocations } from './auth/index.ts'
 import { registerOpenApi } from './plugins/openapi.ts'
@@ -20,6 +20,7 @@ import type { StatusRouteDeps } from './routes/status/deps.ts'
 import { dashboardRoutes, type DashboardDeps } from './routes/dashboard/index.tsx'
 import { healthRoutes, type ReadinessProbe } from './routes/health.ts'
 import { metricsRoutes, type ApiMetricsDeps } from './plugins/metrics.ts'
+import { responseSerializerCompiler } from './plugins/response-serializer.ts'
 
 export interface AppDeps {
   logger: Logger
@@ -81,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 256 },
   })
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  app.setSerializerCompiler(responseSerializerCompiler)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
