@@ -261,6 +261,34 @@ describe('bearer tokens from the simulator', () => {
   })
 })
 
+describe('verified tokens are remembered, never beyond what verification allows', () => {
+  const verifierAt = (clock: { now: number }) =>
+    new TokenVerifier(
+      { loginUrl: sim.loginUrl, tenantId: STAFF_TENANT, issuer: `${sim.loginUrl}/${STAFF_TENANT}/v2.0` },
+      () => clock.now,
+    )
+
+  it('refuses a remembered token once it has expired (past the clock tolerance)', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const token = await sim.state.keys.sign(accessClaims(sim, { iat: now, nbf: now, exp: now + 120 }))
+    const clock = { now: now * 1000 }
+    const verifier = verifierAt(clock)
+    await expect(verifier.verify(token, { audience: [STAFF_APP] })).resolves.toMatchObject({ exp: now + 120 })
+    clock.now = (now + 150) * 1000 // expired, but within the 60 s tolerance: still accepted
+    await expect(verifier.verify(token, { audience: [STAFF_APP] })).resolves.toMatchObject({ exp: now + 120 })
+    clock.now = (now + 120 + 61) * 1000
+    await expect(verifier.verify(token, { audience: [STAFF_APP] })).rejects.toThrow('token expired')
+  })
+
+  it('does not answer a request for another audience with a token remembered for ours', async () => {
+    const verifier = verifierAt({ now: Date.now() })
+    await expect(verifier.verify(tokens.Viewer, { audience: [STAFF_APP] })).resolves.toBeDefined()
+    await expect(
+      verifier.verify(tokens.Viewer, { audience: ['00000003-0000-0000-c000-000000000000'] }),
+    ).rejects.toThrow('claim aud is not acceptable')
+  })
+})
+
 describe('identity provider unreachable', () => {
   it('is reported as unavailable (503 at the API), not as a bad token', async () => {
     const verifier = new TokenVerifier({

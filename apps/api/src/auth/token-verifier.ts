@@ -28,6 +28,23 @@ const DISCOVERY_TIMEOUT_MS = 5_000
  */
 export const JWKS_COOLDOWN_MS = 5_000
 
+/**
+ * A token verified once is taken as verified for this long (at most until it expires): a staff client sends
+ * the same bearer token with every request, and checking its RS256 signature again cost a list request more
+ * CPU than writing its page. Only successes are kept, keyed by the token's exact text and the options, so a
+ * token never accepted is never taken from here; a key Microsoft withdraws stops counting within this time,
+ * well inside jose's own key-set cache (10 minutes).
+ */
+export const VERIFIED_TOKEN_TTL_MS = 60_000
+/** Verified tokens kept (oldest dropped first): one per staff member's current token is plenty. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 1_000
+
+interface VerifiedToken {
+  payload: JWTPayload
+  /** Epoch ms after which the token is verified again (which rejects it once it has expired). */
+  until: number
+}
+
 export interface VerifyOptions {
   /** Accepted `aud` values. */
   audience: string[]
@@ -37,8 +54,12 @@ export interface VerifyOptions {
 
 export class TokenVerifier {
   private discovery: Promise<Discovery> | undefined
+  private readonly verified = new Map<string, VerifiedToken>()
 
-  constructor(private readonly settings: Pick<AuthSettings, 'loginUrl' | 'tenantId' | 'issuer'>) {}
+  constructor(
+    private readonly settings: Pick<AuthSettings, 'loginUrl' | 'tenantId' | 'issuer'>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private discover(): Promise<Discovery> {
     this.discovery ??= this.loadDiscovery().catch((err: unknown) => {
@@ -74,6 +95,22 @@ export class TokenVerifier {
 
   /** Verifies signature (RS256 only), issuer, audience, lifetime and tenant; returns the claims. */
   async verify(token: string, opts: VerifyOptions): Promise<JWTPayload> {
+    const key = `${opts.audience.join(' ')}\u0000${(opts.requiredClaims ?? []).join(' ')}\u0000${token}`
+    const known = this.verified.get(key)
+    if (known !== undefined && known.until > this.now()) return known.payload
+    this.verified.delete(key)
+    const payload = await this.verifySigned(token, opts)
+    // jwtVerify accepted it, so exp is a number; it stays acceptable up to the clock tolerance past it.
+    const expiresAt = ((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) {
+      const oldest = this.verified.keys().next()
+      if (oldest.done !== true) this.verified.delete(oldest.value)
+    }
+    this.verified.set(key, { payload, until: Math.min(this.now() + VERIFIED_TOKEN_TTL_MS, expiresAt) })
+    return payload
+  }
+
+  private async verifySigned(token: string, opts: VerifyOptions): Promise<JWTPayload> {
     const { issuer, jwks } = await this.discover()
     let payload: JWTPayload
     try {
@@ -82,6 +119,7 @@ export class TokenVerifier {
         issuer: [...new Set([this.settings.issuer, issuer])],
         audience: opts.audience,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(this.now()),
         requiredClaims: ['exp', 'iat', 'tid', ...(opts.requiredClaims ?? [])],
       }))
     } catch (err) {
