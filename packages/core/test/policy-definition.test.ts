@@ -4,8 +4,11 @@ import {
   expectedVerificationView,
   parsePolicyDefinition,
   policyDefinitionSchema,
+  snapshotOwnedFields,
   verificationView,
+  verificationViewOfSnapshot,
 } from '../src/index.ts'
+import { writePath } from '../src/policy/paths.ts'
 import { compliantPartner, withValue } from './fixtures.ts'
 
 describe('defaultPolicy (version 1 = the setup guide settings)', () => {
@@ -195,6 +198,40 @@ describe('verificationView (the portal columns of the partner entry settings)', 
       inboundAccess: 'Not added',
       outboundAccess: 'Not added',
       tenantRestrictions: 'Not added',
+    })
+  })
+})
+
+describe('verificationViewOfSnapshot (the same columns from a stored flat snapshot)', () => {
+  /** The snapshot rebuilt into Graph's nested shape, as the list did before reading flat keys. */
+  const nest = (flat: Record<string, unknown>): Record<string, unknown> => {
+    const nested: Record<string, unknown> = {}
+    for (const [path, value] of Object.entries(flat)) writePath(nested, path, value)
+    return nested
+  }
+  const cases = [
+    { applied: snapshotOwnedFields(defaultPolicy, compliantPartner()) ?? {} },
+    { empty: {} },
+    { nullInbound: { b2bCollaborationInbound: null, inboundTrust: null } },
+    { nestedNull: { 'b2bCollaborationOutbound.usersAndGroups': null } },
+    { objectAbove: { automaticUserConsentSettings: { inboundAllowed: false, outboundAllowed: null } } },
+    { objectAboveUnset: { automaticUserConsentSettings: { inboundAllowed: null } } },
+    { restrictions: { 'tenantRestrictions.usersAndGroups.accessType': 'blocked' } },
+    { prefixOnly: { b2bCollaborationInboundExtra: 1, tenantRestrictionsV2: {} } },
+  ]
+
+  it.each(cases.map((c) => Object.entries(c)[0] as [string, Record<string, unknown>]))(
+    '%s: as the nested partner entry would show',
+    (_name, flat) => {
+      expect(verificationViewOfSnapshot(flat)).toEqual(verificationView(nest(flat)))
+    },
+  )
+
+  it('shows the applied policy as Configured / Inherited / Inherited', () => {
+    expect(verificationViewOfSnapshot(snapshotOwnedFields(defaultPolicy, compliantPartner()) ?? {})).toEqual({
+      inboundAccess: 'Configured',
+      outboundAccess: 'Inherited from default',
+      tenantRestrictions: 'Inherited from default',
     })
   })
 })

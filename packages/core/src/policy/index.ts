@@ -11,4 +11,8 @@ export { driftedFields, evaluatePartner, hasRepairableDrift } from './evaluate.t
 export type { OwnedSnapshot } from './snapshot.ts'
 export { hashSnapshot, snapshotOwnedFields } from './snapshot.ts'
 export type { ColumnState, VerificationView } from './verification-view.ts'
-export { expectedVerificationView, verificationView } from './verification-view.ts'
+export {
+  expectedVerificationView,
+  verificationView,
+  verificationViewOfSnapshot,
+} from './verification-view.ts'

@@ -50,6 +50,31 @@ export function verificationView(observed: unknown): VerificationView {
   }
 }
 
+/**
+ * The same columns from a stored snapshot, whose keys are the policy's dotted paths (`snapshotOwnedFields`),
+ * read as they are: the staff list shows them for every row of a page, and rebuilding each snapshot into
+ * Graph's nested shape first cost that page more than its SQL. A path is set when the snapshot holds it with a
+ * value, holds anything beneath it (so its object exists), or holds an object above it that contains it.
+ */
+export function verificationViewOfSnapshot(snapshot: Readonly<Record<string, unknown>>): VerificationView {
+  const keys = Object.keys(snapshot)
+  const isSet = (path: string): boolean =>
+    keys.some((key) => {
+      if (key === path) return snapshot[key] !== null && snapshot[key] !== undefined
+      if (key.startsWith(`${path}.`)) return true
+      if (!path.startsWith(`${key}.`)) return false
+      const value = readPath(snapshot[key], path.slice(key.length + 1))
+      return value !== null && value !== undefined
+    })
+  const column = (paths: readonly string[]): ColumnState =>
+    paths.some(isSet) ? 'Configured' : 'Inherited from default'
+  return {
+    inboundAccess: column(INBOUND_PATHS),
+    outboundAccess: column(OUTBOUND_PATHS),
+    tenantRestrictions: column(TENANT_RESTRICTION_PATHS),
+  }
+}
+
 /** What those columns should show once the policy is applied (for version 1: Configured / Inherited / Inherited). */
 export function expectedVerificationView(definition: PolicyDefinition): VerificationView {
   return verificationView(buildCreateBody(definition, 'expected'))
