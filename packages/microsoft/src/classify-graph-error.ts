@@ -13,12 +13,17 @@ import {
 } from './errors.ts'
 import { parseRetryAfter } from './retry-after.ts'
 
+/** What a failure's headers must offer: a lookup by lower-case name (fetch's Headers, or a batch answer's map). */
+export interface HeaderLookup {
+  get(name: string): string | null | undefined
+}
+
 export interface GraphFailure {
   /** -1 when no response was received. */
   status: number
   code?: string | null | undefined
   message?: string | undefined
-  headers?: Headers | undefined
+  headers?: HeaderLookup | undefined
   /** Graph's innerError request-id, if the body carried one. */
   bodyRequestId?: string | null | undefined
   clientRequestId?: string | undefined

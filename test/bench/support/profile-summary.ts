@@ -30,11 +30,14 @@ export interface ProfileSummary {
 
 function packageOf(url: string): string {
   if (url === '') return '(native/V8)'
-  if (url.startsWith('wasm://')) return '(WebAssembly: Prisma query compiler)'
+  if (url.startsWith('wasm://')) return '(WebAssembly)'
   const pnpm = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pnpm?.[1]) return pnpm[1]
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (nm?.[1]) return nm[1]
+  // Node's own fetch classes (Response, Headers, web streams), which the Graph SDK's middleware contract needs.
+  if (url.startsWith('node:internal/deps/undici') || url.startsWith('node:internal/webstreams'))
+    return 'node core: fetch (Response, Headers, streams)'
   if (url.startsWith('node:')) return 'node core'
   const ours = /(?:^|\/)((?:packages|apps)\/[^/]+)\/(?:src|dist)\//.exec(url)
   if (ours?.[1]) return ours[1]
@@ -73,9 +76,24 @@ export function mainProfileIn(dir: string): string | null {
   return files[0] ?? null
 }
 
+/**
+ * The package a WebAssembly frame works for: its nearest JavaScript caller's. Both undici (its HTTP parser,
+ * llhttp) and Prisma (its query compiler) run WebAssembly, and the module's own url names neither.
+ */
+function wasmOwner(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string {
+  for (let cur = parent.get(id); cur !== undefined; cur = parent.get(cur)) {
+    const frame = byId.get(cur)?.callFrame
+    if (frame === undefined || frame.url === '' || frame.url.startsWith('wasm://')) continue
+    return `(WebAssembly of ${packageOf(originalUrl(frame))})`
+  }
+  return '(WebAssembly)'
+}
+
 export function summariseProfile(path: string, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
   const selfUs = new Map<number, number>()
   const samples = profile.samples ?? []
   const deltas = profile.timeDeltas ?? []
@@ -103,9 +121,10 @@ export function summariseProfile(path: string, top = 15): ProfileSummary {
           ? `:${String(node.callFrame.lineNumber + 1)}`
           : ''
         : ` ${url.split('/').at(-1) ?? ''}`
-    const key = `${name} ${packageOf(url)}${where}`
+    const owner = url.startsWith('wasm://') ? wasmOwner(id, byId, parent) : packageOf(url)
+    const key = `${name} ${owner}${where}`
     fn.set(key, (fn.get(key) ?? 0) + us)
-    const p = name === '(garbage collector)' ? '(garbage collector)' : packageOf(url)
+    const p = name === '(garbage collector)' ? '(garbage collector)' : owner
     pkg.set(p, (pkg.get(p) ?? 0) + us)
   }
   const rank = (m: Map<string, number>) =>
