@@ -47,7 +47,11 @@ export interface TokenProviderOptions {
   scope?: string
   logger?: MicrosoftLogger
   metrics?: MicrosoftMetrics
-  /** Tokens kept in memory (one per tenant; least recently used evicted first). Default 200,000. */
+  /**
+   * Tokens kept in memory (one per tenant; least recently used evicted first). Default 20,000: a token is
+   * worth keeping only while its tenant may be called again within its hour, and a fleet of 100,000 checked
+   * every 6 hours touches about 17,000 tenants an hour; more would only hold dead tokens in the heap.
+   */
   maxCachedTokens?: number
   /** Tenants whose throttle pause is remembered (most recent first). Default 10,000. */
   maxPausedTenants?: number
@@ -135,7 +139,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const credentialAuth = msalCredential(options.credential)
 
   const now = options.now ?? Date.now
-  const tokens = new TokenCache<AppToken>(options.maxCachedTokens ?? 200_000)
+  const tokens = new TokenCache<AppToken>(options.maxCachedTokens ?? 20_000)
   const pauses = new LruMap<string, TenantPause>(options.maxPausedTenants ?? 10_000)
   const sweepEveryMs = options.expirySweepIntervalMs ?? 60_000
   if (sweepEveryMs > 0) setInterval(() => tokens.evictExpired(now()), sweepEveryMs).unref()
