@@ -58,6 +58,22 @@ describe('compiled response serialiser', () => {
     }
   })
 
+  it('drops an undeclared property inside a nullable object as zod does, instead of failing the page', () => {
+    const data = {
+      items: [{ ...row, trust: { ...row.trust, internal: 1 }, currentStep: null }],
+      nextCursor: null,
+    }
+    const out = serialize?.(data) ?? ''
+    expect(out).not.toContain('internal')
+    expect(JSON.parse(out)).toEqual(viaZod(page, data))
+  })
+
+  it('leaves out an unknown-typed property that is undefined, as zod does', () => {
+    const schema = z.object({ id: z.string(), detail: z.unknown() })
+    const data = { id: 'x', detail: undefined }
+    expect(JSON.parse(compileSerializer(schema)?.(data) ?? 'null')).toEqual(viaZod(schema, data))
+  })
+
   it('drops properties the schema does not declare (a column cannot leak)', () => {
     const leaky = {
       items: [{ ...row, clientSecret: 's3cret', status: { ...row.status, internal: 1 } }],
