@@ -280,6 +280,29 @@ describe('verified tokens are remembered, never beyond what verification allows'
     await expect(verifier.verify(token, { audience: [STAFF_APP] })).rejects.toThrow('token expired')
   })
 
+  it('answers from memory within the minute, and never remembers a refusal', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const token = await sim.state.keys.sign(accessClaims(sim, { iat: now, nbf: now, exp: now + 600 }))
+    const clock = { now: (now + 700) * 1000 }
+    const verifier = verifierAt(clock)
+    // Refused (expired at this clock) and not remembered: the same token is accepted once the clock allows.
+    await expect(verifier.verify(token, { audience: [STAFF_APP] })).rejects.toThrow('token expired')
+    clock.now = now * 1000
+    await expect(verifier.verify(token, { audience: [STAFF_APP] })).resolves.toBeDefined()
+    // Remembered: 30 s earlier than its nbf allows (past the tolerance), a fresh check would refuse it.
+    clock.now = (now - 90) * 1000
+    await expect(verifier.verify(token, { audience: [STAFF_APP] })).resolves.toBeDefined()
+    await expect(verifierAt(clock).verify(token, { audience: [STAFF_APP] })).rejects.toThrow('nbf')
+  })
+
+  it('does not answer with a token remembered under other required claims', async () => {
+    const verifier = verifierAt({ now: Date.now() })
+    await expect(verifier.verify(tokens.Viewer, { audience: [STAFF_APP] })).resolves.toBeDefined()
+    await expect(
+      verifier.verify(tokens.Viewer, { audience: [STAFF_APP], requiredClaims: ['nonce'] }),
+    ).rejects.toThrow('claim nonce is not acceptable')
+  })
+
   it('does not answer a request for another audience with a token remembered for ours', async () => {
     const verifier = verifierAt({ now: Date.now() })
     await expect(verifier.verify(tokens.Viewer, { audience: [STAFF_APP] })).resolves.toBeDefined()

@@ -32,8 +32,8 @@ export const JWKS_COOLDOWN_MS = 5_000
  * A token verified once is taken as verified for this long (at most until it expires): a staff client sends
  * the same bearer token with every request, and checking its RS256 signature again cost a list request more
  * CPU than writing its page. Only successes are kept, keyed by the token's exact text and the options, so a
- * token never accepted is never taken from here; a key Microsoft withdraws stops counting within this time,
- * well inside jose's own key-set cache (10 minutes).
+ * token never accepted is never taken from here. A key Microsoft withdraws may count for jose's own key-set
+ * cache (10 minutes) and then this minute more.
  */
 export const VERIFIED_TOKEN_TTL_MS = 60_000
 /** Verified tokens kept (oldest dropped first): one per staff member's current token is plenty. */
