@@ -52,19 +52,19 @@ export function verificationView(observed: unknown): VerificationView {
 
 /**
  * The same columns from a stored snapshot, whose keys are the policy's dotted paths (`snapshotOwnedFields`),
- * read as they are: the staff list shows them for every row of a page, and rebuilding each snapshot into
- * Graph's nested shape first cost that page more than its SQL. A path is set when the snapshot holds it with a
- * value, holds anything beneath it (so its object exists), or holds an object above it that contains it.
+ * read as they are (the staff list shows them for every row of a page). A column's path is set when the
+ * snapshot holds a value at it, beneath it, or inside an object stored above it. A snapshot stores an owned
+ * field whose section Graph answered as null (inherited from the default) as null, so null values beneath a
+ * path say "inherited", not "configured": the columns tell only as much as the owned fields do.
  */
 export function verificationViewOfSnapshot(snapshot: Readonly<Record<string, unknown>>): VerificationView {
-  const keys = Object.keys(snapshot)
+  const entries = Object.entries(snapshot).filter(([, value]) => value !== null && value !== undefined)
   const isSet = (path: string): boolean =>
-    keys.some((key) => {
-      if (key === path) return snapshot[key] !== null && snapshot[key] !== undefined
-      if (key.startsWith(`${path}.`)) return true
+    entries.some(([key, value]) => {
+      if (key === path || key.startsWith(`${path}.`)) return true
       if (!path.startsWith(`${key}.`)) return false
-      const value = readPath(snapshot[key], path.slice(key.length + 1))
-      return value !== null && value !== undefined
+      const inner = readPath(value, path.slice(key.length + 1))
+      return inner !== null && inner !== undefined
     })
   const column = (paths: readonly string[]): ColumnState =>
     paths.some(isSet) ? 'Configured' : 'Inherited from default'
