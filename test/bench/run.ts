@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   const redis = await startBenchRedis(args.redisUrl)
   const maxTenants = Math.max(0, ...args.tenants, args.onboard)
   const sim = await startBenchSimulator({
-    requestLogCap: Math.max(200_000, maxTenants * 4 + 10_000),
+    // A check logs its token request, its batch envelope and each read inside (up to five): room for eight.
+    requestLogCap: Math.max(200_000, maxTenants * 8 + 10_000),
     redirectBase: 'http://127.0.0.1:3000',
   })
   const common = {

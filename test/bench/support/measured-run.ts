@@ -209,12 +209,15 @@ export async function measuredRun(
     const delta = n - (tablesBefore.get(table) ?? 0)
     if (delta > 0) writesByTable[table] = delta
   }
-  const log = sim.state.requests
-    .list({ sinceSeq: firstSeq })
-    .filter((e) => e.tenant && tenantIds.has(e.tenant))
-  if (sim.state.requests.lastSeq - firstSeq > log.length && log.length === 0) {
-    throw new Error('the simulator request log overflowed; raise requestLogCap')
+  const since = sim.state.requests.list({ sinceSeq: firstSeq })
+  // A ring buffer that wrapped during the run has lost its oldest entries: every figure read from the log
+  // (the ideal, C achieved, token requests) would be undercounted, so the run is refused instead.
+  if (since.length < sim.state.requests.lastSeq - firstSeq) {
+    throw new Error(
+      `the simulator request log overflowed (${String(sim.state.requests.lastSeq - firstSeq)} requests, ${String(since.length)} kept); raise requestLogCap`,
+    )
   }
+  const log = since.filter((e) => e.tenant && tenantIds.has(e.tenant))
   // HTTP requests to Graph (a JSON batch is one, whatever it carries) for the latency ideal and the in-flight
   // concurrency; the reads Graph answered (a batch's items and plain requests) for throttling and errors.
   const graph = log.filter((e) => e.origin === 'graph' && e.batch === null)
