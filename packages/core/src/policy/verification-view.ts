@@ -30,24 +30,25 @@ const OUTBOUND_PATHS = [
 ]
 const TENANT_RESTRICTION_PATHS = ['tenantRestrictions']
 
-function column(observed: unknown, paths: readonly string[]): ColumnState {
-  const configured = paths.some((path) => {
-    const value = readPath(observed, path)
-    return value !== null && value !== undefined
-  })
-  return configured ? 'Configured' : 'Inherited from default'
+/** The three columns, each Configured when any of its paths is set (`isSet` says how to read a path). */
+function columns(isSet: (path: string) => boolean): VerificationView {
+  const column = (paths: readonly string[]): ColumnState =>
+    paths.some(isSet) ? 'Configured' : 'Inherited from default'
+  return {
+    inboundAccess: column(INBOUND_PATHS),
+    outboundAccess: column(OUTBOUND_PATHS),
+    tenantRestrictions: column(TENANT_RESTRICTION_PATHS),
+  }
 }
+
+const present = (value: unknown): boolean => value !== null && value !== undefined
 
 /** The portal's inbound / outbound / tenant-restrictions columns for an observed partner entry; `null` (404) shows the organisation as not added. */
 export function verificationView(observed: unknown): VerificationView {
   if (observed === null || observed === undefined) {
     return { inboundAccess: 'Not added', outboundAccess: 'Not added', tenantRestrictions: 'Not added' }
   }
-  return {
-    inboundAccess: column(observed, INBOUND_PATHS),
-    outboundAccess: column(observed, OUTBOUND_PATHS),
-    tenantRestrictions: column(observed, TENANT_RESTRICTION_PATHS),
-  }
+  return columns((path) => present(readPath(observed, path)))
 }
 
 /**
@@ -58,21 +59,13 @@ export function verificationView(observed: unknown): VerificationView {
  * path say "inherited", not "configured": the columns tell only as much as the owned fields do.
  */
 export function verificationViewOfSnapshot(snapshot: Readonly<Record<string, unknown>>): VerificationView {
-  const entries = Object.entries(snapshot).filter(([, value]) => value !== null && value !== undefined)
-  const isSet = (path: string): boolean =>
+  const entries = Object.entries(snapshot).filter(([, value]) => present(value))
+  return columns((path) =>
     entries.some(([key, value]) => {
       if (key === path || key.startsWith(`${path}.`)) return true
-      if (!path.startsWith(`${key}.`)) return false
-      const inner = readPath(value, path.slice(key.length + 1))
-      return inner !== null && inner !== undefined
-    })
-  const column = (paths: readonly string[]): ColumnState =>
-    paths.some(isSet) ? 'Configured' : 'Inherited from default'
-  return {
-    inboundAccess: column(INBOUND_PATHS),
-    outboundAccess: column(OUTBOUND_PATHS),
-    tenantRestrictions: column(TENANT_RESTRICTION_PATHS),
-  }
+      return path.startsWith(`${key}.`) && present(readPath(value, path.slice(key.length + 1)))
+    }),
+  )
 }
 
 /** What those columns should show once the policy is applied (for version 1: Configured / Inherited / Inherited). */
