@@ -3,6 +3,7 @@
 // while the identity provider is briefly unreachable) and is retried after a failure.
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose'
 import type { JWTPayload } from 'jose'
+import { LruMap } from '@crosstrust/microsoft'
 import type { AuthSettings } from './settings.ts'
 
 /** A token that is not acceptable (signature, issuer, audience, lifetime, tenant, algorithm, shape). */
@@ -54,7 +55,7 @@ export interface VerifyOptions {
 
 export class TokenVerifier {
   private discovery: Promise<Discovery> | undefined
-  private readonly verified = new Map<string, VerifiedToken>()
+  private readonly verified = new LruMap<string, VerifiedToken>(VERIFIED_TOKEN_CACHE_SIZE)
 
   constructor(
     private readonly settings: Pick<AuthSettings, 'loginUrl' | 'tenantId' | 'issuer'>,
@@ -102,10 +103,6 @@ export class TokenVerifier {
     const payload = await this.verifySigned(token, opts)
     // jwtVerify accepted it, so exp is a number; it stays acceptable up to the clock tolerance past it.
     const expiresAt = ((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000
-    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) {
-      const oldest = this.verified.keys().next()
-      if (oldest.done !== true) this.verified.delete(oldest.value)
-    }
     this.verified.set(key, { payload, until: Math.min(this.now() + VERIFIED_TOKEN_TTL_MS, expiresAt) })
     return payload
   }
