@@ -8,6 +8,7 @@ import {
   deriveOnboardingState,
   initialSteps,
   resetStepsFrom,
+  startStep,
   transitionError,
   transitionStep,
 } from '../src/index.ts'
@@ -145,6 +146,26 @@ describe('onboarding steps', () => {
       'pending',
     ])
     expect(currentStep(succeedThrough('verified'))).toBeNull()
+  })
+
+  it('start a step: a pending one runs, a failed one is retried, a running one is left alone', () => {
+    const ready = succeedThrough('consent_received')
+    const started = startStep(ready, 'access_verified', t0)
+    expect(started.find((s) => s.step === 'access_verified')).toMatchObject({
+      status: 'running',
+      attempts: 1,
+      startedAt: t0,
+    })
+    expect(startStep(started, 'access_verified', t1)).toEqual(started)
+    const failed = transitionStep(started, 'access_verified', 'failed', t0, 'Consent missing')
+    expect(startStep(failed, 'access_verified', t1).find((s) => s.step === 'access_verified')).toMatchObject({
+      status: 'running',
+      attempts: 2,
+      startedAt: t1,
+      finishedAt: null,
+      message: null,
+    })
+    expect(() => startStep(ready, 'policy_applied', t0)).toThrow(ConflictError)
   })
 
   it('do not mutate the input records', () => {

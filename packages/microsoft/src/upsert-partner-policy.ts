@@ -126,7 +126,13 @@ export async function upsertPartnerPolicy(
 
 export interface ReadBackOptions {
   attempts: number
+  /** The wait before the second read. */
   delayMs: number
+  /**
+   * When set, each later wait doubles up to this cap: a lag of a second is met by the read at 0.5 + 1 s
+   * rather than waited out in fixed steps of the longest lag expected. Unset: every wait is `delayMs`.
+   */
+  maxDelayMs?: number
   call?: CallOptions
 }
 
@@ -138,7 +144,11 @@ export interface ReadBackResult {
   requestIds: string[]
 }
 
-/** Reads the partner entry until `predicate` holds or attempts run out (reads may lag writes). */
+/**
+ * Reads the partner entry until `predicate` holds or attempts run out (reads may lag writes). The reads keep
+ * to a schedule counted from the call, which comes right after the write: a slow read does not push the
+ * next one later.
+ */
 export async function readBackUntil(
   gateway: Pick<GraphGateway, 'getPartner'>,
   tenantId: string,
@@ -148,12 +158,23 @@ export async function readBackUntil(
 ): Promise<ReadBackResult> {
   const requestIds: string[] = []
   let value: GraphPartner | null = null
+  const start = Date.now()
+  let readAt = 0
   for (let attempt = 1; attempt <= options.attempts; attempt += 1) {
-    if (attempt > 1) await sleepAtLeast(options.delayMs)
+    if (attempt > 1) {
+      readAt += readBackDelay(options, attempt - 1)
+      await sleepAtLeast(start + readAt - Date.now())
+    }
     const read = await gateway.getPartner(tenantId, partnerTenantId, options.call)
     if (read.requestId !== undefined) requestIds.push(read.requestId)
     value = read.value
     if (predicate(value)) return { matched: true, value, attempts: attempt, requestIds }
   }
   return { matched: false, value, attempts: options.attempts, requestIds }
+}
+
+/** The wait before read `n + 1` (n ≥ 1): `delayMs`, doubling up to `maxDelayMs` when that is set. */
+export function readBackDelay(options: Pick<ReadBackOptions, 'delayMs' | 'maxDelayMs'>, n: number): number {
+  if (options.maxDelayMs === undefined) return options.delayMs
+  return Math.min(options.maxDelayMs, options.delayMs * 2 ** (n - 1))
 }

@@ -13,19 +13,27 @@ export interface AuditInput {
 
 /** Appends one audit event inside the caller's transaction, so the change and its record commit together. */
 export async function recordAudit(tx: Tx, actor: Actor, input: AuditInput): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      actorName: actor.name ?? null,
-      requestId: actor.requestId ?? null,
-      ip: actor.ip ?? null,
-      action: input.action,
-      customerId: input.customerId ?? null,
-      entityType: input.entityType ?? null,
-      entityId: input.entityId ?? null,
-      before: optionalJsonValue(input.before),
-      after: optionalJsonValue(input.after),
-    },
-  })
+  await tx.auditEvent.create({ data: auditRow(actor, input) })
+}
+
+/** Appends several audit events of one actor in one statement, in order, inside the caller's transaction. */
+export async function recordAudits(tx: Tx, actor: Actor, inputs: readonly AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return
+  await tx.auditEvent.createMany({ data: inputs.map((input) => auditRow(actor, input)) })
+}
+
+function auditRow(actor: Actor, input: AuditInput) {
+  return {
+    actorType: actor.type,
+    actorId: actor.id ?? null,
+    actorName: actor.name ?? null,
+    requestId: actor.requestId ?? null,
+    ip: actor.ip ?? null,
+    action: input.action,
+    customerId: input.customerId ?? null,
+    entityType: input.entityType ?? null,
+    entityId: input.entityId ?? null,
+    before: optionalJsonValue(input.before),
+    after: optionalJsonValue(input.after),
+  }
 }

@@ -1,7 +1,14 @@
 export type { OnboardingStep, StepStatus } from './steps.ts'
 export { ONBOARDING_STEPS, STEP_STATUSES, canTransitionStatus, isStepDone, stepIndex } from './steps.ts'
 export type { StepRecord } from './transitions.ts'
-export { currentStep, initialSteps, resetStepsFrom, transitionError, transitionStep } from './transitions.ts'
+export {
+  currentStep,
+  initialSteps,
+  resetStepsFrom,
+  startStep,
+  transitionError,
+  transitionStep,
+} from './transitions.ts'
 export type { OffboardingPhase, OnboardingState } from './state.ts'
 export { ONBOARDING_STATES, deriveOnboardingState, isTerminalOnboardingState } from './state.ts'
 export type { OnboardingProblem, ProblemMessage } from './messages.ts'

@@ -74,6 +74,17 @@ export function transitionStep(
   })
 }
 
+/**
+ * Starts `step`: a failed step goes back to pending and then runs (a retry), a running one stays as it is (a
+ * job that resumes), any other starts running with one more attempt.
+ */
+export function startStep(steps: readonly StepRecord[], step: OnboardingStep, now: Date): StepRecord[] {
+  const status = steps.find((record) => record.step === step)?.status
+  if (status === 'running') return steps.map((record) => ({ ...record }))
+  const ready = status === 'failed' ? transitionStep(steps, step, 'pending', now) : steps
+  return transitionStep(ready, step, 'running', now)
+}
+
 /** Puts `step` and every later step back to pending (a fresh consent link, or a re-onboarding). */
 export function resetStepsFrom(steps: readonly StepRecord[], step: OnboardingStep): StepRecord[] {
   const from = stepIndex(step)

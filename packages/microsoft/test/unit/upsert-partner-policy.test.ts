@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { ConflictError, NotFoundError } from '../../src/errors.ts'
 import type { GraphPartner, GraphPartnerBody, GraphResult } from '../../src/graph-gateway.ts'
 import {
+  readBackDelay,
   readBackUntil,
   upsertPartnerPolicy,
   type PartnerPolicyGateway,
@@ -124,6 +125,13 @@ describe('readBackUntil', () => {
     const result = await readBackUntil(store, T, P, (p) => p?.['ok'] === true, { attempts: 5, delayMs: 5 })
     expect(result).toMatchObject({ matched: true, attempts: 3 })
     expect(result.requestIds).toHaveLength(3)
+  })
+
+  it('waits a fixed delay, or doubles it up to a cap when one is given', () => {
+    const waits = (options: { delayMs: number; maxDelayMs?: number }) =>
+      [1, 2, 3, 4, 5].map((n) => readBackDelay(options, n))
+    expect(waits({ delayMs: 2_000 })).toEqual([2_000, 2_000, 2_000, 2_000, 2_000])
+    expect(waits({ delayMs: 500, maxDelayMs: 4_000 })).toEqual([500, 1_000, 2_000, 4_000, 4_000])
   })
 
   it('reports the last value when it never matches', async () => {

@@ -42,13 +42,11 @@ export async function verifyAccess(run: OnboardingRun): Promise<{ token: AccessP
       `Tenant ${token.tid} is already onboarded as customer "${owner.name}"; nothing was written to it.`,
     )
   const bound = tenants.bindable === token.tid
-  await succeedStep(
-    run,
-    'access_verified',
-    accessVerifiedMessage(token),
-    { tid: token.tid, roles: token.roles, via: token.via, requestId: token.requestId },
-    bound ? { tenantId: token.tid } : undefined,
-  )
+  await succeedStep(run, 'access_verified', accessVerifiedMessage(token), {
+    detail: { tid: token.tid, roles: token.roles, via: token.via, requestId: token.requestId },
+    ...(bound ? { customer: { tenantId: token.tid } } : {}),
+    next: 'prerequisites_checked',
+  })
   return { token, bound }
 }
 

@@ -37,11 +37,14 @@ export async function applyPolicy(
     patchBodyFor: (observed) => buildPatchBody(policy, evaluatePartner(policy, observed, [], ctx.now())),
   })
   await succeedStep(run, 'policy_applied', policyAppliedMessage(upsert.outcome, settings.partnerTenantId), {
-    outcome: upsert.outcome,
-    patch: upsert.patch,
-    conflictOnCreate: upsert.conflictOnCreate,
-    before: upsert.before,
-    requestIds: upsert.requestIds,
+    detail: {
+      outcome: upsert.outcome,
+      patch: upsert.patch,
+      conflictOnCreate: upsert.conflictOnCreate,
+      before: upsert.before,
+      requestIds: upsert.requestIds,
+    },
+    next: 'verified',
   })
   return upsert
 }
@@ -67,7 +70,7 @@ export async function verifyPolicy(
     tenantId,
     settings.partnerTenantId,
     (observed) => evaluatePartner(policy, observed, [], ctx.now()).status === 'compliant',
-    { attempts: settings.readBack.attempts, delayMs: settings.readBack.delayMs },
+    settings.readBack,
   )
   const evaluation = evaluatePartner(policy, readBack.value, [], ctx.now())
   if (!readBack.matched) {

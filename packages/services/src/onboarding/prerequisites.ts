@@ -1,15 +1,16 @@
 import { bindingBasis, describeLicence, prerequisitesMessage, type LicenceLevel } from '@crosstrust/core'
 import type { GraphPartner } from '@crosstrust/microsoft'
-import { recordAudit } from '../audit.ts'
+import { recordAudits, type AuditInput } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
-import { moveStep } from '../onboarding-steps.ts'
-import { beginStep, releaseOffboardedHolder } from './step-records.ts'
+import { moveSteps, type StepMove } from '../onboarding-steps.ts'
+import { beginStep, handOver } from './step-records.ts'
 import type { OnboardingRun } from './types.ts'
 
 /**
  * Step `prerequisites_checked`: the organization, licences, default policy and any existing partner entry,
- * read one at a time. A bound tenant is confirmed (`tenant_confirmed`) in the same transaction; an unbound
- * one leaves the run waiting for an Operator (`binding: null`). Returns the partner entry as found.
+ * read one at a time. A bound tenant is confirmed (`tenant_confirmed`) and `policy_applied` started in the
+ * same transaction; an unbound one leaves the run waiting for an Operator (`binding: null`). Returns the
+ * partner entry as found.
  */
 export async function checkPrerequisites(
   run: OnboardingRun,
@@ -37,35 +38,45 @@ export async function checkPrerequisites(
     partnerExists: partner.value !== null,
     warnings,
   })
-  await ctx.db.$transaction(async (tx) => {
-    await moveStep(tx, customerId, 'prerequisites_checked', 'succeeded', ctx.now(), message, {
-      organization: org.value,
-      licence: licences.value,
-      defaultPolicy: defaults.value,
-      existingPartner: partner.value,
-      warnings,
-    })
-    await tx.customer.update({
-      where: { id: customerId },
-      data: { tenantDisplayName: org.value.displayName, verifiedDomains: domains, licence: level },
-    })
-    await recordAudit(tx, SYSTEM_ACTOR, {
+  const moves: StepMove[] = [
+    {
+      step: 'prerequisites_checked',
+      to: 'succeeded',
+      message,
+      detail: {
+        organization: org.value,
+        licence: licences.value,
+        defaultPolicy: defaults.value,
+        existingPartner: partner.value,
+        warnings,
+      },
+    },
+  ]
+  const audits: AuditInput[] = [
+    {
       action: 'onboarding.prerequisites_checked',
       customerId,
       before: { partner: partner.value },
       after: { licence: level, warnings },
+    },
+  ]
+  // Same transaction: an expected tenant never shows as awaiting confirmation, not even for a moment. The
+  // tenant itself was bound by `access_verified` (the same run, just before), so only the step is left.
+  if (binding !== null) {
+    moves.push(
+      { step: 'tenant_confirmed', to: 'succeeded', message: binding, detail: { tenantId } },
+      { step: 'policy_applied', begin: true },
+    )
+    audits.push({ action: 'onboarding.tenant_bound', customerId, after: { tenantId, basis: binding } })
+  }
+  await ctx.db.$transaction(async (tx) => {
+    await moveSteps(tx, customerId, moves, ctx.now(), {
+      tenantDisplayName: org.value.displayName,
+      verifiedDomains: domains,
+      licence: level,
     })
-    // Same transaction: an expected tenant never shows as awaiting confirmation, not even for a moment.
-    if (binding !== null) {
-      await moveStep(tx, customerId, 'tenant_confirmed', 'succeeded', ctx.now(), binding, { tenantId })
-      await releaseOffboardedHolder(tx, tenantId, customerId)
-      await tx.customer.update({ where: { id: customerId }, data: { tenantId } })
-      await recordAudit(tx, SYSTEM_ACTOR, {
-        action: 'onboarding.tenant_bound',
-        customerId,
-        after: { tenantId, basis: binding },
-      })
-    }
+    await recordAudits(tx, SYSTEM_ACTOR, audits)
   })
+  if (binding !== null) handOver(run, 'policy_applied')
   return { partner: partner.value, binding, licence: level }
 }

@@ -27,7 +27,7 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
   const { ctx } = deps
   const customer = await ctx.db.customer.findUnique({ where: { id: customerId } })
   if (!customer) return 'skipped'
-  const plan = planOnboardingRun(await ctx.db.$transaction((tx) => loadSteps(tx, customerId)))
+  const plan = planOnboardingRun(await loadSteps(ctx.db, customerId))
   if (!plan.run) return 'skipped'
   if (plan.resetFrom !== null) {
     const from = plan.resetFrom
@@ -39,6 +39,7 @@ export async function runOnboarding(deps: OnboardingDeps, customerId: string): P
     startedAt: ctx.now(),
     startedMs: performance.now(),
     current: 'access_verified',
+    started: null,
   }
   let deliveryIds: string[]
   let emailIds: string[]

@@ -10,7 +10,8 @@ export interface OnboardingSettings {
   /** First wait between token attempts (doubles, capped at maxRetryDelayMs). */
   retryBaseDelayMs: number
   maxRetryDelayMs: number
-  readBack: { attempts: number; delayMs: number }
+  /** How the partner entry is read back after the write (`readBackUntil`'s schedule). */
+  readBack: { attempts: number; delayMs: number; maxDelayMs?: number }
   defaultCheckIntervalSeconds: number
   /**
    * Whether the deployment sends mail (SMTP_URL and MAIL_FROM): then completing onboarding mails the status
@@ -89,4 +90,6 @@ export interface OnboardingRun {
   startedAt: Date
   startedMs: number
   current: OnboardingStep
+  /** The step this run last marked running: the one `beginStep` need not write again. */
+  started: OnboardingStep | null
 }

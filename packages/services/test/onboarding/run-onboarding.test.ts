@@ -56,6 +56,28 @@ function dbDownOnGraphFailure(attempt: { current: number; max: number }) {
 const customerRow = (id: string) => fx.db.prisma.customer.findUniqueOrThrow({ where: { id } })
 
 describe('runOnboarding', () => {
+  it('starts each step in the transaction that records the previous one’s success, and runs each once', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    await expect(runOnboarding(fx.onboarding, customerId)).resolves.toBe('onboarded')
+    const rows = await fx.db.prisma.onboardingStep.findMany({ where: { customerId } })
+    const step = (name: string) => {
+      const row = rows.find((r) => r.step === name)
+      if (row?.startedAt == null || row.finishedAt == null) throw new Error(`${name} did not run`)
+      return row
+    }
+    const handOvers: [string, string][] = [
+      ['access_verified', 'prerequisites_checked'],
+      ['tenant_confirmed', 'policy_applied'],
+      ['policy_applied', 'verified'],
+    ]
+    for (const [done, next] of handOvers)
+      expect(step(next).startedAt, `${next} starts as ${done} succeeds`).toEqual(step(done).finishedAt)
+    expect(step('tenant_confirmed').finishedAt).toEqual(step('prerequisites_checked').finishedAt)
+    for (const name of ['access_verified', 'prerequisites_checked', 'policy_applied', 'verified'])
+      expect(step(name).attempts, name).toBe(1)
+  })
+
   it('onboards an expected tenant: creates the entry, records the run like a check, schedules the first check', async () => {
     const tenantId = addTenant(fx)
     const customerId = await consentedCustomer(fx, tenantId, true)
