@@ -17,8 +17,9 @@ export const ONBOARDING_RETRY_BASE_DELAY_MS = 5_000
 export const ONBOARDING_MAX_RETRY_DELAY_MS = 60_000
 /**
  * Read-back after writing the partner entry: Graph reads may lag writes by an undocumented while, so read at
- * once and then 0.5, 1.5, 3.5, 7.5 and 11.5 s after the write: a lag of about a second is verified at 1.5 s
- * (fixed 2 s steps verified it at 2 s at best), and the last read is as late as the old schedule's (10 s).
+ * once and then 0.5, 1.5, 3.5, 7.5 and 11.5 s later (counted from the first read, just after the write): a
+ * lag of about a second is verified at 1.5 s (fixed 2 s steps verified it at 2 s at best), and the last read
+ * is as late as the old schedule's (10 s).
  */
 export const ONBOARDING_READ_BACK = { attempts: 6, delayMs: 500, maxDelayMs: 4_000 } as const
 /** Customers leased and enqueued per sweep batch: one statement and one BullMQ addBulk each. */

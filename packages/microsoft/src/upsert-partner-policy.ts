@@ -173,8 +173,11 @@ export async function readBackUntil(
   return { matched: false, value, attempts: options.attempts, requestIds }
 }
 
-/** The wait before read `n + 1` (n ≥ 1): `delayMs`, doubling up to `maxDelayMs` when that is set. */
+/**
+ * The wait before read `n + 1` (n ≥ 1): `delayMs`, doubling up to `maxDelayMs` when that is set (a cap
+ * below `delayMs` does not shorten it).
+ */
 export function readBackDelay(options: Pick<ReadBackOptions, 'delayMs' | 'maxDelayMs'>, n: number): number {
   if (options.maxDelayMs === undefined) return options.delayMs
-  return Math.min(options.maxDelayMs, options.delayMs * 2 ** (n - 1))
+  return Math.max(options.delayMs, Math.min(options.maxDelayMs, options.delayMs * 2 ** (n - 1)))
 }

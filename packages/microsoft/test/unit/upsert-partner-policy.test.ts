@@ -1,6 +1,6 @@
 // The upsert's edge paths (reads lagging writes) with a small in-memory partner store standing in for
 // the gateway. The main paths run against the simulator in test/integration.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ConflictError, NotFoundError } from '../../src/errors.ts'
 import type { GraphPartner, GraphPartnerBody, GraphResult } from '../../src/graph-gateway.ts'
 import {
@@ -132,6 +132,39 @@ describe('readBackUntil', () => {
       [1, 2, 3, 4, 5].map((n) => readBackDelay(options, n))
     expect(waits({ delayMs: 2_000 })).toEqual([2_000, 2_000, 2_000, 2_000, 2_000])
     expect(waits({ delayMs: 500, maxDelayMs: 4_000 })).toEqual([500, 1_000, 2_000, 4_000, 4_000])
+  })
+
+  it('keeps to a schedule counted from the call: a read’s own time does not push the next one later', async () => {
+    vi.useFakeTimers()
+    try {
+      const start = Date.now()
+      const readsAt: number[] = []
+      const slowStore = {
+        getPartner: async (): Promise<GraphResult<GraphPartner | null>> => {
+          readsAt.push(Date.now() - start)
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          return { value: null, requestId: 'r', clientRequestId: 'c', attempts: 1 }
+        },
+      }
+      const done = readBackUntil(slowStore, T, P, () => false, { attempts: 4, delayMs: 100, maxDelayMs: 400 })
+      await vi.advanceTimersByTimeAsync(2_000)
+      await expect(done).resolves.toMatchObject({ matched: false, attempts: 4 })
+      // Waits of 100, 200 and 400 ms from the call; waiting after each 50 ms read would give 0, 150, 400, 850.
+      // (sleepAtLeast may add a millisecond so that a timer never fires early.)
+      const targets = [0, 100, 300, 700]
+      expect(readsAt).toHaveLength(4)
+      readsAt.forEach((at, i) => {
+        expect(at - (targets[i] ?? 0)).toBeGreaterThanOrEqual(0)
+        expect(at - (targets[i] ?? 0)).toBeLessThanOrEqual(2)
+      })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('never waits less than delayMs, whatever the cap', () => {
+    expect(readBackDelay({ delayMs: 500, maxDelayMs: 100 }, 1)).toBe(500)
+    expect(readBackDelay({ delayMs: 500, maxDelayMs: 100 }, 3)).toBe(500)
   })
 
   it('reports the last value when it never matches', async () => {

@@ -78,6 +78,24 @@ describe('runOnboarding', () => {
       expect(step(name).attempts, name).toBe(1)
   })
 
+  it('costs one transaction per step: a step started by the one before is not started again', async () => {
+    const tenantId = addTenant(fx)
+    const customerId = await consentedCustomer(fx, tenantId, true)
+    let transactions = 0
+    const db = new Proxy(fx.db.prisma, {
+      get(target, prop, receiver) {
+        if (prop === '$transaction') transactions += 1
+        return Reflect.get(target, prop, receiver) as unknown
+      },
+    })
+    const deps = { ...fx.onboarding, ctx: { ...fx.onboarding.ctx, db } }
+    await expect(runOnboarding(deps, customerId)).resolves.toBe('onboarded')
+    // access_verified started, then succeeded with prerequisites_checked started; prerequisites with the
+    // tenant confirmed and policy_applied started; policy_applied with verified started; verified with the
+    // run recorded; the first effective-trust verdict.
+    expect(transactions).toBe(6)
+  })
+
   it('onboards an expected tenant: creates the entry, records the run like a check, schedules the first check', async () => {
     const tenantId = addTenant(fx)
     const customerId = await consentedCustomer(fx, tenantId, true)
