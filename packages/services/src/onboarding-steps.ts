@@ -36,31 +36,49 @@ export async function loadSteps(tx: Db | Tx, customerId: string): Promise<StepRe
 }
 
 /**
- * One change to a step: `begin` starts it (core's `startStep`: a failed step goes back to pending first, a
- * running one stays as it is); `to` moves it (legality checked by core), with staff's message and the
- * step's detail.
+ * One change to the steps: `resetFrom` puts a step and every later one back to pending (core's
+ * `resetStepsFrom`: a fresh consent, a re-onboarding); `begin` starts a step (core's `startStep`: a failed
+ * step goes back to pending first, a running one stays as it is); `to` moves it (legality checked by core),
+ * with staff's message and the step's detail.
  */
 export type StepMove =
+  | { resetFrom: OnboardingStep }
   | { step: OnboardingStep; begin: true }
   | { step: OnboardingStep; to: StepStatus; message?: string | null; detail?: unknown }
+
+/** The moves to make, or how to choose them from the steps as they are now (read in the same transaction). */
+export type StepMoves = readonly StepMove[] | ((steps: readonly StepRecord[]) => readonly StepMove[])
+
+/** A step's status in `steps` (undefined when its row does not exist yet). */
+export function statusOf(steps: readonly StepRecord[], step: OnboardingStep): StepStatus | undefined {
+  return steps.find((record) => record.step === step)?.status
+}
 
 /**
  * Applies `moves` in order over ONE read of the steps, writes each changed step once and the customer once:
  * its onboarding state (derived by core), its version, and `customer` (other columns the same change sets,
  * such as the bound tenant). A step's success and the next step's start are one call, so an onboarding
- * costs a transaction per step rather than two.
+ * costs a transaction per step rather than two. Moves that depend on a step's status are chosen by a
+ * function of the steps as read; when it chooses none and `customer` is empty, nothing is written.
  */
 export async function moveSteps(
   tx: Tx,
   customerId: string,
-  moves: readonly StepMove[],
+  moves: StepMoves,
   now: Date,
   customer: Prisma.CustomerUpdateInput = {},
 ): Promise<{ steps: StepRecord[]; state: string }> {
   const before = await loadSteps(tx, customerId)
+  const chosen = typeof moves === 'function' ? moves(before) : moves
+  if (chosen.length === 0 && Object.keys(customer).length === 0)
+    return { steps: before, state: deriveOnboardingState(before) }
   let after = before
   const details = new Map<OnboardingStep, unknown>()
-  for (const move of moves) {
+  for (const move of chosen) {
+    if ('resetFrom' in move) {
+      after = resetStepsFrom(after, move.resetFrom)
+      continue
+    }
     if ('begin' in move) {
       after = startStep(after, move.step, now)
       continue
@@ -135,8 +153,6 @@ export async function moveStep(
 
 /** Puts `step` and all later steps back to pending (fresh consent, re-onboarding after offboarding). */
 export async function resetFrom(tx: Tx, customerId: string, step: OnboardingStep): Promise<StepRecord[]> {
-  const before = await loadSteps(tx, customerId)
-  const after = resetStepsFrom(before, step)
-  await persist(tx, customerId, before, after, new Map(), {})
-  return after
+  // A reset clears the steps' times and sets none, so the clock passed is never read.
+  return (await moveSteps(tx, customerId, [{ resetFrom: step }], new Date())).steps
 }

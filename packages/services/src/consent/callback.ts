@@ -4,7 +4,7 @@ import { consentErrorKind, describeOnboardingProblem, hashToken } from '@crosstr
 import { z } from 'zod'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
-import { loadSteps, moveStep, resetFrom } from '../onboarding-steps.ts'
+import { moveSteps, statusOf } from '../onboarding-steps.ts'
 import { sameBrowser, type BrowserSecrets } from './browser-binding.ts'
 import { redirectErrorParams, type InvalidStateReason } from './sign-in.ts'
 
@@ -87,26 +87,26 @@ export async function completeConsent(
             }
           : { kind, error: query.error, adminReason: query.error_description },
       )
-      const steps = await loadSteps(tx, customerId)
-      const consentStep = steps.find((s) => s.step === 'consent_received')
-      if (consentStep?.status === 'failed') await moveStep(tx, customerId, 'consent_received', 'pending', now)
-      if (consentStep?.status !== 'succeeded') {
-        await moveStep(
-          tx,
-          customerId,
-          'consent_received',
-          'failed',
-          now,
-          `${problem.message} ${problem.nextStep}`,
-          {
-            error: query.error,
-          },
-        )
-      }
-      await tx.customer.update({
-        where: { id: customerId },
-        data: { lastFailureReason: `${problem.title}: ${problem.message}` },
-      })
+      // A consent already received stays received; a failed one fails again with the new reason.
+      await moveSteps(
+        tx,
+        customerId,
+        (steps) => {
+          const status = statusOf(steps, 'consent_received')
+          if (status === 'succeeded') return []
+          return [
+            ...(status === 'failed' ? [{ step: 'consent_received' as const, to: 'pending' as const }] : []),
+            {
+              step: 'consent_received',
+              to: 'failed',
+              message: `${problem.message} ${problem.nextStep}`,
+              detail: { error: query.error },
+            },
+          ]
+        },
+        now,
+        { lastFailureReason: `${problem.title}: ${problem.message}` },
+      )
       await recordAudit(tx, adminActor, {
         action: kind === 'consent_cancelled' ? 'consent.cancelled' : 'consent.declined',
         customerId,
@@ -132,21 +132,22 @@ export async function completeConsent(
       data: { usedAt: now },
     })
     if (linkClaim.count !== 1) return ignored()
-    await tx.customer.update({ where: { id: customerId }, data: { consentedTenantId: tenantId } })
-    await resetFrom(tx, customerId, 'consent_received')
     const admin = { oid: attempt.signedInOid, name: attempt.signedInName, username: attempt.signedInUsername }
-    await moveStep(
+    // A fresh consent: everything from it on starts over, with the consenting tenant.
+    await moveSteps(
       tx,
       customerId,
-      'consent_received',
-      'succeeded',
+      [
+        { resetFrom: 'consent_received' },
+        {
+          step: 'consent_received',
+          to: 'succeeded',
+          message: 'The administrator granted admin consent.',
+          detail: { tenantId, admin, scope: query.scope ?? null },
+        },
+      ],
       now,
-      'The administrator granted admin consent.',
-      {
-        tenantId,
-        admin,
-        scope: query.scope ?? null,
-      },
+      { consentedTenantId: tenantId },
     )
     await recordAudit(tx, adminActor, {
       action: 'consent.granted',

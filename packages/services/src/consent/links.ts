@@ -11,7 +11,7 @@ import type { ConsentLink, Customer } from '@crosstrust/db'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { requireCustomer } from '../customers.ts'
-import { loadSteps, moveStep } from '../onboarding-steps.ts'
+import { moveSteps, statusOf } from '../onboarding-steps.ts'
 
 export interface ConsentLinkSettings {
   publicBaseUrl: string
@@ -77,18 +77,23 @@ export async function mintConsentLink(
         delivery,
       },
     })
-    const steps = await loadSteps(tx, customerId)
-    const linkStep = steps.find((s) => s.step === 'link_issued')
-    if (linkStep?.status === 'pending' || linkStep?.status === 'failed') {
-      await moveStep(
-        tx,
-        customerId,
-        'link_issued',
-        'succeeded',
-        now,
-        `Consent link issued, valid until ${expiresAt.toISOString()}.`,
-      )
-    }
+    await moveSteps(
+      tx,
+      customerId,
+      (steps) => {
+        const status = statusOf(steps, 'link_issued')
+        return status === 'pending' || status === 'failed'
+          ? [
+              {
+                step: 'link_issued',
+                to: 'succeeded',
+                message: `Consent link issued, valid until ${expiresAt.toISOString()}.`,
+              },
+            ]
+          : []
+      },
+      now,
+    )
     await recordAudit(tx, actor, {
       action: 'consent_link.issued',
       customerId,

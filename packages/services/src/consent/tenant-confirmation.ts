@@ -4,7 +4,7 @@ import { ConflictError } from '@crosstrust/core'
 import { recordAudit } from '../audit.ts'
 import type { Actor, ServiceContext } from '../context.ts'
 import { requireCustomer } from '../customers.ts'
-import { loadSteps, moveStep } from '../onboarding-steps.ts'
+import { moveSteps, statusOf } from '../onboarding-steps.ts'
 import { tenantHolder } from './tenant-holder.ts'
 
 export interface PendingTenantConfirmation {
@@ -114,14 +114,16 @@ export async function rejectTenant(
   const now = ctx.now()
   const message = `An Operator did not confirm tenant ${tenantId} as this customer's tenant. Send a new consent link to the right administrator.`
   await ctx.db.$transaction(async (tx) => {
-    const steps = await loadSteps(tx, customerId)
-    if (steps.find((s) => s.step === 'tenant_confirmed')?.status === 'pending') {
-      await moveStep(tx, customerId, 'tenant_confirmed', 'failed', now, message)
-    }
-    await tx.customer.update({
-      where: { id: customerId },
-      data: { consentedTenantId: null, lastFailureReason: message },
-    })
+    await moveSteps(
+      tx,
+      customerId,
+      (steps) =>
+        statusOf(steps, 'tenant_confirmed') === 'pending'
+          ? [{ step: 'tenant_confirmed', to: 'failed', message }]
+          : [],
+      now,
+      { consentedTenantId: null, lastFailureReason: message },
+    )
     await recordAudit(tx, actor, { action: 'onboarding.tenant_rejected', customerId, after: { tenantId } })
   })
 }

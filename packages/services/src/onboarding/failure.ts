@@ -4,7 +4,7 @@ import { MicrosoftError } from '@crosstrust/microsoft'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
 import { recordStateChange } from '../notifications/record-state-change.ts'
-import { loadSteps, moveStep } from '../onboarding-steps.ts'
+import { moveSteps, statusOf } from '../onboarding-steps.ts'
 import { OnboardingRetryLater, StepFailure, type OnboardingRun } from './types.ts'
 
 /**
@@ -22,12 +22,16 @@ export async function recordFailure(run: OnboardingRun, err: unknown): Promise<s
     transientDatabase: isTransientDatabaseError(err),
   })
   if (decision.action === 'retry_later') {
-    await ctx.db.$transaction(async (tx) => {
-      const fresh = await loadSteps(tx, customer.id)
-      const record = fresh.find((s) => s.step === run.current)
-      if (record?.status === 'running')
-        await moveStep(tx, customer.id, run.current, 'pending', ctx.now(), decision.message)
-    })
+    const step = run.current
+    await ctx.db.$transaction((tx) =>
+      moveSteps(
+        tx,
+        customer.id,
+        (steps) =>
+          statusOf(steps, step) === 'running' ? [{ step, to: 'pending', message: decision.message }] : [],
+        ctx.now(),
+      ),
+    )
     deps.log?.('onboarding step will be retried', {
       step: run.current,
       kind: err instanceof MicrosoftError ? err.kind : 'database',
@@ -44,11 +48,19 @@ export async function recordFailure(run: OnboardingRun, err: unknown): Promise<s
   deps.log?.('onboarding step failed', { step: failure.step, reason: failure.message })
   const failedAt = ctx.now()
   return ctx.db.$transaction(async (tx) => {
-    const fresh = await loadSteps(tx, customer.id)
-    const record = fresh.find((s) => s.step === failure.step)
-    if (record?.status === 'pending') await moveStep(tx, customer.id, failure.step, 'running', ctx.now())
-    await moveStep(tx, customer.id, failure.step, 'failed', ctx.now(), failure.message, failure.detail)
-    await tx.customer.update({ where: { id: customer.id }, data: { lastFailureReason: failure.message } })
+    await moveSteps(
+      tx,
+      customer.id,
+      (steps) => [
+        // A step that failed before it started (its begin did not commit) is shown as having run.
+        ...(statusOf(steps, failure.step) === 'pending'
+          ? [{ step: failure.step, to: 'running' as const }]
+          : []),
+        { step: failure.step, to: 'failed', message: failure.message, detail: failure.detail },
+      ],
+      failedAt,
+      { lastFailureReason: failure.message },
+    )
     await recordAudit(tx, SYSTEM_ACTOR, {
       action: 'onboarding.failed',
       customerId: customer.id,
