@@ -9,6 +9,7 @@ import { recordFailure } from './failure.ts'
 import { recordFirstVerdict } from './first-verdict.ts'
 import { checkPrerequisites } from './prerequisites.ts'
 import {
+  ONBOARDING_CUSTOMER_SELECT,
   OnboardingFailureNotRecorded,
   OnboardingRetryLater,
   type OnboardingDeps,
@@ -25,7 +26,10 @@ import {
  */
 export async function runOnboarding(deps: OnboardingDeps, customerId: string): Promise<OnboardingOutcome> {
   const { ctx } = deps
-  const customer = await ctx.db.customer.findUnique({ where: { id: customerId } })
+  const customer = await ctx.db.customer.findUnique({
+    where: { id: customerId },
+    select: ONBOARDING_CUSTOMER_SELECT,
+  })
   if (!customer) return 'skipped'
   const plan = planOnboardingRun(await loadSteps(ctx.db, customerId))
   if (!plan.run) return 'skipped'

@@ -1,8 +1,8 @@
 import type { OnboardingStep } from '@crosstrust/core'
-import type { Prisma, Tx } from '@crosstrust/db'
+import type { Tx } from '@crosstrust/db'
 import { recordAudit } from '../audit.ts'
 import { SYSTEM_ACTOR } from '../context.ts'
-import { moveSteps, type StepMove } from '../onboarding-steps.ts'
+import { moveSteps, type StepCustomerColumns, type StepMove } from '../onboarding-steps.ts'
 import type { OnboardingRun } from './types.ts'
 
 // How a run records its steps: started, succeeded (with staff's message, its detail and an audit event), and
@@ -24,7 +24,7 @@ export interface StepSuccess {
   /** The step's detail, kept on its row for staff. */
   detail?: unknown
   /** Customer columns the same success sets (a bound tenant). */
-  customer?: Prisma.CustomerUpdateInput
+  customer?: StepCustomerColumns
   /** The step that follows, started in the same transaction. */
   next?: OnboardingStep
 }
