@@ -23,7 +23,7 @@ describe('dockerfileCommand', () => {
   it('reads the worker and API commands of the repository Dockerfile', () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'docker/Dockerfile'), 'utf8')
     expect(dockerfileCommand('worker', dockerfile)).toEqual({
-      flags: ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=8'],
+      flags: ['--enable-source-maps', '--max-old-space-size=128'],
       entry: 'dist/main.js',
     })
     expect(dockerfileCommand('api', dockerfile)).toEqual({
