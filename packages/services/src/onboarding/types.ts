@@ -84,7 +84,7 @@ export class StepFailure extends Error {
 
 /**
  * The customer columns a run reads (its tenants, its state, its check interval): selected rather than the
- * whole row, whose plan costs the ORM three times as much CPU to build.
+ * whole row, so the ORM builds and decodes only what the run uses.
  */
 export const ONBOARDING_CUSTOMER_SELECT = {
   id: true,
