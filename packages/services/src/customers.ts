@@ -10,7 +10,7 @@ import { UnknownTenantError } from '@crosstrust/microsoft'
 import { z } from 'zod'
 import { recordAudit } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
-import { loadSteps } from './onboarding-steps.ts'
+import { createSteps } from './onboarding-steps.ts'
 import { tenantHolder } from './consent/tenant-holder.ts'
 import { contactSchema, customerView, type CustomerView } from './staff/customer-view.ts'
 
@@ -106,7 +106,7 @@ export async function createCustomer(
           checkIntervalSeconds: input.checkIntervalSeconds ?? null,
         },
       })
-      await loadSteps(tx, customer.id)
+      await createSteps(tx, customer.id)
       await recordAudit(tx, actor, {
         action: 'customer.created',
         customerId: customer.id,

@@ -11,24 +11,15 @@ import {
 } from '@crosstrust/core'
 import { Prisma, type Db, type Licence, type Tx } from '@crosstrust/db'
 
-/** The customer's steps in order, creating the six rows on first use. */
+/**
+ * The customer's steps in order. A step without a row (a customer from before that step existed) reads as
+ * its initial record; `moveSteps` creates the row when it first writes that step.
+ */
 export async function loadSteps(tx: Db | Tx, customerId: string): Promise<StepRecord[]> {
-  // Raw SQL: read on every step move, and the ORM's findMany costs twice the CPU of the statement.
+  // Raw SQL: read on every step move, and Prisma compiles every ORM query anew (no plan cache).
   const rows = await tx.$queryRaw<StepRow[]>`
     SELECT step::text AS step, status::text AS status, attempts, started_at, finished_at, message
     FROM onboarding_steps WHERE customer_id = ${customerId}::uuid`
-  if (rows.length === 0) {
-    // Only for a customer that exists: a missing one is the caller's NotFoundError, not a foreign-key error.
-    const initial = initialSteps().map(
-      (s) => Prisma.sql`(${s.step}::onboarding_step_name, ${s.status}::step_status)`,
-    )
-    await tx.$executeRaw`
-      INSERT INTO onboarding_steps (customer_id, step, status, updated_at)
-      SELECT c.id, v.step, v.status, now() FROM customers c, (VALUES ${Prisma.join(initial)}) AS v (step, status)
-      WHERE c.id = ${customerId}::uuid
-      ON CONFLICT (customer_id, step) DO NOTHING`
-    return initialSteps()
-  }
   return initialSteps().map((initial) => {
     const row = rows.find((r) => r.step === initial.step)
     return row
@@ -41,6 +32,13 @@ export async function loadSteps(tx: Db | Tx, customerId: string): Promise<StepRe
           message: row.message,
         }
       : initial
+  })
+}
+
+/** Creates a new customer's step rows, one per step and all pending, so staff see its first step at once. */
+export async function createSteps(tx: Tx, customerId: string): Promise<void> {
+  await tx.onboardingStep.createMany({
+    data: initialSteps().map((s) => ({ customerId, step: s.step, status: s.status })),
   })
 }
 
@@ -147,8 +145,8 @@ async function persist(
   const onboardingState = deriveOnboardingState(after)
   // The customer first: it locks the row other movers of these steps wait on, and a customer that is gone
   // stops the move before a step row would fail its foreign key.
-  // Raw SQL: the ORM's update compiles a plan for the whole customer row on every call, which cost an
-  // onboarding more CPU than everything else it does with the customer (BENCHMARKS.md, onboarding profile).
+  // Raw SQL: Prisma compiles every ORM query anew, and its query compiler and client are about half of the
+  // worker's onboarding CPU (BENCHMARKS.md, the onboarding wave's profile).
   const updated = await tx.$executeRaw`
     UPDATE customers SET ${Prisma.join(
       [

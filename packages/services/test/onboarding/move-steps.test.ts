@@ -1,9 +1,10 @@
 // moveSteps on a real database: the steps it writes, the customer columns it sets with them in one UPDATE
-// (only those named, with their SQL types), and a move on a customer that is gone.
-import { NotFoundError } from '@crosstrust/core'
+// (only those named, with their SQL types: every column of StepCustomerColumns is written here once, so a
+// renamed column fails this file), and a move on a customer that is gone.
+import { NotFoundError, ONBOARDING_STEPS } from '@crosstrust/core'
 import { createTestDatabase, type TestDatabase } from '@crosstrust/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { moveSteps } from '../../src/onboarding-steps.ts'
+import { createSteps, loadSteps, moveSteps } from '../../src/onboarding-steps.ts'
 
 let db: TestDatabase
 
@@ -54,12 +55,39 @@ describe('moveSteps', () => {
       version: customer.version + 1,
     })
     expect(row.updatedAt.getTime()).toBeGreaterThanOrEqual(customer.updatedAt.getTime())
+    // A customer made without its step rows: the move creates the two it writes, the rest read as pending.
     const steps = await db.prisma.onboardingStep.findMany({ where: { customerId: customer.id } })
-    expect(Object.fromEntries(steps.map((s) => [s.step, s.status]))).toMatchObject({
+    expect(Object.fromEntries(steps.map((s) => [s.step, s.status]))).toEqual({
       link_issued: 'succeeded',
       consent_received: 'succeeded',
-      access_verified: 'pending',
     })
+    const read = await loadSteps(db.prisma, customer.id)
+    expect(read.map((s) => s.status)).toEqual(
+      ONBOARDING_STEPS.map((_, i) => (i < 2 ? 'succeeded' : 'pending')),
+    )
+  })
+
+  it('sets the bound tenant and its display name, keeping the consenting tenant', async () => {
+    const customer = await db.prisma.customer.create({
+      data: { name: 'Northwind', consentedTenantId: TENANT },
+    })
+    await db.prisma.$transaction((tx) => createSteps(tx, customer.id))
+
+    await db.prisma.$transaction((tx) =>
+      moveSteps(tx, customer.id, [{ step: 'link_issued', to: 'succeeded' }], new Date(), {
+        tenantId: TENANT,
+        tenantDisplayName: 'Northwind Traders',
+      }),
+    )
+
+    const row = await db.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })
+    expect(row).toMatchObject({
+      tenantId: TENANT,
+      tenantDisplayName: 'Northwind Traders',
+      consentedTenantId: TENANT,
+    })
+    const steps = await db.prisma.onboardingStep.findMany({ where: { customerId: customer.id } })
+    expect(steps).toHaveLength(ONBOARDING_STEPS.length)
   })
 
   it('reads the steps it chooses moves from in the same transaction, and writes nothing when none apply', async () => {

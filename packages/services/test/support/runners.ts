@@ -25,6 +25,7 @@ import {
   type OnboardingDeps,
   type ServiceContext,
 } from '../../src/index.ts'
+import { createSteps } from '../../src/onboarding-steps.ts'
 
 export const PARTNER = DEMO_IDS.partnerTenantId
 export const APP = DEMO_IDS.appClientId
@@ -138,6 +139,7 @@ export async function consentedCustomer(
     },
   })
   await fx.db.prisma.$transaction(async (tx) => {
+    await createSteps(tx, customer.id)
     await moveStep(tx, customer.id, 'link_issued', 'succeeded', new Date(), 'Link issued.')
     await moveStep(tx, customer.id, 'consent_received', 'succeeded', new Date(), 'Consent received.')
   })
