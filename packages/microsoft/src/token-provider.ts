@@ -48,11 +48,13 @@ export interface TokenProviderOptions {
   logger?: MicrosoftLogger
   metrics?: MicrosoftMetrics
   /**
-   * Tokens kept in memory (one per tenant; least recently used evicted first). Default 5,000: a token is
-   * reused while the same check, repair or onboarding still runs (seconds to minutes); a scheduled check of
-   * a large fleet never meets its token again (6-hour interval, 1-hour token). A bigger cache only holds such
-   * dead tokens in a capped heap: at 30,000 tenants a bound of 20,000 made the worker spend 30 % of its CPU
-   * in the garbage collector (BENCHMARKS.md). An evicted token costs one more token request, nothing else.
+   * Tokens kept in memory (one per tenant; least recently used evicted first). Default 1,000: a token is
+   * reused while the same check, repair or onboarding still runs (seconds to minutes), so the entries worth
+   * keeping are bounded by the work in flight (WORKER_CONCURRENCY, at most 200 in the benchmark), not by the
+   * fleet; a scheduled check of a large fleet never meets its token again (6-hour interval, 1-hour token).
+   * A bigger cache only holds such dead tokens in a capped heap: at 30,000 tenants a bound of 20,000 made
+   * the worker spend 30 % of its CPU in the garbage collector, and at 10,000 tenants and C = 200, 5,000
+   * peaked about 12 MB higher than 1,000 (BENCHMARKS.md). An evicted token costs one more token request.
    */
   maxCachedTokens?: number
   /** Tenants whose throttle pause is remembered (most recent first). Default 10,000. */
@@ -141,7 +143,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const credentialAuth = msalCredential(options.credential)
 
   const now = options.now ?? Date.now
-  const tokens = new TokenCache<AppToken>(options.maxCachedTokens ?? 5_000)
+  const tokens = new TokenCache<AppToken>(options.maxCachedTokens ?? 1_000)
   const pauses = new LruMap<string, TenantPause>(options.maxPausedTenants ?? 10_000)
   const sweepEveryMs = options.expirySweepIntervalMs ?? 60_000
   if (sweepEveryMs > 0) setInterval(() => tokens.evictExpired(now()), sweepEveryMs).unref()
