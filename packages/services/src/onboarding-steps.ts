@@ -12,15 +12,23 @@ import {
 import { Prisma, type Db, type Licence, type Tx } from '@crosstrust/db'
 
 /**
- * The customer's steps in order. A step without a row (a customer from before that step existed) reads as
- * its initial record; `moveSteps` creates the row when it first writes that step.
+ * The customer's steps in order. A step without a row (a customer created before that step existed, or
+ * seeded without its rows) reads as its initial record; the next `moveSteps` writes it.
  */
 export async function loadSteps(tx: Db | Tx, customerId: string): Promise<StepRecord[]> {
+  return (await readSteps(tx, customerId)).steps
+}
+
+/** The steps in order, and which of them have a row. */
+async function readSteps(
+  tx: Db | Tx,
+  customerId: string,
+): Promise<{ steps: StepRecord[]; stored: ReadonlySet<OnboardingStep> }> {
   // Raw SQL: read on every step move, and Prisma compiles every ORM query anew (no plan cache).
   const rows = await tx.$queryRaw<StepRow[]>`
     SELECT step::text AS step, status::text AS status, attempts, started_at, finished_at, message
     FROM onboarding_steps WHERE customer_id = ${customerId}::uuid`
-  return initialSteps().map((initial) => {
+  const steps = initialSteps().map((initial) => {
     const row = rows.find((r) => r.step === initial.step)
     return row
       ? {
@@ -33,6 +41,7 @@ export async function loadSteps(tx: Db | Tx, customerId: string): Promise<StepRe
         }
       : initial
   })
+  return { steps, stored: new Set(rows.map((r) => r.step)) }
 }
 
 /** Creates a new customer's step rows, one per step and all pending, so staff see its first step at once. */
@@ -89,7 +98,7 @@ const CUSTOMER_COLUMN_SQL: {
 /** The moves to make, or how to choose them from the steps as they are now (read in the same transaction). */
 export type StepMoves = readonly StepMove[] | ((steps: readonly StepRecord[]) => readonly StepMove[])
 
-/** A step's status in `steps` (undefined when its row does not exist yet). */
+/** A step's status in `steps` (as `loadSteps` reads them: a step without a row is pending). */
 export function statusOf(steps: readonly StepRecord[], step: OnboardingStep): StepStatus | undefined {
   return steps.find((record) => record.step === step)?.status
 }
@@ -108,7 +117,7 @@ export async function moveSteps(
   now: Date,
   customer: StepCustomerColumns = {},
 ): Promise<{ steps: StepRecord[]; state: string }> {
-  const before = await loadSteps(tx, customerId)
+  const { steps: before, stored } = await readSteps(tx, customerId)
   const chosen = typeof moves === 'function' ? moves(before) : moves
   if (chosen.length === 0 && setColumns(customer).length === 0)
     return { steps: before, state: deriveOnboardingState(before) }
@@ -126,27 +135,34 @@ export async function moveSteps(
     after = transitionStep(after, move.step, move.to, now, move.message ?? null)
     if (move.detail !== undefined) details.set(move.step, move.detail)
   }
-  const state = await persist(tx, customerId, before, after, details, customer)
+  const state = await persist(tx, customerId, { before, stored }, after, details, customer)
   return { steps: after, state }
 }
 
 async function persist(
   tx: Tx,
   customerId: string,
-  before: StepRecord[],
+  read: { before: StepRecord[]; stored: ReadonlySet<OnboardingStep> },
   after: StepRecord[],
   details: ReadonlyMap<OnboardingStep, unknown>,
   customer: StepCustomerColumns,
 ) {
+  // A step without a row is written too, so a customer that had none has all of them after its first move.
   const changed = after.filter((record) => {
-    const old = before.find((b) => b.step === record.step)
-    return !old || JSON.stringify(old) !== JSON.stringify(record) || details.has(record.step)
+    const old = read.before.find((b) => b.step === record.step)
+    return (
+      !read.stored.has(record.step) ||
+      JSON.stringify(old) !== JSON.stringify(record) ||
+      details.has(record.step)
+    )
   })
   const onboardingState = deriveOnboardingState(after)
-  // The customer first: it locks the row other movers of these steps wait on, and a customer that is gone
-  // stops the move before a step row would fail its foreign key.
-  // Raw SQL: Prisma compiles every ORM query anew, and its query compiler and client are about half of the
-  // worker's onboarding CPU (BENCHMARKS.md, the onboarding wave's profile).
+  // The customer first: its row lock is taken before any step row's (the order a cascade delete takes
+  // them), and a customer that is gone stops the move before a step row would fail its foreign key. The
+  // steps were read before that lock, so two movers of one customer at the same moment could both move
+  // from the same read; the later commit wins.
+  // Raw SQL: Prisma compiles every ORM query anew, and its query compiler and client are about a third of
+  // the worker's onboarding CPU (BENCHMARKS.md, the onboarding wave's profile).
   const updated = await tx.$executeRaw`
     UPDATE customers SET ${Prisma.join(
       [
@@ -171,7 +187,7 @@ function setColumns(customer: StepCustomerColumns): Prisma.Sql[] {
 }
 
 /**
- * Writes the changed steps in ONE statement (a row missing from an older customer is created). A step's
+ * Writes the changed steps in ONE statement (a step without a row is created). A step's
  * detail is replaced only when the move gave one; otherwise the detail of its last success stays.
  */
 async function writeSteps(

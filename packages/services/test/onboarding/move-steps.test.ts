@@ -55,12 +55,13 @@ describe('moveSteps', () => {
       version: customer.version + 1,
     })
     expect(row.updatedAt.getTime()).toBeGreaterThanOrEqual(customer.updatedAt.getTime())
-    // A customer made without its step rows: the move creates the two it writes, the rest read as pending.
+    // A customer made without its step rows: its first move writes all of them, the moved ones and the rest
+    // as pending, in the same statement.
     const steps = await db.prisma.onboardingStep.findMany({ where: { customerId: customer.id } })
-    expect(Object.fromEntries(steps.map((s) => [s.step, s.status]))).toEqual({
-      link_issued: 'succeeded',
-      consent_received: 'succeeded',
-    })
+    const byStep = Object.fromEntries(steps.map((s) => [s.step, s.status]))
+    expect(byStep).toEqual(
+      Object.fromEntries(ONBOARDING_STEPS.map((step, i) => [step, i < 2 ? 'succeeded' : 'pending'])),
+    )
     const read = await loadSteps(db.prisma, customer.id)
     expect(read.map((s) => s.status)).toEqual(
       ONBOARDING_STEPS.map((_, i) => (i < 2 ? 'succeeded' : 'pending')),
@@ -88,6 +89,22 @@ describe('moveSteps', () => {
     })
     const steps = await db.prisma.onboardingStep.findMany({ where: { customerId: customer.id } })
     expect(steps).toHaveLength(ONBOARDING_STEPS.length)
+  })
+
+  it('writes a step row that is missing (a customer from before that step existed) with its first move', async () => {
+    const customer = await db.prisma.customer.create({ data: { name: 'Tailspin' } })
+    await db.prisma.$transaction((tx) => createSteps(tx, customer.id))
+    await db.prisma.onboardingStep.delete({
+      where: { customerId_step: { customerId: customer.id, step: 'tenant_confirmed' } },
+    })
+
+    await db.prisma.$transaction((tx) =>
+      moveSteps(tx, customer.id, [{ step: 'link_issued', to: 'succeeded' }], new Date()),
+    )
+
+    const rows = await db.prisma.onboardingStep.findMany({ where: { customerId: customer.id } })
+    expect(rows.map((r) => r.step).sort()).toEqual([...ONBOARDING_STEPS].sort())
+    expect(rows.find((r) => r.step === 'tenant_confirmed')?.status).toBe('pending')
   })
 
   it('reads the steps it chooses moves from in the same transaction, and writes nothing when none apply', async () => {
