@@ -19,36 +19,34 @@ export async function loadSteps(tx: Db | Tx, customerId: string): Promise<StepRe
   return (await readSteps(tx, customerId)).steps
 }
 
-/** The steps in order, and which of them have a row. */
+/** The steps in order, and the records as stored (a step without a row is absent from `stored`). */
 async function readSteps(
   tx: Db | Tx,
   customerId: string,
-): Promise<{ steps: StepRecord[]; stored: ReadonlySet<OnboardingStep> }> {
+): Promise<{ steps: StepRecord[]; stored: ReadonlyMap<OnboardingStep, StepRecord> }> {
   // Raw SQL: read on every step move, and Prisma compiles every ORM query anew (no plan cache).
   const rows = await tx.$queryRaw<StepRow[]>`
     SELECT step::text AS step, status::text AS status, attempts, started_at, finished_at, message
     FROM onboarding_steps WHERE customer_id = ${customerId}::uuid`
-  const steps = initialSteps().map((initial) => {
-    const row = rows.find((r) => r.step === initial.step)
-    return row
-      ? {
-          step: row.step,
-          status: row.status,
-          attempts: row.attempts,
-          startedAt: row.started_at,
-          finishedAt: row.finished_at,
-          message: row.message,
-        }
-      : initial
-  })
-  return { steps, stored: new Set(rows.map((r) => r.step)) }
+  const stored = new Map<OnboardingStep, StepRecord>(
+    rows.map((row) => [
+      row.step,
+      {
+        step: row.step,
+        status: row.status,
+        attempts: row.attempts,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        message: row.message,
+      },
+    ]),
+  )
+  return { steps: initialSteps().map((initial) => stored.get(initial.step) ?? initial), stored }
 }
 
 /** Creates a new customer's step rows, one per step and all pending, so staff see its first step at once. */
 export async function createSteps(tx: Tx, customerId: string): Promise<void> {
-  await tx.onboardingStep.createMany({
-    data: initialSteps().map((s) => ({ customerId, step: s.step, status: s.status })),
-  })
+  await writeSteps(tx, customerId, initialSteps(), new Map())
 }
 
 interface StepRow {
@@ -135,27 +133,24 @@ export async function moveSteps(
     after = transitionStep(after, move.step, move.to, now, move.message ?? null)
     if (move.detail !== undefined) details.set(move.step, move.detail)
   }
-  const state = await persist(tx, customerId, { before, stored }, after, details, customer)
+  const state = await persist(tx, customerId, stored, after, details, customer)
   return { steps: after, state }
 }
 
 async function persist(
   tx: Tx,
   customerId: string,
-  read: { before: StepRecord[]; stored: ReadonlySet<OnboardingStep> },
+  stored: ReadonlyMap<OnboardingStep, StepRecord>,
   after: StepRecord[],
   details: ReadonlyMap<OnboardingStep, unknown>,
   customer: StepCustomerColumns,
 ) {
-  // A step without a row is written too, so a customer that had none has all of them after its first move.
-  const changed = after.filter((record) => {
-    const old = read.before.find((b) => b.step === record.step)
-    return (
-      !read.stored.has(record.step) ||
-      JSON.stringify(old) !== JSON.stringify(record) ||
-      details.has(record.step)
-    )
-  })
+  // Every step that differs from its row, and every step without one (so a customer that had none has all
+  // of them after its first move).
+  const changed = after.filter(
+    (record) =>
+      JSON.stringify(stored.get(record.step)) !== JSON.stringify(record) || details.has(record.step),
+  )
   const onboardingState = deriveOnboardingState(after)
   // The customer first: its row lock is taken before any step row's (the order a cascade delete takes
   // them), and a customer that is gone stops the move before a step row would fail its foreign key. The
