@@ -52,8 +52,8 @@ export interface TokenProviderOptions {
    * reused while the same check, repair or onboarding still runs (seconds to minutes); a scheduled check of
    * a large fleet never meets its token again (6-hour interval, 1-hour token), so a bigger cache mostly
    * holds dead tokens in a capped heap (at 30,000 tenants a bound of 20,000 made the worker spend 30 % of
-   * its CPU in the garbage collector; at 10,000 tenants and C = 200, 5,000 peaked about 10 MB higher than
-   * 1,000: BENCHMARKS.md, which says how each was measured). The price of a small bound: while a sweep
+   * its CPU in the garbage collector; BENCHMARKS.md says how that and the smaller bound's effect on the peak
+   * RSS were measured). The price of a small bound: while a sweep
    * checks about 400 tenants a second, a token unused for 2.5 s is evicted, so an onboarding that waits out
    * a 5 s retry asks for a new one. An evicted token costs one more token request, nothing else.
    */
